@@ -1,0 +1,31 @@
+//! The domain of kreiskom: regions, partnerships and the records a district
+//! keeps about them. Pure: no I/O, so every rule here is unit-tested.
+
+pub mod dataset;
+pub mod date;
+pub mod doubt;
+pub mod partnership;
+pub mod record;
+pub mod region;
+pub mod slug;
+pub mod tenant;
+pub mod validation;
+
+pub use dataset::{Dataset, DatasetError, TenantData, DATASET_FORMAT};
+pub use date::PartialDate;
+pub use doubt::Doubt;
+pub use partnership::{
+    Category, EventKind, Partnership, PartnershipEvent, Status, StatusAt, Topic,
+};
+pub use record::{Kind, Record, Reference, Scope};
+pub use region::{Coordinates, CountryCode, FactKind, Region, RegionFact, RegionKind, RegionName, Succession};
+pub use slug::{
+    slugify, ActivitySlug, ChannelSlug, CollectionSlug, OrganisationSlug, PartnershipSlug,
+    PersonSlug, RegionSlug, ServiceSlug, SlugError, TenantSlug, UnitSlug,
+};
+pub use tenant::{
+    Activity, ActivityKind, Address, Channel, Collection, CollectionItem, CollectionLocation,
+    Contact, Figure, Funding, FundingSource, ItemKind, LocationKind, Organisation,
+    OrganisationKind, Person, Platform, Qualifier, Service, Tenant, Unit,
+};
+pub use validation::FieldError;

@@ -1,0 +1,127 @@
+//! What every stored record has in common, so the store, the API and the
+//! import handle all kinds with one piece of code.
+
+use schemars::JsonSchema;
+use serde::{de::DeserializeOwned, Serialize};
+
+use crate::doubt::Doubt;
+use crate::validation::FieldError;
+
+/// Whether a kind of record is shared by all tenants or belongs to one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Regions and partnerships: one register shared by every district.
+    Global,
+    /// Units, people, activities …: each tenant keeps its own.
+    Tenant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Region,
+    Partnership,
+    Tenant,
+    Unit,
+    Person,
+    Organisation,
+    Activity,
+    Collection,
+    Service,
+    Channel,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 10] = [
+        Kind::Region,
+        Kind::Partnership,
+        Kind::Tenant,
+        Kind::Unit,
+        Kind::Person,
+        Kind::Organisation,
+        Kind::Activity,
+        Kind::Collection,
+        Kind::Service,
+        Kind::Channel,
+    ];
+
+    /// Table name and API path segment.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Region => "regions",
+            Kind::Partnership => "partnerships",
+            Kind::Tenant => "tenants",
+            Kind::Unit => "units",
+            Kind::Person => "people",
+            Kind::Organisation => "organisations",
+            Kind::Activity => "activities",
+            Kind::Collection => "collections",
+            Kind::Service => "services",
+            Kind::Channel => "channels",
+        }
+    }
+
+    pub fn scope(self) -> Scope {
+        match self {
+            Kind::Region | Kind::Partnership | Kind::Tenant => Scope::Global,
+            _ => Scope::Tenant,
+        }
+    }
+
+    /// German name for messages ("Region „goslar“ …").
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Region => "Gebietskörperschaft",
+            Kind::Partnership => "Partnerschaft",
+            Kind::Tenant => "Mandant",
+            Kind::Unit => "Organisationseinheit",
+            Kind::Person => "Person",
+            Kind::Organisation => "Organisation",
+            Kind::Activity => "Aktivität",
+            Kind::Collection => "Sammlung",
+            Kind::Service => "Dienstleistung",
+            Kind::Channel => "Kanal",
+        }
+    }
+
+    pub fn from_plural(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.plural() == s)
+    }
+}
+
+/// A link from one record to another. A link to a tenant-scoped kind points
+/// into the same tenant as the record that holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub field: String,
+    pub kind: Kind,
+    pub slug: String,
+}
+
+impl Reference {
+    pub fn new(field: impl Into<String>, kind: Kind, slug: &impl std::fmt::Display) -> Self {
+        Self { field: field.into(), kind, slug: slug.to_string() }
+    }
+}
+
+pub trait Record: Serialize + DeserializeOwned + JsonSchema + Clone + Send + Sync + 'static {
+    const KIND: Kind;
+    fn slug(&self) -> &str;
+    /// Checks the record on its own; references are checked by whoever can
+    /// see the other records (store, dataset).
+    fn validate(&self) -> Vec<FieldError>;
+    fn references(&self) -> Vec<Reference>;
+    fn doubts(&self) -> &[Doubt];
+}
+
+/// Pushes one reference per slug of a list field (`partnerships.0`, …).
+pub(crate) fn refs_list<T: std::fmt::Display>(out: &mut Vec<Reference>, field: &str, kind: Kind, items: &[T]) {
+    for (i, item) in items.iter().enumerate() {
+        out.push(Reference::new(format!("{field}.{i}"), kind, item));
+    }
+}
+
+pub(crate) fn ref_opt<T: std::fmt::Display>(out: &mut Vec<Reference>, field: &str, kind: Kind, item: &Option<T>) {
+    if let Some(item) = item {
+        out.push(Reference::new(field, kind, item));
+    }
+}

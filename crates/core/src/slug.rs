@@ -1,0 +1,157 @@
+//! Slugs are the stable, readable identities of records (`goslar`,
+//! `goslar-trebnitz`); each kind has its own type so that a region's slug
+//! cannot be passed where a partnership's is expected.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Serialize};
+
+const MAX_LEN: usize = 80;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Kennung „{0}“ ist ungültig: erlaubt sind Kleinbuchstaben a–z, Ziffern und einzelne Bindestriche (höchstens 80 Zeichen)")]
+pub struct SlugError(pub String);
+
+fn check(s: &str) -> Result<(), SlugError> {
+    let ok = !s.is_empty()
+        && s.len() <= MAX_LEN
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(SlugError(s.to_owned()))
+    }
+}
+
+macro_rules! slug_types {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(s: &str) -> Result<Self, SlugError> {
+                check(s)?;
+                Ok(Self(s.to_owned()))
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl TryFrom<String> for $name {
+            type Error = SlugError;
+            fn try_from(s: String) -> Result<Self, SlugError> {
+                check(&s)?;
+                Ok(Self(s))
+            }
+        }
+        impl From<$name> for String {
+            fn from(s: $name) -> String {
+                s.0
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl JsonSchema for $name {
+            fn inline_schema() -> bool {
+                true
+            }
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({
+                    "type": "string",
+                    "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                    "maxLength": MAX_LEN,
+                })
+            }
+        }
+    )*};
+}
+
+slug_types!(
+    /// A tenant (district administration using kreiskom), e.g. `goslar`.
+    TenantSlug,
+    RegionSlug,
+    PartnershipSlug,
+    ActivitySlug,
+    OrganisationSlug,
+    UnitSlug,
+    PersonSlug,
+    CollectionSlug,
+    ServiceSlug,
+    ChannelSlug,
+);
+
+/// Lowercase ASCII with German transliteration (ä→ae, ö→oe, ü→ue, ß→ss);
+/// other letters lose their accents (ș→s, ł→l).
+pub fn slugify(text: &str) -> String {
+    let mut german = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            'ä' => german.push_str("ae"),
+            'ö' => german.push_str("oe"),
+            'ü' => german.push_str("ue"),
+            'Ä' => german.push_str("Ae"),
+            'Ö' => german.push_str("Oe"),
+            'Ü' => german.push_str("Ue"),
+            'ß' => german.push_str("ss"),
+            c => german.push(c),
+        }
+    }
+    let ascii = deunicode::deunicode(&german).to_ascii_lowercase();
+    let mut slug = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug.truncate(MAX_LEN);
+    slug.trim_end_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_transliterates_german_and_strips_accents() {
+        assert_eq!(slugify("Unterallgäu"), "unterallgaeu");
+        assert_eq!(slugify("Spree-Neiße"), "spree-neisse");
+        assert_eq!(slugify("Bistrița-Năsăud"), "bistrita-nasaud");
+        assert_eq!(slugify("Końskie"), "konskie");
+        assert_eq!(slugify("  Blankenburg (Harz) "), "blankenburg-harz");
+        assert_eq!(slugify("Löhne"), "loehne");
+        assert_ne!(slugify("Löhne"), slugify("Lohne"));
+    }
+
+    #[test]
+    fn slug_rejects_uppercase_spaces_and_double_hyphens() {
+        assert!(RegionSlug::parse("goslar").is_ok());
+        assert!(RegionSlug::parse("spree-neisse").is_ok());
+        for bad in ["", "Goslar", "a b", "a--b", "-a", "a-", "ä", &"x".repeat(81)] {
+            assert!(RegionSlug::parse(bad).is_err(), "{bad:?} must be rejected");
+        }
+    }
+
+    #[test]
+    fn slug_deserialization_carries_the_german_message() {
+        let err = serde_json::from_str::<TenantSlug>("\"Goslar\"").unwrap_err();
+        assert!(err.to_string().contains("Kennung „Goslar“ ist ungültig"), "{err}");
+    }
+}
