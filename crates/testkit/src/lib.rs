@@ -1,0 +1,128 @@
+//! Real databases for tests. SQLite is a file in a temporary directory;
+//! PostgreSQL is a server from Debian's `postgresql` package, started once
+//! per test process on a free loopback port and stopped when it exits.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use tempfile::TempDir;
+
+/// A database for one test; the files go when it is dropped.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<TempDir>,
+}
+
+pub fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("kreiskom.db").display());
+    TestDb { url, _dir: Some(dir) }
+}
+
+struct Server {
+    port: u16,
+    bin: PathBuf,
+    data: PathBuf,
+    as_postgres_user: bool,
+    _dir: TempDir,
+}
+
+static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
+static DATABASES: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh database on the shared test server. `None` (with a message)
+/// when PostgreSQL is not installed, except under `CI=true`, where that
+/// fails the test: CI must never skip it.
+pub fn postgres() -> Option<TestDb> {
+    let server = match SERVER.get_or_init(start_server) {
+        Ok(server) => server,
+        Err(why) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("PostgreSQL is required under CI=true but could not be started: {why}")
+        }
+        Err(why) => {
+            eprintln!("SKIPPED: PostgreSQL test, server not available: {why}");
+            return None;
+        }
+    };
+    let name = format!("kreiskom_{}_{}", std::process::id(), DATABASES.fetch_add(1, Ordering::SeqCst));
+    let status = Command::new(server.bin.join("createdb"))
+        .args(["-h", "127.0.0.1", "-p", &server.port.to_string(), "-U", "postgres", &name])
+        .status()
+        .expect("run createdb");
+    assert!(status.success(), "createdb {name} failed");
+    Some(TestDb { url: format!("postgres://postgres@127.0.0.1:{}/{name}", server.port), _dir: None })
+}
+
+fn find_bin() -> Result<PathBuf, String> {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map_err(|e| format!("/usr/lib/postgresql: {e} (apt-get install postgresql)"))?
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|bin| bin.join("initdb").exists() && bin.join("pg_ctl").exists())
+        .collect();
+    versions.sort_by_key(|p| p.to_string_lossy().split('/').nth(4).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0));
+    versions.pop().ok_or_else(|| "no initdb under /usr/lib/postgresql/*/bin (apt-get install postgresql)".into())
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    }
+}
+
+/// initdb refuses to run as root, so as root the server runs as the
+/// `postgres` user that Debian's package creates.
+fn command(server_bin: &Path, tool: &str, as_postgres_user: bool) -> Command {
+    if as_postgres_user {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(server_bin.join(tool));
+        c
+    } else {
+        Command::new(server_bin.join(tool))
+    }
+}
+
+fn start_server() -> Result<Server, String> {
+    let bin = find_bin()?;
+    let as_postgres_user = unsafe { libc::geteuid() } == 0;
+    let dir = tempfile::Builder::new().prefix("kreiskom-pg").tempdir().map_err(|e| e.to_string())?;
+    let data = dir.path().join("data");
+    if as_postgres_user {
+        run(Command::new("chown").args(["postgres:postgres"]).arg(dir.path()))?;
+    }
+    run(command(&bin, "initdb", as_postgres_user)
+        .args(["-D"])
+        .arg(&data)
+        .args(["-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"]))?;
+    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let options = format!(
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+        dir.path().display()
+    );
+    run(command(&bin, "pg_ctl", as_postgres_user)
+        .args(["-D"])
+        .arg(&data)
+        .args(["-o", &options, "-l"])
+        .arg(dir.path().join("server.log"))
+        .args(["-w", "start"]))?;
+    unsafe {
+        libc::atexit(stop_server);
+    }
+    Ok(Server { port, bin, data, as_postgres_user, _dir: dir })
+}
+
+extern "C" fn stop_server() {
+    if let Some(Ok(server)) = SERVER.get() {
+        let _ = command(&server.bin, "pg_ctl", server.as_postgres_user)
+            .args(["-D"])
+            .arg(&server.data)
+            .args(["-m", "immediate", "-w", "stop"])
+            .output();
+        let _ = std::fs::remove_dir_all(server._dir.path());
+    }
+}

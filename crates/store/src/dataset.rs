@@ -1,0 +1,95 @@
+//! Export and import of the whole installation as one `Dataset`.
+
+use kreiskom_core::{Dataset, Kind, Record, TenantData, TenantSlug, DATASET_FORMAT};
+use sqlx::Row;
+
+use crate::records::insert;
+use crate::{Result, Store, StoreError};
+
+impl Store {
+    /// Everything, in canonical order, so that two exports of the same data
+    /// are byte-identical.
+    pub async fn export(&self) -> Result<Dataset> {
+        async fn all<R: Record>(store: &Store, tenant: Option<&TenantSlug>) -> Result<Vec<R>> {
+            Ok(store.list::<R>(tenant).await?.into_iter().map(|s| s.record).collect())
+        }
+        let mut tenants = Vec::new();
+        for tenant in all::<kreiskom_core::Tenant>(self, None).await? {
+            let t = Some(&tenant.slug);
+            tenants.push(TenantData {
+                units: all(self, t).await?,
+                people: all(self, t).await?,
+                organisations: all(self, t).await?,
+                activities: all(self, t).await?,
+                collections: all(self, t).await?,
+                services: all(self, t).await?,
+                channels: all(self, t).await?,
+                tenant,
+            });
+        }
+        let mut dataset = Dataset {
+            format: DATASET_FORMAT.to_owned(),
+            regions: all(self, None).await?,
+            partnerships: all(self, None).await?,
+            tenants,
+        };
+        dataset.normalize();
+        Ok(dataset)
+    }
+
+    pub async fn is_empty(&self) -> Result<bool> {
+        for kind in [Kind::Region, Kind::Partnership, Kind::Tenant] {
+            let sql = format!("SELECT COUNT(*) AS n FROM {}", kind.plural());
+            let n: i64 = sqlx::query(&sql).fetch_one(&self.pool).await?.try_get("n")?;
+            if n > 0 {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Imports a dataset into an empty database in one transaction: either
+    /// all of it is there afterwards, or nothing is. `progress` is called
+    /// after each record with (done, total).
+    pub async fn import(&self, dataset: &Dataset, mut progress: impl FnMut(usize, usize)) -> Result<usize> {
+        dataset.check()?;
+        let total = dataset.record_count();
+        let mut tx = self.write().await?;
+        for kind in [Kind::Region, Kind::Partnership, Kind::Tenant] {
+            let sql = format!("SELECT COUNT(*) AS n FROM {}", kind.plural());
+            let n: i64 = sqlx::query(&sql).fetch_one(&mut *tx).await?.try_get("n")?;
+            if n > 0 {
+                return Err(StoreError::NotEmpty);
+            }
+        }
+        let mut done = 0;
+        let mut step = |n: &mut usize| {
+            *n += 1;
+            progress(*n, total);
+        };
+        for r in &dataset.regions {
+            insert(&mut tx, "", r).await?;
+            step(&mut done);
+        }
+        for p in &dataset.partnerships {
+            insert(&mut tx, "", p).await?;
+            step(&mut done);
+        }
+        for t in &dataset.tenants {
+            insert(&mut tx, "", &t.tenant).await?;
+            step(&mut done);
+            let key = t.tenant.slug.as_str();
+            macro_rules! each {
+                ($($list:ident),*) => {$(
+                    for r in &t.$list {
+                        insert(&mut tx, key, r).await?;
+                        step(&mut done);
+                    }
+                )*};
+            }
+            each!(units, people, organisations, activities, collections, services, channels);
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+}

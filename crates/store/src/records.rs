@@ -1,0 +1,323 @@
+//! Create, read, update and delete for every kind of record, with the
+//! references between records kept in one table.
+
+use kreiskom_core::{FieldError, Kind, Record, Scope, TenantSlug};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+use crate::{now, Result, Store, StoreError};
+
+/// A record as stored, with the version that guards against lost updates.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stored<R> {
+    #[serde(flatten)]
+    pub record: R,
+    #[serde(skip)]
+    pub version: i64,
+    #[serde(skip)]
+    pub created_at: String,
+    #[serde(skip)]
+    pub updated_at: String,
+}
+
+/// A record that points at another one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referrer {
+    pub kind: Kind,
+    pub tenant: String,
+    pub slug: String,
+    pub field: String,
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    kind.plural()
+}
+
+/// The tenant column: '' for shared kinds. Panics if the caller mixes up
+/// scopes, which is a programming error, not user input.
+fn tenant_key(kind: Kind, tenant: Option<&TenantSlug>) -> &str {
+    match (kind.scope(), tenant) {
+        (Scope::Global, None) => "",
+        (Scope::Tenant, Some(t)) => t.as_str(),
+        (scope, t) => panic!("{kind:?} is {scope:?}-scoped but was given tenant {t:?}"),
+    }
+}
+
+fn decode<R: Record>(row: &sqlx::any::AnyRow) -> Result<Stored<R>> {
+    let data: String = row.try_get("data")?;
+    let record = serde_json::from_str(&data).map_err(|e| StoreError::Corrupt {
+        kind: R::KIND,
+        slug: row.try_get::<String, _>("slug").unwrap_or_default(),
+        reason: e.to_string(),
+    })?;
+    Ok(Stored {
+        record,
+        version: row.try_get("version")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+impl Store {
+    pub async fn list<R: Record>(&self, tenant: Option<&TenantSlug>) -> Result<Vec<Stored<R>>> {
+        let sql = format!(
+            "SELECT slug, data, version, created_at, updated_at FROM {} WHERE tenant = $1 ORDER BY slug",
+            R::KIND.plural()
+        );
+        let rows = sqlx::query(&sql).bind(tenant_key(R::KIND, tenant)).fetch_all(&self.pool).await?;
+        rows.iter().map(decode).collect()
+    }
+
+    pub async fn get<R: Record>(&self, tenant: Option<&TenantSlug>, slug: &str) -> Result<Option<Stored<R>>> {
+        let sql = format!(
+            "SELECT slug, data, version, created_at, updated_at FROM {} WHERE tenant = $1 AND slug = $2",
+            R::KIND.plural()
+        );
+        let row = sqlx::query(&sql).bind(tenant_key(R::KIND, tenant)).bind(slug).fetch_optional(&self.pool).await?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    /// Like `get`, but a missing record is an error.
+    pub async fn fetch<R: Record>(&self, tenant: Option<&TenantSlug>, slug: &str) -> Result<Stored<R>> {
+        self.get(tenant, slug).await?.ok_or_else(|| StoreError::NotFound { kind: R::KIND, slug: slug.to_owned() })
+    }
+
+    pub async fn create<R: Record>(&self, tenant: Option<&TenantSlug>, record: R) -> Result<Stored<R>> {
+        let key = tenant_key(R::KIND, tenant).to_owned();
+        invalid_if_any(record.validate())?;
+        let mut tx = self.write().await?;
+        if let Some(t) = tenant {
+            require_tenant(&mut tx, t).await?;
+        }
+        if current_version(&mut tx, R::KIND, &key, record.slug()).await?.is_some() {
+            return Err(StoreError::AlreadyExists { kind: R::KIND, slug: record.slug().to_owned() });
+        }
+        check_references(&mut tx, &key, &record).await?;
+        let stored = insert(&mut tx, &key, &record).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// Replaces a record. With `expected_version`, a record changed by
+    /// someone else since it was read is refused instead of overwritten.
+    pub async fn update<R: Record>(
+        &self,
+        tenant: Option<&TenantSlug>,
+        slug: &str,
+        record: R,
+        expected_version: Option<i64>,
+    ) -> Result<Stored<R>> {
+        let key = tenant_key(R::KIND, tenant).to_owned();
+        let mut errors = record.validate();
+        if record.slug() != slug {
+            errors.insert(0, FieldError::new("slug", format!("kann nicht geändert werden (ist „{slug}“)")));
+        }
+        invalid_if_any(errors)?;
+        let mut tx = self.write().await?;
+        let current = current_version(&mut tx, R::KIND, &key, slug)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { kind: R::KIND, slug: slug.to_owned() })?;
+        if expected_version.is_some_and(|v| v != current) {
+            return Err(StoreError::Conflict { kind: R::KIND, slug: slug.to_owned(), current });
+        }
+        check_references(&mut tx, &key, &record).await?;
+        let data = serde_json::to_string(&record).expect("records always serialize");
+        let stamp = now();
+        let sql = format!(
+            "UPDATE {} SET data = $1, version = version + 1, updated_at = $2 WHERE tenant = $3 AND slug = $4 AND version = $5",
+            R::KIND.plural()
+        );
+        let done = sqlx::query(&sql).bind(&data).bind(&stamp).bind(&key).bind(slug).bind(current).execute(&mut *tx).await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict { kind: R::KIND, slug: slug.to_owned(), current: current + 1 });
+        }
+        write_references(&mut tx, &key, &record).await?;
+        let row = sqlx::query(&format!(
+            "SELECT slug, data, version, created_at, updated_at FROM {} WHERE tenant = $1 AND slug = $2",
+            R::KIND.plural()
+        ))
+        .bind(&key)
+        .bind(slug)
+        .fetch_one(&mut *tx)
+        .await?;
+        let stored = decode(&row)?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// Deletes a record nobody points at; otherwise names who does.
+    pub async fn delete<R: Record>(&self, tenant: Option<&TenantSlug>, slug: &str) -> Result<()> {
+        let key = tenant_key(R::KIND, tenant).to_owned();
+        let mut tx = self.write().await?;
+        if current_version(&mut tx, R::KIND, &key, slug).await?.is_none() {
+            return Err(StoreError::NotFound { kind: R::KIND, slug: slug.to_owned() });
+        }
+        let mut by: Vec<String> = referrers_in(&mut tx, R::KIND, &key, slug)
+            .await?
+            .into_iter()
+            .filter(|r| !(r.kind == R::KIND && r.tenant == key && r.slug == slug))
+            .map(|r| format!("{} „{}“", r.kind.label(), r.slug))
+            .collect();
+        if R::KIND == Kind::Tenant {
+            for kind in Kind::ALL.into_iter().filter(|k| k.scope() == Scope::Tenant) {
+                let sql = format!("SELECT COUNT(*) AS n FROM {} WHERE tenant = $1", kind.plural());
+                let n: i64 = sqlx::query(&sql).bind(slug).fetch_one(&mut *tx).await?.try_get("n")?;
+                if n > 0 {
+                    by.push(format!("{n} × {}", kind.label()));
+                }
+            }
+        }
+        by.dedup();
+        if !by.is_empty() {
+            return Err(StoreError::InUse { kind: R::KIND, slug: slug.to_owned(), by });
+        }
+        sqlx::query("DELETE FROM record_references WHERE from_kind = $1 AND from_tenant = $2 AND from_slug = $3")
+            .bind(kind_name(R::KIND))
+            .bind(&key)
+            .bind(slug)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(&format!("DELETE FROM {} WHERE tenant = $1 AND slug = $2", R::KIND.plural()))
+            .bind(&key)
+            .bind(slug)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The records that point at the given one, e.g. the partnerships of a
+    /// region or the activities of a partnership.
+    pub async fn referrers(&self, kind: Kind, tenant: Option<&TenantSlug>, slug: &str) -> Result<Vec<Referrer>> {
+        let mut conn = self.pool.acquire().await?;
+        let rows = sqlx::query(
+            "SELECT from_kind, from_tenant, from_slug, field FROM record_references
+             WHERE to_kind = $1 AND to_tenant = $2 AND to_slug = $3
+             ORDER BY from_kind, from_tenant, from_slug, field",
+        )
+        .bind(kind_name(kind))
+        .bind(tenant_key(kind, tenant))
+        .bind(slug)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter().map(referrer).collect()
+    }
+}
+
+fn referrer(row: &sqlx::any::AnyRow) -> Result<Referrer> {
+    let kind: String = row.try_get("from_kind")?;
+    Ok(Referrer {
+        kind: Kind::from_plural(&kind).ok_or_else(|| StoreError::Corrupt {
+            kind: Kind::Region,
+            slug: kind.clone(),
+            reason: "unbekannte Art in record_references".into(),
+        })?,
+        tenant: row.try_get("from_tenant")?,
+        slug: row.try_get("from_slug")?,
+        field: row.try_get("field")?,
+    })
+}
+
+async fn referrers_in(tx: &mut Transaction<'static, Any>, kind: Kind, tenant: &str, slug: &str) -> Result<Vec<Referrer>> {
+    let rows = sqlx::query(
+        "SELECT from_kind, from_tenant, from_slug, field FROM record_references
+         WHERE to_kind = $1 AND to_tenant = $2 AND to_slug = $3
+         ORDER BY from_kind, from_tenant, from_slug, field",
+    )
+    .bind(kind_name(kind))
+    .bind(tenant)
+    .bind(slug)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(referrer).collect()
+}
+
+/// Where a reference to `kind` points: shared kinds have no tenant; a
+/// tenant's own links to its units point into that tenant.
+fn target_tenant<'a, R: Record>(kind: Kind, tenant: &'a str, record: &'a R) -> &'a str {
+    match (kind.scope(), R::KIND) {
+        (Scope::Global, _) => "",
+        (Scope::Tenant, Kind::Tenant) => record.slug(),
+        (Scope::Tenant, _) => tenant,
+    }
+}
+
+fn invalid_if_any(errors: Vec<FieldError>) -> Result<()> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(errors))
+    }
+}
+
+async fn require_tenant(tx: &mut Transaction<'static, Any>, tenant: &TenantSlug) -> Result<()> {
+    match current_version(tx, Kind::Tenant, "", tenant.as_str()).await? {
+        Some(_) => Ok(()),
+        None => Err(StoreError::NotFound { kind: Kind::Tenant, slug: tenant.to_string() }),
+    }
+}
+
+async fn current_version(tx: &mut Transaction<'static, Any>, kind: Kind, tenant: &str, slug: &str) -> Result<Option<i64>> {
+    let sql = format!("SELECT version FROM {} WHERE tenant = $1 AND slug = $2", kind.plural());
+    let row = sqlx::query(&sql).bind(tenant).bind(slug).fetch_optional(&mut **tx).await?;
+    Ok(match row {
+        Some(row) => Some(row.try_get("version")?),
+        None => None,
+    })
+}
+
+/// Every reference must point at an existing record; the errors name the
+/// field, as validation does.
+async fn check_references<R: Record>(tx: &mut Transaction<'static, Any>, tenant: &str, record: &R) -> Result<()> {
+    let mut errors = Vec::new();
+    for r in record.references() {
+        let target_tenant = target_tenant(r.kind, tenant, record);
+        let pointing_at_itself = r.kind == R::KIND && r.slug == record.slug() && target_tenant == tenant;
+        if !pointing_at_itself && current_version(tx, r.kind, target_tenant, &r.slug).await?.is_none() {
+            errors.push(FieldError::new(r.field, format!("verweist auf unbekannte {} „{}“", r.kind.label(), r.slug)));
+        }
+    }
+    invalid_if_any(errors)
+}
+
+async fn write_references<R: Record>(tx: &mut Transaction<'static, Any>, tenant: &str, record: &R) -> Result<()> {
+    sqlx::query("DELETE FROM record_references WHERE from_kind = $1 AND from_tenant = $2 AND from_slug = $3")
+        .bind(kind_name(R::KIND))
+        .bind(tenant)
+        .bind(record.slug())
+        .execute(&mut **tx)
+        .await?;
+    let stamp = now();
+    for r in record.references() {
+        let target_tenant = target_tenant(r.kind, tenant, record);
+        sqlx::query(
+            "INSERT INTO record_references (from_kind, from_tenant, from_slug, field, to_kind, to_tenant, to_slug, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(kind_name(R::KIND))
+        .bind(tenant)
+        .bind(record.slug())
+        .bind(&r.field)
+        .bind(kind_name(r.kind))
+        .bind(target_tenant)
+        .bind(&r.slug)
+        .bind(&stamp)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Inserts without checks; callers check first (API) or checked the whole
+/// dataset (import).
+pub(crate) async fn insert<R: Record>(tx: &mut Transaction<'static, Any>, tenant: &str, record: &R) -> Result<Stored<R>> {
+    let data = serde_json::to_string(record).expect("records always serialize");
+    let stamp = now();
+    let sql = format!(
+        "INSERT INTO {} (tenant, slug, data, version, created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $4)",
+        R::KIND.plural()
+    );
+    sqlx::query(&sql).bind(tenant).bind(record.slug()).bind(&data).bind(&stamp).execute(&mut **tx).await?;
+    write_references(tx, tenant, record).await?;
+    Ok(Stored { record: record.clone(), version: 1, created_at: stamp.clone(), updated_at: stamp })
+}
