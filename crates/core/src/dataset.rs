@@ -86,7 +86,12 @@ impl Known {
     }
 }
 
-fn check_records<R: Record>(global: &Known, local: &Known, tenant: Option<&str>, records: &[R]) -> Result<(), DatasetError> {
+fn check_records<R: Record>(
+    global: &Known,
+    local: &Known,
+    tenant: Option<&str>,
+    records: &[R],
+) -> Result<(), DatasetError> {
     for r in records {
         let mut errors = r.validate();
         for reference in r.references() {
@@ -97,12 +102,19 @@ fn check_records<R: Record>(global: &Known, local: &Known, tenant: Option<&str>,
             if !known.contains(reference.kind, &reference.slug) {
                 errors.push(FieldError::new(
                     reference.field,
-                    format!("verweist auf unbekannte {} „{}“", reference.kind.label(), reference.slug),
+                    format!(
+                        "verweist auf unbekannte {} „{}“",
+                        reference.kind.label(),
+                        reference.slug
+                    ),
                 ));
             }
         }
         if !errors.is_empty() {
-            return Err(DatasetError { record: name(tenant, R::KIND, r.slug()), errors });
+            return Err(DatasetError {
+                record: name(tenant, R::KIND, r.slug()),
+                errors,
+            });
         }
     }
     Ok(())
@@ -110,7 +122,12 @@ fn check_records<R: Record>(global: &Known, local: &Known, tenant: Option<&str>,
 
 impl Dataset {
     pub fn empty() -> Self {
-        Self { format: DATASET_FORMAT.to_owned(), regions: vec![], partnerships: vec![], tenants: vec![] }
+        Self {
+            format: DATASET_FORMAT.to_owned(),
+            regions: vec![],
+            partnerships: vec![],
+            tenants: vec![],
+        }
     }
 
     /// Checks every record and every reference, in file order, and names
@@ -119,7 +136,10 @@ impl Dataset {
         if self.format != DATASET_FORMAT {
             return Err(DatasetError {
                 record: "Datei".to_owned(),
-                errors: vec![FieldError::new("format", format!("muss „{DATASET_FORMAT}“ sein, ist „{}“", self.format))],
+                errors: vec![FieldError::new(
+                    "format",
+                    format!("muss „{DATASET_FORMAT}“ sein, ist „{}“", self.format),
+                )],
             });
         }
         let mut global = Known::default();
@@ -158,7 +178,8 @@ impl Dataset {
         }
         by_slug(&mut self.regions);
         by_slug(&mut self.partnerships);
-        self.tenants.sort_by(|a, b| a.tenant.slug.cmp(&b.tenant.slug));
+        self.tenants
+            .sort_by(|a, b| a.tenant.slug.cmp(&b.tenant.slug));
         for t in &mut self.tenants {
             by_slug(&mut t.units);
             by_slug(&mut t.people);
@@ -235,7 +256,9 @@ mod tests {
         let err = d.check().unwrap_err();
         assert_eq!(err.record, "Mandant „goslar“ / Aktivität „konvoi“");
         assert_eq!(err.errors[0].field, "partnerships.0");
-        assert!(err.errors[0].message.contains("unbekannte Partnerschaft „goslar-breslau“"));
+        assert!(err.errors[0]
+            .message
+            .contains("unbekannte Partnerschaft „goslar-breslau“"));
     }
 
     #[test]
@@ -255,7 +278,10 @@ mod tests {
     fn duplicate_slugs_are_refused() {
         let mut d = sample();
         d.regions.push(d.regions[0].clone());
-        assert_eq!(d.check().unwrap_err().record, "Gebietskörperschaft „goslar“");
+        assert_eq!(
+            d.check().unwrap_err().record,
+            "Gebietskörperschaft „goslar“"
+        );
     }
 
     #[test]

@@ -21,13 +21,22 @@ pub enum Part {
 #[serde(try_from = "String", into = "String")]
 pub enum PartialDate {
     Day(Date),
-    Month { year: i16, month: i8 },
+    Month {
+        year: i16,
+        month: i8,
+    },
     Year(i16),
     /// "Anfang 2003" (January–April) or "Ende 2003" (September–December).
-    YearPart { year: i16, part: Part },
+    YearPart {
+        year: i16,
+        part: Part,
+    },
     /// The decade starting at the given year, e.g. 1960 for "1960er Jahre".
     Decade(i16),
-    DecadePart { decade: i16, part: Part },
+    DecadePart {
+        decade: i16,
+        part: Part,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,7 +74,10 @@ impl PartialDate {
             });
         }
         if let Some(part) = part {
-            return Ok(Self::YearPart { year: year(rest)?, part });
+            return Ok(Self::YearPart {
+                year: year(rest)?,
+                part,
+            });
         }
         let fields: Vec<&str> = rest.split('-').collect();
         match fields.as_slice() {
@@ -75,10 +87,17 @@ impl PartialDate {
                 if !(1..=12).contains(&month) {
                     return Err(err());
                 }
-                Ok(Self::Month { year: year(y)?, month })
+                Ok(Self::Month {
+                    year: year(y)?,
+                    month,
+                })
             }
             [y, m, d] if m.len() == 2 && d.len() == 2 => {
-                let (y, m, d) = (year(y)?, m.parse().map_err(|_| err())?, d.parse().map_err(|_| err())?);
+                let (y, m, d) = (
+                    year(y)?,
+                    m.parse().map_err(|_| err())?,
+                    d.parse().map_err(|_| err())?,
+                );
                 Date::new(y, m, d).map(Self::Day).map_err(|_| err())
             }
             _ => Err(err()),
@@ -92,10 +111,23 @@ impl PartialDate {
             Self::Day(date) => date,
             Self::Month { year, month } => d(year, month, 1),
             Self::Year(year) => d(year, 1, 1),
-            Self::YearPart { year, part: Part::Early } => d(year, 1, 1),
-            Self::YearPart { year, part: Part::Late } => d(year, 9, 1),
-            Self::Decade(decade) | Self::DecadePart { decade, part: Part::Early } => d(decade, 1, 1),
-            Self::DecadePart { decade, part: Part::Late } => d(decade + 7, 1, 1),
+            Self::YearPart {
+                year,
+                part: Part::Early,
+            } => d(year, 1, 1),
+            Self::YearPart {
+                year,
+                part: Part::Late,
+            } => d(year, 9, 1),
+            Self::Decade(decade)
+            | Self::DecadePart {
+                decade,
+                part: Part::Early,
+            } => d(decade, 1, 1),
+            Self::DecadePart {
+                decade,
+                part: Part::Late,
+            } => d(decade + 7, 1, 1),
         }
     }
 
@@ -105,10 +137,24 @@ impl PartialDate {
         match *self {
             Self::Day(date) => date,
             Self::Month { year, month } => d(year, month, 1).last_of_month(),
-            Self::Year(year) | Self::YearPart { year, part: Part::Late } => d(year, 12, 31),
-            Self::YearPart { year, part: Part::Early } => d(year, 4, 30),
-            Self::Decade(decade) | Self::DecadePart { decade, part: Part::Late } => d(decade + 9, 12, 31),
-            Self::DecadePart { decade, part: Part::Early } => d(decade + 3, 12, 31),
+            Self::Year(year)
+            | Self::YearPart {
+                year,
+                part: Part::Late,
+            } => d(year, 12, 31),
+            Self::YearPart {
+                year,
+                part: Part::Early,
+            } => d(year, 4, 30),
+            Self::Decade(decade)
+            | Self::DecadePart {
+                decade,
+                part: Part::Late,
+            } => d(decade + 9, 12, 31),
+            Self::DecadePart {
+                decade,
+                part: Part::Early,
+            } => d(decade + 3, 12, 31),
         }
     }
 
@@ -187,14 +233,32 @@ mod tests {
 
     #[test]
     fn parses_every_precision_and_prints_it_back() {
-        for s in ["2014-07-03", "2022-12", "2003", "early 2003", "late 2003", "1960s", "early 1960s", "late 1990s"] {
+        for s in [
+            "2014-07-03",
+            "2022-12",
+            "2003",
+            "early 2003",
+            "late 2003",
+            "1960s",
+            "early 1960s",
+            "late 1990s",
+        ] {
             assert_eq!(PartialDate::parse(s).unwrap().to_string(), s);
         }
     }
 
     #[test]
     fn rejects_invented_or_malformed_dates() {
-        for s in ["", "2014-02-30", "2022-13", "03.07.2014", "1965s", "mid 2003", "2003-7", "20031"] {
+        for s in [
+            "",
+            "2014-02-30",
+            "2022-13",
+            "03.07.2014",
+            "1965s",
+            "mid 2003",
+            "2003-7",
+            "20031",
+        ] {
             assert!(PartialDate::parse(s).is_err(), "{s:?} must be rejected");
         }
     }
@@ -202,7 +266,10 @@ mod tests {
     #[test]
     fn partial_dates_cover_their_whole_period() {
         let y = PartialDate::parse("2003").unwrap();
-        assert_eq!((y.first_day(), y.last_day()), (date(2003, 1, 1), date(2003, 12, 31)));
+        assert_eq!(
+            (y.first_day(), y.last_day()),
+            (date(2003, 1, 1), date(2003, 12, 31))
+        );
         let m = PartialDate::parse("2024-02").unwrap();
         assert_eq!(m.last_day(), date(2024, 2, 29));
         let early = PartialDate::parse("early 2003").unwrap();
@@ -210,7 +277,10 @@ mod tests {
         assert!(early < late);
         assert!(early.last_day() < late.first_day());
         let sixties = PartialDate::parse("early 1960s").unwrap();
-        assert_eq!((sixties.first_day(), sixties.last_day()), (date(1960, 1, 1), date(1963, 12, 31)));
+        assert_eq!(
+            (sixties.first_day(), sixties.last_day()),
+            (date(1960, 1, 1), date(1963, 12, 31))
+        );
         assert_eq!(sixties.calendar_year(), None);
         assert_eq!(late.calendar_year(), Some(2003));
     }
@@ -223,6 +293,9 @@ mod tests {
             .collect();
         dates.sort();
         let order: Vec<String> = dates.iter().map(ToString::to_string).collect();
-        assert_eq!(order, ["2000", "early 2003", "2003", "late 2003", "2003-12"]);
+        assert_eq!(
+            order,
+            ["2000", "early 2003", "2003", "late 2003", "2003-12"]
+        );
     }
 }

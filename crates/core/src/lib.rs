@@ -18,7 +18,9 @@ pub use partnership::{
     Category, EventKind, Partnership, PartnershipEvent, Status, StatusAt, Topic,
 };
 pub use record::{Kind, Record, Reference, Scope};
-pub use region::{Coordinates, CountryCode, FactKind, Region, RegionFact, RegionKind, RegionName, Succession};
+pub use region::{
+    Coordinates, CountryCode, FactKind, Region, RegionFact, RegionKind, RegionName, Succession,
+};
 pub use slug::{
     slugify, ActivitySlug, ChannelSlug, CollectionSlug, OrganisationSlug, PartnershipSlug,
     PersonSlug, RegionSlug, ServiceSlug, SlugError, TenantSlug, UnitSlug,

@@ -28,7 +28,9 @@ pub enum Category {
     Sponsorship,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Topic {
     Economy,
@@ -137,12 +139,21 @@ impl Partnership {
     /// period its date covers ("2003" counts from 1 January 2003); undated
     /// events do not change the status.
     pub fn status_at(&self, day: Date) -> StatusAt {
-        let dated: Vec<(&PartialDate, EventKind)> =
-            self.sorted_timeline().into_iter().filter_map(|e| e.date.as_ref().map(|d| (d, e.kind))).collect();
+        let dated: Vec<(&PartialDate, EventKind)> = self
+            .sorted_timeline()
+            .into_iter()
+            .filter_map(|e| e.date.as_ref().map(|d| (d, e.kind)))
+            .collect();
         if dated.is_empty() {
-            return StatusAt { status: Status::Undated, since: None };
+            return StatusAt {
+                status: Status::Undated,
+                since: None,
+            };
         }
-        let mut now = StatusAt { status: Status::NotYet, since: None };
+        let mut now = StatusAt {
+            status: Status::NotYet,
+            since: None,
+        };
         for (date, kind) in dated {
             if date.first_day() > day {
                 break;
@@ -152,20 +163,29 @@ impl Partnership {
                 (EventKind::SponsorshipEnded | EventKind::Ended, _) => Status::Ended,
                 (EventKind::Dormant, _) => Status::Dormant,
                 (
-                    EventKind::Founded | EventKind::LetterOfIntent | EventKind::CooperationAgreement | EventKind::CharterSigned,
+                    EventKind::Founded
+                    | EventKind::LetterOfIntent
+                    | EventKind::CooperationAgreement
+                    | EventKind::CharterSigned,
                     _,
                 ) => Status::Active,
-                (EventKind::FirstContact, Status::NotYet | Status::Ended | Status::Dormant) => Status::Contact,
-                (EventKind::CouncilResolution | EventKind::Planned, Status::NotYet | Status::Contact | Status::Ended | Status::Dormant) => {
-                    Status::Planned
+                (EventKind::FirstContact, Status::NotYet | Status::Ended | Status::Dormant) => {
+                    Status::Contact
                 }
+                (
+                    EventKind::CouncilResolution | EventKind::Planned,
+                    Status::NotYet | Status::Contact | Status::Ended | Status::Dormant,
+                ) => Status::Planned,
                 (EventKind::TransferredByReform, Status::NotYet) => Status::Active,
                 (_, unchanged) => unchanged,
             };
             // A further agreement between active partners confirms, it does
             // not restart: "aktiv seit" keeps the first date.
             if next != now.status {
-                now = StatusAt { status: next, since: Some(*date) };
+                now = StatusAt {
+                    status: next,
+                    since: Some(*date),
+                };
             }
         }
         now
@@ -182,17 +202,36 @@ impl Record for Partnership {
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();
         if self.regions[0] == self.regions[1] {
-            e.add("regions.1", "eine Partnerschaft verbindet zwei verschiedene Gebietskörperschaften");
+            e.add(
+                "regions.1",
+                "eine Partnerschaft verbindet zwei verschiedene Gebietskörperschaften",
+            );
         }
         e.unique("topics", &self.topics);
         for (i, ev) in self.timeline.iter().enumerate() {
             e.optional_text(&format!("timeline.{i}.note"), &ev.note, 2000);
         }
-        let first = |kind: EventKind| self.timeline.iter().filter(|e| e.kind == kind).filter_map(|e| e.date).min();
-        if let (Some(start), Some(end)) = (first(EventKind::SponsorshipStarted), first(EventKind::SponsorshipEnded)) {
+        let first = |kind: EventKind| {
+            self.timeline
+                .iter()
+                .filter(|e| e.kind == kind)
+                .filter_map(|e| e.date)
+                .min()
+        };
+        if let (Some(start), Some(end)) = (
+            first(EventKind::SponsorshipStarted),
+            first(EventKind::SponsorshipEnded),
+        ) {
             if end.last_day() < start.first_day() {
-                if let Some(i) = self.timeline.iter().position(|e| e.kind == EventKind::SponsorshipEnded) {
-                    e.add(format!("timeline.{i}.date"), "das Ende der Patenschaft liegt vor ihrem Beginn");
+                if let Some(i) = self
+                    .timeline
+                    .iter()
+                    .position(|e| e.kind == EventKind::SponsorshipEnded)
+                {
+                    e.add(
+                        format!("timeline.{i}.date"),
+                        "das Ende der Patenschaft liegt vor ihrem Beginn",
+                    );
                 }
             }
         }
@@ -206,7 +245,12 @@ impl Record for Partnership {
             Reference::new("regions.1", Kind::Region, &self.regions[1]),
         ];
         for (i, ev) in self.timeline.iter().enumerate() {
-            ref_opt(&mut out, &format!("timeline.{i}.party"), Kind::Region, &ev.party);
+            ref_opt(
+                &mut out,
+                &format!("timeline.{i}.party"),
+                Kind::Region,
+                &ev.party,
+            );
         }
         out
     }
@@ -224,13 +268,20 @@ mod tests {
     fn partnership(events: &[(&str, EventKind)]) -> Partnership {
         Partnership {
             slug: PartnershipSlug::parse("a-b").unwrap(),
-            regions: [RegionSlug::parse("a").unwrap(), RegionSlug::parse("b").unwrap()],
+            regions: [
+                RegionSlug::parse("a").unwrap(),
+                RegionSlug::parse("b").unwrap(),
+            ],
             category: Category::Partnership,
             topics: vec![],
             timeline: events
                 .iter()
                 .map(|(d, kind)| PartnershipEvent {
-                    date: if d.is_empty() { None } else { Some(PartialDate::parse(d).unwrap()) },
+                    date: if d.is_empty() {
+                        None
+                    } else {
+                        Some(PartialDate::parse(d).unwrap())
+                    },
                     kind: *kind,
                     party: None,
                     note: None,
@@ -244,32 +295,61 @@ mod tests {
     #[test]
     fn goslar_trebnitz_sponsorship_then_partnership() {
         use EventKind::*;
-        let p = partnership(&[("2000", CharterSigned), ("1951", SponsorshipStarted), ("1988", SponsorshipEnded)]);
+        let p = partnership(&[
+            ("2000", CharterSigned),
+            ("1951", SponsorshipStarted),
+            ("1988", SponsorshipEnded),
+        ]);
         assert_eq!(p.status_at(date(1950, 12, 31)).status, Status::NotYet);
         assert_eq!(p.status_at(date(1960, 6, 1)).status, Status::Sponsorship);
         let gap = p.status_at(date(1995, 1, 1));
-        assert_eq!((gap.status, gap.since.unwrap().to_string()), (Status::Ended, "1988".to_owned()));
+        assert_eq!(
+            (gap.status, gap.since.unwrap().to_string()),
+            (Status::Ended, "1988".to_owned())
+        );
         let now = p.status_at(date(2026, 11, 23));
-        assert_eq!((now.status, now.since.unwrap().to_string()), (Status::Active, "2000".to_owned()));
+        assert_eq!(
+            (now.status, now.since.unwrap().to_string()),
+            (Status::Active, "2000".to_owned())
+        );
     }
 
     #[test]
     fn letter_of_intent_agreement_and_transfer_keep_the_first_date() {
         use EventKind::*;
-        let p = partnership(&[("early 2003", LetterOfIntent), ("late 2003", CooperationAgreement), ("2009", TransferredByReform)]);
+        let p = partnership(&[
+            ("early 2003", LetterOfIntent),
+            ("late 2003", CooperationAgreement),
+            ("2009", TransferredByReform),
+        ]);
         assert_eq!(p.status_at(date(2002, 12, 31)).status, Status::NotYet);
         let s = p.status_at(date(2010, 1, 1));
-        assert_eq!((s.status, s.since.unwrap().to_string()), (Status::Active, "early 2003".to_owned()));
+        assert_eq!(
+            (s.status, s.since.unwrap().to_string()),
+            (Status::Active, "early 2003".to_owned())
+        );
     }
 
     #[test]
     fn council_resolution_makes_a_contact_planned_until_the_charter() {
         use EventKind::*;
-        let p = partnership(&[("2019", FirstContact), ("2022-12", CouncilResolution), ("2023", Planned), ("", CooperationAgreement)]);
+        let p = partnership(&[
+            ("2019", FirstContact),
+            ("2022-12", CouncilResolution),
+            ("2023", Planned),
+            ("", CooperationAgreement),
+        ]);
         assert_eq!(p.status_at(date(2020, 5, 1)).status, Status::Contact);
         let s = p.status_at(date(2022, 12, 1));
-        assert_eq!((s.status, s.since.unwrap().to_string()), (Status::Planned, "2022-12".to_owned()));
-        assert_eq!(p.status_at(date(2026, 11, 23)).status, Status::Planned, "an undated agreement changes nothing");
+        assert_eq!(
+            (s.status, s.since.unwrap().to_string()),
+            (Status::Planned, "2022-12".to_owned())
+        );
+        assert_eq!(
+            p.status_at(date(2026, 11, 23)).status,
+            Status::Planned,
+            "an undated agreement changes nothing"
+        );
         let mut signed = p.clone();
         signed.timeline.push(PartnershipEvent {
             date: Some(PartialDate::parse("2023-06-01").unwrap()),
@@ -300,8 +380,17 @@ mod tests {
     #[test]
     fn without_dated_events_the_status_is_undated() {
         let p = partnership(&[("", EventKind::CharterSigned)]);
-        assert_eq!(p.status_at(date(2026, 1, 1)), StatusAt { status: Status::Undated, since: None });
-        assert_eq!(partnership(&[]).status_at(date(2026, 1, 1)).status, Status::Undated);
+        assert_eq!(
+            p.status_at(date(2026, 1, 1)),
+            StatusAt {
+                status: Status::Undated,
+                since: None
+            }
+        );
+        assert_eq!(
+            partnership(&[]).status_at(date(2026, 1, 1)).status,
+            Status::Undated
+        );
     }
 
     #[test]

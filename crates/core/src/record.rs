@@ -99,11 +99,17 @@ pub struct Reference {
 
 impl Reference {
     pub fn new(field: impl Into<String>, kind: Kind, slug: &impl std::fmt::Display) -> Self {
-        Self { field: field.into(), kind, slug: slug.to_string() }
+        Self {
+            field: field.into(),
+            kind,
+            slug: slug.to_string(),
+        }
     }
 }
 
-pub trait Record: Serialize + DeserializeOwned + JsonSchema + Clone + Send + Sync + 'static {
+pub trait Record:
+    Serialize + DeserializeOwned + JsonSchema + Clone + Send + Sync + 'static
+{
     const KIND: Kind;
     fn slug(&self) -> &str;
     /// Checks the record on its own; references are checked by whoever can
@@ -114,13 +120,23 @@ pub trait Record: Serialize + DeserializeOwned + JsonSchema + Clone + Send + Syn
 }
 
 /// Pushes one reference per slug of a list field (`partnerships.0`, …).
-pub(crate) fn refs_list<T: std::fmt::Display>(out: &mut Vec<Reference>, field: &str, kind: Kind, items: &[T]) {
+pub(crate) fn refs_list<T: std::fmt::Display>(
+    out: &mut Vec<Reference>,
+    field: &str,
+    kind: Kind,
+    items: &[T],
+) {
     for (i, item) in items.iter().enumerate() {
         out.push(Reference::new(format!("{field}.{i}"), kind, item));
     }
 }
 
-pub(crate) fn ref_opt<T: std::fmt::Display>(out: &mut Vec<Reference>, field: &str, kind: Kind, item: &Option<T>) {
+pub(crate) fn ref_opt<T: std::fmt::Display>(
+    out: &mut Vec<Reference>,
+    field: &str,
+    kind: Kind,
+    item: &Option<T>,
+) {
     if let Some(item) = item {
         out.push(Reference::new(field, kind, item));
     }

@@ -175,11 +175,15 @@ pub struct Region {
 impl Region {
     /// The German name, else the first one.
     pub fn name(&self) -> &str {
-        self.name_in("de").unwrap_or_else(|| self.names.first().map_or("", |n| n.name.as_str()))
+        self.name_in("de")
+            .unwrap_or_else(|| self.names.first().map_or("", |n| n.name.as_str()))
     }
 
     pub fn name_in(&self, lang: &str) -> Option<&str> {
-        self.names.iter().find(|n| n.lang == lang).map(|n| n.name.as_str())
+        self.names
+            .iter()
+            .find(|n| n.lang == lang)
+            .map(|n| n.name.as_str())
     }
 
     /// The names in other languages than German, for "Landkreis Trebnitz
@@ -208,7 +212,10 @@ impl Record for Region {
         }
         for (i, n) in self.names.iter().enumerate() {
             if n.lang.len() != 2 || !n.lang.bytes().all(|b| b.is_ascii_lowercase()) {
-                e.add(format!("names.{i}.lang"), "Sprachcode muss aus zwei Kleinbuchstaben bestehen (z. B. de, pl)");
+                e.add(
+                    format!("names.{i}.lang"),
+                    "Sprachcode muss aus zwei Kleinbuchstaben bestehen (z. B. de, pl)",
+                );
             }
             e.text(&format!("names.{i}.name"), &n.name, 200);
         }
@@ -216,24 +223,39 @@ impl Record for Region {
         e.unique("names", &langs);
         for (i, f) in self.facts.iter().enumerate() {
             if !f.value.is_finite() || f.value < 0.0 {
-                e.add(format!("facts.{i}.value"), "muss eine Zahl größer oder gleich 0 sein");
+                e.add(
+                    format!("facts.{i}.value"),
+                    "muss eine Zahl größer oder gleich 0 sein",
+                );
             }
             e.optional_text(&format!("facts.{i}.source"), &f.source, 500);
         }
         if let Some(c) = self.coordinates {
             if !(-90.0..=90.0).contains(&c.lat) {
-                e.add("coordinates.lat", "Breitengrad muss zwischen -90 und 90 liegen");
+                e.add(
+                    "coordinates.lat",
+                    "Breitengrad muss zwischen -90 und 90 liegen",
+                );
             }
             if !(-180.0..=180.0).contains(&c.lon) {
-                e.add("coordinates.lon", "Längengrad muss zwischen -180 und 180 liegen");
+                e.add(
+                    "coordinates.lon",
+                    "Längengrad muss zwischen -180 und 180 liegen",
+                );
             }
         }
         if self.parent.as_ref() == Some(&self.slug) {
-            e.add("parent", "eine Gebietskörperschaft kann nicht ihr eigenes übergeordnetes Gebiet sein");
+            e.add(
+                "parent",
+                "eine Gebietskörperschaft kann nicht ihr eigenes übergeordnetes Gebiet sein",
+            );
         }
         for (i, s) in self.successors.iter().enumerate() {
             if s.region == self.slug {
-                e.add(format!("successors.{i}.region"), "eine Gebietskörperschaft kann nicht ihr eigener Nachfolger sein");
+                e.add(
+                    format!("successors.{i}.region"),
+                    "eine Gebietskörperschaft kann nicht ihr eigener Nachfolger sein",
+                );
             }
         }
         e.url("website", &self.website);
@@ -246,7 +268,11 @@ impl Record for Region {
         ref_opt(&mut out, "seat", Kind::Region, &self.seat);
         ref_opt(&mut out, "parent", Kind::Region, &self.parent);
         for (i, s) in self.successors.iter().enumerate() {
-            out.push(Reference::new(format!("successors.{i}.region"), Kind::Region, &s.region));
+            out.push(Reference::new(
+                format!("successors.{i}.region"),
+                Kind::Region,
+                &s.region,
+            ));
         }
         out
     }
@@ -293,7 +319,10 @@ mod tests {
     #[test]
     fn validation_names_each_bad_field() {
         let mut r = trebnitz();
-        r.names.push(RegionName { lang: "pl".into(), name: " ".into() });
+        r.names.push(RegionName {
+            lang: "pl".into(),
+            name: " ".into(),
+        });
         r.website = Some("powiat.konskie.pl".into());
         r.parent = Some(r.slug.clone());
         let fields: Vec<String> = r.validate().into_iter().map(|e| e.field).collect();
@@ -303,7 +332,9 @@ mod tests {
     #[test]
     fn unknown_fields_and_bad_country_are_refused() {
         let bad = serde_json::json!({"slug": "x", "kind": "powiat", "country": "pl", "names": []});
-        let err = serde_json::from_value::<Region>(bad).unwrap_err().to_string();
+        let err = serde_json::from_value::<Region>(bad)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("Ländercode „pl“"), "{err}");
         let extra = serde_json::json!({"slug": "x", "kind": "powiat", "country": "PL", "names": [], "colour": 1});
         assert!(serde_json::from_value::<Region>(extra).is_err());

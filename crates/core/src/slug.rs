@@ -20,7 +20,8 @@ fn check(s: &str) -> Result<(), SlugError> {
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if ok {
         Ok(())
     } else {
@@ -144,7 +145,16 @@ mod tests {
     fn slug_rejects_uppercase_spaces_and_double_hyphens() {
         assert!(RegionSlug::parse("goslar").is_ok());
         assert!(RegionSlug::parse("spree-neisse").is_ok());
-        for bad in ["", "Goslar", "a b", "a--b", "-a", "a-", "ä", &"x".repeat(81)] {
+        for bad in [
+            "",
+            "Goslar",
+            "a b",
+            "a--b",
+            "-a",
+            "a-",
+            "ä",
+            &"x".repeat(81),
+        ] {
             assert!(RegionSlug::parse(bad).is_err(), "{bad:?} must be rejected");
         }
     }
@@ -152,6 +162,9 @@ mod tests {
     #[test]
     fn slug_deserialization_carries_the_german_message() {
         let err = serde_json::from_str::<TenantSlug>("\"Goslar\"").unwrap_err();
-        assert!(err.to_string().contains("Kennung „Goslar“ ist ungültig"), "{err}");
+        assert!(
+            err.to_string().contains("Kennung „Goslar“ ist ungültig"),
+            "{err}"
+        );
     }
 }

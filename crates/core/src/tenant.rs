@@ -9,8 +9,8 @@ use crate::doubt::Doubt;
 use crate::partnership::Topic;
 use crate::record::{ref_opt, refs_list, Kind, Record, Reference};
 use crate::slug::{
-    ActivitySlug, ChannelSlug, CollectionSlug, OrganisationSlug, PartnershipSlug, PersonSlug, RegionSlug,
-    ServiceSlug, TenantSlug, UnitSlug,
+    ActivitySlug, ChannelSlug, CollectionSlug, OrganisationSlug, PartnershipSlug, PersonSlug,
+    RegionSlug, ServiceSlug, TenantSlug, UnitSlug,
 };
 use crate::validation::{Errors, FieldError};
 
@@ -64,8 +64,18 @@ impl Record for Tenant {
 
     fn references(&self) -> Vec<Reference> {
         let mut out = vec![Reference::new("region", Kind::Region, &self.region)];
-        ref_opt(&mut out, "communication_unit", Kind::Unit, &self.communication_unit);
-        ref_opt(&mut out, "partnership_contact", Kind::Unit, &self.partnership_contact);
+        ref_opt(
+            &mut out,
+            "communication_unit",
+            Kind::Unit,
+            &self.communication_unit,
+        );
+        ref_opt(
+            &mut out,
+            "partnership_contact",
+            Kind::Unit,
+            &self.partnership_contact,
+        );
         out
     }
 }
@@ -103,15 +113,23 @@ impl Contact {
             e.text("contact.address.street", &a.street, NAME);
             e.text("contact.address.city", &a.city, NAME);
             if a.postal_code.trim().is_empty() || a.postal_code.len() > 12 {
-                e.add("contact.address.postal_code", "Postleitzahl fehlt oder ist zu lang");
+                e.add(
+                    "contact.address.postal_code",
+                    "Postleitzahl fehlt oder ist zu lang",
+                );
             }
         }
         for (field, number) in [("contact.phone", &self.phone), ("contact.fax", &self.fax)] {
             if let Some(n) = number {
                 if !n.chars().any(|c| c.is_ascii_digit())
-                    || !n.chars().all(|c| c.is_ascii_digit() || " +/-()".contains(c))
+                    || !n
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || " +/-()".contains(c))
                 {
-                    e.add(field, "darf nur Ziffern, Leerzeichen und + / - ( ) enthalten");
+                    e.add(
+                        field,
+                        "darf nur Ziffern, Leerzeichen und + / - ( ) enthalten",
+                    );
                 }
             }
         }
@@ -149,7 +167,10 @@ impl Record for Unit {
         e.text("name", &self.name, NAME);
         e.optional_text("tasks", &self.tasks, TEXT);
         if self.parent.as_ref() == Some(&self.slug) {
-            e.add("parent", "eine Einheit kann nicht sich selbst übergeordnet sein");
+            e.add(
+                "parent",
+                "eine Einheit kann nicht sich selbst übergeordnet sein",
+            );
         }
         self.contact.validate(&mut e);
         e.doubts(&self.doubts);
@@ -262,7 +283,12 @@ impl Record for Organisation {
     fn references(&self) -> Vec<Reference> {
         let mut out = Vec::new();
         ref_opt(&mut out, "region", Kind::Region, &self.region);
-        refs_list(&mut out, "partnerships", Kind::Partnership, &self.partnerships);
+        refs_list(
+            &mut out,
+            "partnerships",
+            Kind::Partnership,
+            &self.partnerships,
+        );
         out
     }
 }
@@ -381,7 +407,10 @@ impl Record for Activity {
         }
         for (i, f) in self.figures.iter().enumerate() {
             if !f.value.is_finite() || f.value < 0.0 {
-                e.add(format!("figures.{i}.value"), "muss eine Zahl größer oder gleich 0 sein");
+                e.add(
+                    format!("figures.{i}.value"),
+                    "muss eine Zahl größer oder gleich 0 sein",
+                );
             }
             e.text(&format!("figures.{i}.unit"), &f.unit, 100);
         }
@@ -395,9 +424,19 @@ impl Record for Activity {
 
     fn references(&self) -> Vec<Reference> {
         let mut out = Vec::new();
-        refs_list(&mut out, "partnerships", Kind::Partnership, &self.partnerships);
+        refs_list(
+            &mut out,
+            "partnerships",
+            Kind::Partnership,
+            &self.partnerships,
+        );
         refs_list(&mut out, "regions", Kind::Region, &self.regions);
-        refs_list(&mut out, "organisations", Kind::Organisation, &self.organisations);
+        refs_list(
+            &mut out,
+            "organisations",
+            Kind::Organisation,
+            &self.organisations,
+        );
         out
     }
 }
@@ -490,7 +529,12 @@ impl Record for Collection {
         let mut out = Vec::new();
         ref_opt(&mut out, "owner", Kind::Organisation, &self.owner);
         ref_opt(&mut out, "provenance", Kind::Region, &self.provenance);
-        refs_list(&mut out, "partnerships", Kind::Partnership, &self.partnerships);
+        refs_list(
+            &mut out,
+            "partnerships",
+            Kind::Partnership,
+            &self.partnerships,
+        );
         out
     }
 }
@@ -610,7 +654,10 @@ mod tests {
             "slug": "x", "kind": "project", "title": "50+", "start": "2014", "end": "2012"
         }))
         .unwrap();
-        assert_eq!(a.validate(), vec![FieldError::new("end", "das Ende liegt vor dem Beginn")]);
+        assert_eq!(
+            a.validate(),
+            vec![FieldError::new("end", "das Ende liegt vor dem Beginn")]
+        );
     }
 
     #[test]
@@ -620,7 +667,11 @@ mod tests {
             "partnerships": ["goslar-trebnitz"], "regions": ["trzebnica"], "organisations": ["feuerwehren"]
         }))
         .unwrap();
-        let refs: Vec<(String, Kind)> = a.references().into_iter().map(|r| (r.field, r.kind)).collect();
+        let refs: Vec<(String, Kind)> = a
+            .references()
+            .into_iter()
+            .map(|r| (r.field, r.kind))
+            .collect();
         assert_eq!(
             refs,
             [

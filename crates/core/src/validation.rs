@@ -15,7 +15,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -44,10 +47,15 @@ impl Errors {
 
     pub fn url(&mut self, field: &str, value: &Option<String>) {
         if let Some(url) = value {
-            let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+            let rest = url
+                .strip_prefix("https://")
+                .or_else(|| url.strip_prefix("http://"));
             match rest {
                 Some(host) if !host.is_empty() && !url.contains(char::is_whitespace) => {}
-                _ => self.add(field, "muss eine Webadresse sein, die mit http:// oder https:// beginnt"),
+                _ => self.add(
+                    field,
+                    "muss eine Webadresse sein, die mit http:// oder https:// beginnt",
+                ),
             }
         }
     }

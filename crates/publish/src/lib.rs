@@ -1,0 +1,153 @@
+//! The public site: every page is rendered from a MiniJinja template that a
+//! district may override by placing a file of the same name in its
+//! templates directory. `serve` renders from this crate in memory.
+
+mod german;
+mod labels;
+mod views;
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+use kreiskom_store::{Store, StoreError};
+use minijinja::{Environment, Value};
+
+pub use german::{
+    date as german_date, number as german_number, period as german_period, status as german_status,
+};
+pub use labels::label;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("Vorlage konnte nicht gerendert werden: {0}")]
+    Template(#[from] minijinja::Error),
+    #[error("Seite nicht gefunden")]
+    NotFound,
+}
+
+pub type Result<T, E = PublishError> = std::result::Result<T, E>;
+
+/// Templates compiled into the binary; the default theme on KERN UX.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    (
+        "partnerships.html",
+        include_str!("../templates/partnerships.html"),
+    ),
+    (
+        "partnership.html",
+        include_str!("../templates/partnership.html"),
+    ),
+    (
+        "communication.html",
+        include_str!("../templates/communication.html"),
+    ),
+    ("contact.html", include_str!("../templates/contact.html")),
+    ("doubts.html", include_str!("../templates/doubts.html")),
+    ("error.html", include_str!("../templates/error.html")),
+];
+
+#[derive(Clone)]
+pub struct Site {
+    env: std::sync::Arc<Environment<'static>>,
+    store: Store,
+}
+
+/// Markdown from editors, rendered and cleaned of anything but safe HTML.
+pub fn markdown(text: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(text));
+    ammonia::clean(&html)
+}
+
+impl Site {
+    /// `templates_dir` overrides the built-in templates file by file.
+    pub fn new(store: Store, templates_dir: Option<PathBuf>) -> Self {
+        let mut env = Environment::new();
+        env.set_loader(move |name| {
+            if let Some(dir) = &templates_dir {
+                let path = dir.join(name);
+                if path.is_file() {
+                    return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                        minijinja::Error::new(
+                            minijinja::ErrorKind::TemplateNotFound,
+                            format!("{}: {e}", path.display()),
+                        )
+                    });
+                }
+            }
+            Ok(TEMPLATES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| (*t).to_owned()))
+        });
+        env.add_filter("label", |value: String, group: String| -> String {
+            label(&group, &value).map_or(value, str::to_owned)
+        });
+        env.add_filter("markdown", |text: String| {
+            Value::from_safe_string(markdown(&text))
+        });
+        env.add_filter("zahl", german::number);
+        env.add_filter("datum", |text: String| -> String {
+            kreiskom_core::PartialDate::parse(&text).map_or(text, |d| german::date(&d))
+        });
+        Self {
+            env: std::sync::Arc::new(env),
+            store,
+        }
+    }
+
+    fn render(&self, template: &str, ctx: impl serde::Serialize) -> Result<String> {
+        Ok(self.env.get_template(template)?.render(ctx)?)
+    }
+
+    pub async fn index(&self) -> Result<String> {
+        let tenants = views::tenants(&self.store).await?;
+        self.render("index.html", minijinja::context! { tenants })
+    }
+
+    pub async fn home(&self, tenant: &str, today: Date) -> Result<String> {
+        let view = views::home(&self.store, tenant, today).await?;
+        self.render("home.html", view)
+    }
+
+    pub async fn partnerships(&self, tenant: &str, today: Date) -> Result<String> {
+        let view = views::partnerships(&self.store, tenant, today).await?;
+        self.render("partnerships.html", view)
+    }
+
+    pub async fn partnership(&self, tenant: &str, slug: &str, today: Date) -> Result<String> {
+        let view = views::partnership(&self.store, tenant, slug, today).await?;
+        self.render("partnership.html", view)
+    }
+
+    pub async fn communication(&self, tenant: &str) -> Result<String> {
+        let view = views::communication(&self.store, tenant).await?;
+        self.render("communication.html", view)
+    }
+
+    pub async fn contact(&self, tenant: &str) -> Result<String> {
+        let view = views::contact(&self.store, tenant).await?;
+        self.render("contact.html", view)
+    }
+
+    /// For editors: every record of the tenant and of its partnerships that
+    /// carries a doubt mark.
+    pub async fn doubts(&self, tenant: &str) -> Result<String> {
+        let view = views::doubts(&self.store, tenant).await?;
+        self.render("doubts.html", view)
+    }
+
+    /// An error page in the site's look; never fails (falls back to text).
+    pub fn error_page(&self, status: u16, message: &str) -> String {
+        self.render("error.html", minijinja::context! { status, message })
+            .unwrap_or_else(|e| {
+                format!("<!doctype html><title>Fehler {status}</title><p>{message}</p><!-- {e} -->")
+            })
+    }
+}

@@ -11,7 +11,12 @@ impl Store {
     /// are byte-identical.
     pub async fn export(&self) -> Result<Dataset> {
         async fn all<R: Record>(store: &Store, tenant: Option<&TenantSlug>) -> Result<Vec<R>> {
-            Ok(store.list::<R>(tenant).await?.into_iter().map(|s| s.record).collect())
+            Ok(store
+                .list::<R>(tenant)
+                .await?
+                .into_iter()
+                .map(|s| s.record)
+                .collect())
         }
         let mut tenants = Vec::new();
         for tenant in all::<kreiskom_core::Tenant>(self, None).await? {
@@ -40,7 +45,10 @@ impl Store {
     pub async fn is_empty(&self) -> Result<bool> {
         for kind in [Kind::Region, Kind::Partnership, Kind::Tenant] {
             let sql = format!("SELECT COUNT(*) AS n FROM {}", kind.plural());
-            let n: i64 = sqlx::query(&sql).fetch_one(&self.pool).await?.try_get("n")?;
+            let n: i64 = sqlx::query(&sql)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("n")?;
             if n > 0 {
                 return Ok(false);
             }
@@ -51,7 +59,11 @@ impl Store {
     /// Imports a dataset into an empty database in one transaction: either
     /// all of it is there afterwards, or nothing is. `progress` is called
     /// after each record with (done, total).
-    pub async fn import(&self, dataset: &Dataset, mut progress: impl FnMut(usize, usize)) -> Result<usize> {
+    pub async fn import(
+        &self,
+        dataset: &Dataset,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<usize> {
         dataset.check()?;
         let total = dataset.record_count();
         let mut tx = self.write().await?;
@@ -87,7 +99,15 @@ impl Store {
                     }
                 )*};
             }
-            each!(units, people, organisations, activities, collections, services, channels);
+            each!(
+                units,
+                people,
+                organisations,
+                activities,
+                collections,
+                services,
+                channels
+            );
         }
         tx.commit().await?;
         Ok(done)

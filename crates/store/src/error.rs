@@ -9,7 +9,11 @@ pub enum StoreError {
     #[error("Migration fehlgeschlagen: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("gespeicherter Datensatz {kind:?} „{slug}“ ist nicht lesbar: {reason}")]
-    Corrupt { kind: Kind, slug: String, reason: String },
+    Corrupt {
+        kind: Kind,
+        slug: String,
+        reason: String,
+    },
     #[error("Eingaben ungültig")]
     Invalid(Vec<FieldError>),
     #[error("{} „{slug}“ gibt es nicht", kind.label())]
@@ -17,9 +21,17 @@ pub enum StoreError {
     #[error("{} „{slug}“ gibt es schon", kind.label())]
     AlreadyExists { kind: Kind, slug: String },
     #[error("{} „{slug}“ wurde inzwischen geändert (jetzt Version {current})", kind.label())]
-    Conflict { kind: Kind, slug: String, current: i64 },
+    Conflict {
+        kind: Kind,
+        slug: String,
+        current: i64,
+    },
     #[error("{} „{slug}“ wird noch verwendet von: {}", kind.label(), by.join(", "))]
-    InUse { kind: Kind, slug: String, by: Vec<String> },
+    InUse {
+        kind: Kind,
+        slug: String,
+        by: Vec<String>,
+    },
     #[error("Die Datenbank ist nicht leer; ein Import ist nur in eine leere Datenbank möglich")]
     NotEmpty,
     #[error("Import abgelehnt, nichts wurde geändert. Erster fehlerhafter Datensatz: {0}")]

@@ -48,7 +48,8 @@ impl Store {
                 "Datenbank-URL „{url}“ wird nicht unterstützt: erwartet sqlite://… oder postgres://…"
             )));
         };
-        let options = AnyConnectOptions::from_str(url).map_err(|e| StoreError::Config(format!("Datenbank-URL ungültig: {e}")))?;
+        let options = AnyConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("Datenbank-URL ungültig: {e}")))?;
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 4,
@@ -79,5 +80,8 @@ impl Store {
 }
 
 fn now() -> String {
-    jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or_else(|_| jiff::Timestamp::now()).to_string()
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .to_string()
 }

@@ -64,33 +64,63 @@ impl Store {
             "SELECT slug, data, version, created_at, updated_at FROM {} WHERE tenant = $1 ORDER BY slug",
             R::KIND.plural()
         );
-        let rows = sqlx::query(&sql).bind(tenant_key(R::KIND, tenant)).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql)
+            .bind(tenant_key(R::KIND, tenant))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(decode).collect()
     }
 
-    pub async fn get<R: Record>(&self, tenant: Option<&TenantSlug>, slug: &str) -> Result<Option<Stored<R>>> {
+    pub async fn get<R: Record>(
+        &self,
+        tenant: Option<&TenantSlug>,
+        slug: &str,
+    ) -> Result<Option<Stored<R>>> {
         let sql = format!(
             "SELECT slug, data, version, created_at, updated_at FROM {} WHERE tenant = $1 AND slug = $2",
             R::KIND.plural()
         );
-        let row = sqlx::query(&sql).bind(tenant_key(R::KIND, tenant)).bind(slug).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&sql)
+            .bind(tenant_key(R::KIND, tenant))
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(decode).transpose()
     }
 
     /// Like `get`, but a missing record is an error.
-    pub async fn fetch<R: Record>(&self, tenant: Option<&TenantSlug>, slug: &str) -> Result<Stored<R>> {
-        self.get(tenant, slug).await?.ok_or_else(|| StoreError::NotFound { kind: R::KIND, slug: slug.to_owned() })
+    pub async fn fetch<R: Record>(
+        &self,
+        tenant: Option<&TenantSlug>,
+        slug: &str,
+    ) -> Result<Stored<R>> {
+        self.get(tenant, slug)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                kind: R::KIND,
+                slug: slug.to_owned(),
+            })
     }
 
-    pub async fn create<R: Record>(&self, tenant: Option<&TenantSlug>, record: R) -> Result<Stored<R>> {
+    pub async fn create<R: Record>(
+        &self,
+        tenant: Option<&TenantSlug>,
+        record: R,
+    ) -> Result<Stored<R>> {
         let key = tenant_key(R::KIND, tenant).to_owned();
         invalid_if_any(record.validate())?;
         let mut tx = self.write().await?;
         if let Some(t) = tenant {
             require_tenant(&mut tx, t).await?;
         }
-        if current_version(&mut tx, R::KIND, &key, record.slug()).await?.is_some() {
-            return Err(StoreError::AlreadyExists { kind: R::KIND, slug: record.slug().to_owned() });
+        if current_version(&mut tx, R::KIND, &key, record.slug())
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::AlreadyExists {
+                kind: R::KIND,
+                slug: record.slug().to_owned(),
+            });
         }
         check_references(&mut tx, &key, &record).await?;
         let stored = insert(&mut tx, &key, &record).await?;
@@ -110,15 +140,25 @@ impl Store {
         let key = tenant_key(R::KIND, tenant).to_owned();
         let mut errors = record.validate();
         if record.slug() != slug {
-            errors.insert(0, FieldError::new("slug", format!("kann nicht geändert werden (ist „{slug}“)")));
+            errors.insert(
+                0,
+                FieldError::new("slug", format!("kann nicht geändert werden (ist „{slug}“)")),
+            );
         }
         invalid_if_any(errors)?;
         let mut tx = self.write().await?;
         let current = current_version(&mut tx, R::KIND, &key, slug)
             .await?
-            .ok_or_else(|| StoreError::NotFound { kind: R::KIND, slug: slug.to_owned() })?;
+            .ok_or_else(|| StoreError::NotFound {
+                kind: R::KIND,
+                slug: slug.to_owned(),
+            })?;
         if expected_version.is_some_and(|v| v != current) {
-            return Err(StoreError::Conflict { kind: R::KIND, slug: slug.to_owned(), current });
+            return Err(StoreError::Conflict {
+                kind: R::KIND,
+                slug: slug.to_owned(),
+                current,
+            });
         }
         check_references(&mut tx, &key, &record).await?;
         let data = serde_json::to_string(&record).expect("records always serialize");
@@ -127,9 +167,20 @@ impl Store {
             "UPDATE {} SET data = $1, version = version + 1, updated_at = $2 WHERE tenant = $3 AND slug = $4 AND version = $5",
             R::KIND.plural()
         );
-        let done = sqlx::query(&sql).bind(&data).bind(&stamp).bind(&key).bind(slug).bind(current).execute(&mut *tx).await?;
+        let done = sqlx::query(&sql)
+            .bind(&data)
+            .bind(&stamp)
+            .bind(&key)
+            .bind(slug)
+            .bind(current)
+            .execute(&mut *tx)
+            .await?;
         if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict { kind: R::KIND, slug: slug.to_owned(), current: current + 1 });
+            return Err(StoreError::Conflict {
+                kind: R::KIND,
+                slug: slug.to_owned(),
+                current: current + 1,
+            });
         }
         write_references(&mut tx, &key, &record).await?;
         let row = sqlx::query(&format!(
@@ -149,8 +200,14 @@ impl Store {
     pub async fn delete<R: Record>(&self, tenant: Option<&TenantSlug>, slug: &str) -> Result<()> {
         let key = tenant_key(R::KIND, tenant).to_owned();
         let mut tx = self.write().await?;
-        if current_version(&mut tx, R::KIND, &key, slug).await?.is_none() {
-            return Err(StoreError::NotFound { kind: R::KIND, slug: slug.to_owned() });
+        if current_version(&mut tx, R::KIND, &key, slug)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound {
+                kind: R::KIND,
+                slug: slug.to_owned(),
+            });
         }
         let mut by: Vec<String> = referrers_in(&mut tx, R::KIND, &key, slug)
             .await?
@@ -160,8 +217,15 @@ impl Store {
             .collect();
         if R::KIND == Kind::Tenant {
             for kind in Kind::ALL.into_iter().filter(|k| k.scope() == Scope::Tenant) {
-                let sql = format!("SELECT COUNT(*) AS n FROM {} WHERE tenant = $1", kind.plural());
-                let n: i64 = sqlx::query(&sql).bind(slug).fetch_one(&mut *tx).await?.try_get("n")?;
+                let sql = format!(
+                    "SELECT COUNT(*) AS n FROM {} WHERE tenant = $1",
+                    kind.plural()
+                );
+                let n: i64 = sqlx::query(&sql)
+                    .bind(slug)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("n")?;
                 if n > 0 {
                     by.push(format!("{n} × {}", kind.label()));
                 }
@@ -169,7 +233,11 @@ impl Store {
         }
         by.dedup();
         if !by.is_empty() {
-            return Err(StoreError::InUse { kind: R::KIND, slug: slug.to_owned(), by });
+            return Err(StoreError::InUse {
+                kind: R::KIND,
+                slug: slug.to_owned(),
+                by,
+            });
         }
         sqlx::query("DELETE FROM record_references WHERE from_kind = $1 AND from_tenant = $2 AND from_slug = $3")
             .bind(kind_name(R::KIND))
@@ -177,18 +245,26 @@ impl Store {
             .bind(slug)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(&format!("DELETE FROM {} WHERE tenant = $1 AND slug = $2", R::KIND.plural()))
-            .bind(&key)
-            .bind(slug)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(&format!(
+            "DELETE FROM {} WHERE tenant = $1 AND slug = $2",
+            R::KIND.plural()
+        ))
+        .bind(&key)
+        .bind(slug)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// The records that point at the given one, e.g. the partnerships of a
     /// region or the activities of a partnership.
-    pub async fn referrers(&self, kind: Kind, tenant: Option<&TenantSlug>, slug: &str) -> Result<Vec<Referrer>> {
+    pub async fn referrers(
+        &self,
+        kind: Kind,
+        tenant: Option<&TenantSlug>,
+        slug: &str,
+    ) -> Result<Vec<Referrer>> {
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query(
             "SELECT from_kind, from_tenant, from_slug, field FROM record_references
@@ -218,7 +294,12 @@ fn referrer(row: &sqlx::any::AnyRow) -> Result<Referrer> {
     })
 }
 
-async fn referrers_in(tx: &mut Transaction<'static, Any>, kind: Kind, tenant: &str, slug: &str) -> Result<Vec<Referrer>> {
+async fn referrers_in(
+    tx: &mut Transaction<'static, Any>,
+    kind: Kind,
+    tenant: &str,
+    slug: &str,
+) -> Result<Vec<Referrer>> {
     let rows = sqlx::query(
         "SELECT from_kind, from_tenant, from_slug, field FROM record_references
          WHERE to_kind = $1 AND to_tenant = $2 AND to_slug = $3
@@ -253,13 +334,28 @@ fn invalid_if_any(errors: Vec<FieldError>) -> Result<()> {
 async fn require_tenant(tx: &mut Transaction<'static, Any>, tenant: &TenantSlug) -> Result<()> {
     match current_version(tx, Kind::Tenant, "", tenant.as_str()).await? {
         Some(_) => Ok(()),
-        None => Err(StoreError::NotFound { kind: Kind::Tenant, slug: tenant.to_string() }),
+        None => Err(StoreError::NotFound {
+            kind: Kind::Tenant,
+            slug: tenant.to_string(),
+        }),
     }
 }
 
-async fn current_version(tx: &mut Transaction<'static, Any>, kind: Kind, tenant: &str, slug: &str) -> Result<Option<i64>> {
-    let sql = format!("SELECT version FROM {} WHERE tenant = $1 AND slug = $2", kind.plural());
-    let row = sqlx::query(&sql).bind(tenant).bind(slug).fetch_optional(&mut **tx).await?;
+async fn current_version(
+    tx: &mut Transaction<'static, Any>,
+    kind: Kind,
+    tenant: &str,
+    slug: &str,
+) -> Result<Option<i64>> {
+    let sql = format!(
+        "SELECT version FROM {} WHERE tenant = $1 AND slug = $2",
+        kind.plural()
+    );
+    let row = sqlx::query(&sql)
+        .bind(tenant)
+        .bind(slug)
+        .fetch_optional(&mut **tx)
+        .await?;
     Ok(match row {
         Some(row) => Some(row.try_get("version")?),
         None => None,
@@ -268,19 +364,35 @@ async fn current_version(tx: &mut Transaction<'static, Any>, kind: Kind, tenant:
 
 /// Every reference must point at an existing record; the errors name the
 /// field, as validation does.
-async fn check_references<R: Record>(tx: &mut Transaction<'static, Any>, tenant: &str, record: &R) -> Result<()> {
+async fn check_references<R: Record>(
+    tx: &mut Transaction<'static, Any>,
+    tenant: &str,
+    record: &R,
+) -> Result<()> {
     let mut errors = Vec::new();
     for r in record.references() {
         let target_tenant = target_tenant(r.kind, tenant, record);
-        let pointing_at_itself = r.kind == R::KIND && r.slug == record.slug() && target_tenant == tenant;
-        if !pointing_at_itself && current_version(tx, r.kind, target_tenant, &r.slug).await?.is_none() {
-            errors.push(FieldError::new(r.field, format!("verweist auf unbekannte {} „{}“", r.kind.label(), r.slug)));
+        let pointing_at_itself =
+            r.kind == R::KIND && r.slug == record.slug() && target_tenant == tenant;
+        if !pointing_at_itself
+            && current_version(tx, r.kind, target_tenant, &r.slug)
+                .await?
+                .is_none()
+        {
+            errors.push(FieldError::new(
+                r.field,
+                format!("verweist auf unbekannte {} „{}“", r.kind.label(), r.slug),
+            ));
         }
     }
     invalid_if_any(errors)
 }
 
-async fn write_references<R: Record>(tx: &mut Transaction<'static, Any>, tenant: &str, record: &R) -> Result<()> {
+async fn write_references<R: Record>(
+    tx: &mut Transaction<'static, Any>,
+    tenant: &str,
+    record: &R,
+) -> Result<()> {
     sqlx::query("DELETE FROM record_references WHERE from_kind = $1 AND from_tenant = $2 AND from_slug = $3")
         .bind(kind_name(R::KIND))
         .bind(tenant)
@@ -310,14 +422,29 @@ async fn write_references<R: Record>(tx: &mut Transaction<'static, Any>, tenant:
 
 /// Inserts without checks; callers check first (API) or checked the whole
 /// dataset (import).
-pub(crate) async fn insert<R: Record>(tx: &mut Transaction<'static, Any>, tenant: &str, record: &R) -> Result<Stored<R>> {
+pub(crate) async fn insert<R: Record>(
+    tx: &mut Transaction<'static, Any>,
+    tenant: &str,
+    record: &R,
+) -> Result<Stored<R>> {
     let data = serde_json::to_string(record).expect("records always serialize");
     let stamp = now();
     let sql = format!(
         "INSERT INTO {} (tenant, slug, data, version, created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $4)",
         R::KIND.plural()
     );
-    sqlx::query(&sql).bind(tenant).bind(record.slug()).bind(&data).bind(&stamp).execute(&mut **tx).await?;
+    sqlx::query(&sql)
+        .bind(tenant)
+        .bind(record.slug())
+        .bind(&data)
+        .bind(&stamp)
+        .execute(&mut **tx)
+        .await?;
     write_references(tx, tenant, record).await?;
-    Ok(Stored { record: record.clone(), version: 1, created_at: stamp.clone(), updated_at: stamp })
+    Ok(Stored {
+        record: record.clone(),
+        version: 1,
+        created_at: stamp.clone(),
+        updated_at: stamp,
+    })
 }

@@ -18,8 +18,14 @@ pub struct TestDb {
 
 pub fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("kreiskom.db").display());
-    TestDb { url, _dir: Some(dir) }
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("kreiskom.db").display()
+    );
+    TestDb {
+        url,
+        _dir: Some(dir),
+    }
 }
 
 struct Server {
@@ -47,13 +53,28 @@ pub fn postgres() -> Option<TestDb> {
             return None;
         }
     };
-    let name = format!("kreiskom_{}_{}", std::process::id(), DATABASES.fetch_add(1, Ordering::SeqCst));
+    let name = format!(
+        "kreiskom_{}_{}",
+        std::process::id(),
+        DATABASES.fetch_add(1, Ordering::SeqCst)
+    );
     let status = Command::new(server.bin.join("createdb"))
-        .args(["-h", "127.0.0.1", "-p", &server.port.to_string(), "-U", "postgres", &name])
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &server.port.to_string(),
+            "-U",
+            "postgres",
+            &name,
+        ])
         .status()
         .expect("run createdb");
     assert!(status.success(), "createdb {name} failed");
-    Some(TestDb { url: format!("postgres://postgres@127.0.0.1:{}/{name}", server.port), _dir: None })
+    Some(TestDb {
+        url: format!("postgres://postgres@127.0.0.1:{}/{name}", server.port),
+        _dir: None,
+    })
 }
 
 fn find_bin() -> Result<PathBuf, String> {
@@ -62,8 +83,16 @@ fn find_bin() -> Result<PathBuf, String> {
         .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
         .filter(|bin| bin.join("initdb").exists() && bin.join("pg_ctl").exists())
         .collect();
-    versions.sort_by_key(|p| p.to_string_lossy().split('/').nth(4).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0));
-    versions.pop().ok_or_else(|| "no initdb under /usr/lib/postgresql/*/bin (apt-get install postgresql)".into())
+    versions.sort_by_key(|p| {
+        p.to_string_lossy()
+            .split('/')
+            .nth(4)
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(0)
+    });
+    versions.pop().ok_or_else(|| {
+        "no initdb under /usr/lib/postgresql/*/bin (apt-get install postgresql)".into()
+    })
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
@@ -71,7 +100,11 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     if out.status.success() {
         Ok(())
     } else {
-        Err(format!("{cmd:?} failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+        Err(format!(
+            "{cmd:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
     }
 }
 
@@ -90,16 +123,31 @@ fn command(server_bin: &Path, tool: &str, as_postgres_user: bool) -> Command {
 fn start_server() -> Result<Server, String> {
     let bin = find_bin()?;
     let as_postgres_user = unsafe { libc::geteuid() } == 0;
-    let dir = tempfile::Builder::new().prefix("kreiskom-pg").tempdir().map_err(|e| e.to_string())?;
+    let dir = tempfile::Builder::new()
+        .prefix("kreiskom-pg")
+        .tempdir()
+        .map_err(|e| e.to_string())?;
     let data = dir.path().join("data");
     if as_postgres_user {
-        run(Command::new("chown").args(["postgres:postgres"]).arg(dir.path()))?;
+        run(Command::new("chown")
+            .args(["postgres:postgres"])
+            .arg(dir.path()))?;
     }
     run(command(&bin, "initdb", as_postgres_user)
         .args(["-D"])
         .arg(&data)
-        .args(["-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"]))?;
-    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        .args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-locale",
+            "--no-sync",
+        ]))?;
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
     let options = format!(
         "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
         dir.path().display()
@@ -113,7 +161,13 @@ fn start_server() -> Result<Server, String> {
     unsafe {
         libc::atexit(stop_server);
     }
-    Ok(Server { port, bin, data, as_postgres_user, _dir: dir })
+    Ok(Server {
+        port,
+        bin,
+        data,
+        as_postgres_user,
+        _dir: dir,
+    })
 }
 
 extern "C" fn stop_server() {

@@ -1,0 +1,123 @@
+//! Configuration: built-in defaults, then a TOML file, then `KREISKOM_*`
+//! environment variables (`__` for nesting). Unknown keys are refused so a
+//! typo does not silently fall back to a default.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// The file read when `--config` is not given, if it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "kreiskom.toml";
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address the server listens on.
+    pub listen: String,
+    pub database_url: String,
+    /// Grants writes through the API until accounts exist.
+    pub api_token: Option<String>,
+    /// Templates here override the built-in ones file by file.
+    pub templates_dir: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            database_url: kreiskom_store::DEFAULT_DATABASE_URL.into(),
+            api_token: None,
+            templates_dir: None,
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("api_token", &self.api_token.as_ref().map(|_| "***"))
+            .field("templates_dir", &self.templates_dir)
+            .finish()
+    }
+}
+
+/// postgres://user:secret@host/db → postgres://user:***@host/db
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>) -> Result<Self, String> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) if !path.is_file() => {
+                return Err(format!(
+                    "Konfigurationsdatei {} nicht gefunden",
+                    path.display()
+                ))
+            }
+            Some(path) => figment = figment.merge(Toml::file(path)),
+            None if Path::new(DEFAULT_CONFIG_FILE).is_file() => {
+                figment = figment.merge(Toml::file(DEFAULT_CONFIG_FILE))
+            }
+            None => {}
+        }
+        figment = figment.merge(Env::prefixed("KREISKOM_").split("__"));
+        figment
+            .extract()
+            .map_err(|e| format!("Konfiguration ungültig: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_show_in_debug_output() {
+        let config = Config {
+            api_token: Some("geheim".into()),
+            database_url: "postgres://kreiskom:geheim@db/kreiskom".into(),
+            ..Config::default()
+        };
+        let text = format!("{config:?}");
+        assert!(!text.contains("geheim"), "{text}");
+        assert!(
+            text.contains("postgres://kreiskom:***@db/kreiskom"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn file_then_environment_override_defaults_and_typos_are_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "k.toml",
+                "listen = \"0.0.0.0:9000\"\napi_token = \"aus-datei\"",
+            )?;
+            jail.set_env("KREISKOM_API_TOKEN", "aus-umgebung");
+            let c = Config::load(Some(Path::new("k.toml"))).unwrap();
+            assert_eq!(c.listen, "0.0.0.0:9000");
+            assert_eq!(c.api_token.as_deref(), Some("aus-umgebung"));
+            assert_eq!(c.database_url, kreiskom_store::DEFAULT_DATABASE_URL);
+            jail.create_file("bad.toml", "lisen = \"0.0.0.0:9000\"")?;
+            let err = Config::load(Some(Path::new("bad.toml"))).unwrap_err();
+            assert!(err.contains("lisen"), "{err}");
+            Ok(())
+        });
+    }
+}

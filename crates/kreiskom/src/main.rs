@@ -1,0 +1,217 @@
+//! The `kreiskom` command: wires configuration, store and web together.
+
+mod config;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kreiskom_core::Dataset;
+use kreiskom_publish::Site;
+use kreiskom_store::Store;
+use kreiskom_web::{ApiToken, AppState};
+
+use crate::config::Config;
+
+/// The demo data set, built from the source texts in shared/seeds.
+const DEMO: &str = include_str!("../../../demo/demo.json");
+
+#[derive(Parser)]
+#[command(
+    name = "kreiskom",
+    version,
+    about = "Digitaler Arbeitsplatz für die Kommunikation einer Kreisverwaltung"
+)]
+struct Cli {
+    /// TOML-Konfigurationsdatei (Standard: kreiskom.toml, falls vorhanden)
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Startet den Server
+    Serve {
+        /// Füllt eine leere Datenbank mit den Demodaten
+        #[arg(long)]
+        demo: bool,
+        /// Adresse, z. B. 127.0.0.1:8080 (auch KREISKOM_LISTEN)
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Schreibt alle Daten als eine Datei im Importformat
+    Export {
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Zieldatei statt Standardausgabe
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Liest eine Exportdatei in eine leere Datenbank ein (alles oder nichts)
+    Import { file: PathBuf },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KREISKOM_LOG")
+                .unwrap_or_else(|_| "kreiskom=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("Fehler: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::load(cli.config.as_deref())?;
+    let store = Store::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    match cli.command {
+        Command::Serve { demo, listen } => serve(config, store, demo, listen).await,
+        Command::Export {
+            format: Format::Json,
+            output,
+        } => export(&store, output).await,
+        Command::Import { file } => import(&store, &file).await,
+    }
+}
+
+fn parse_dataset(text: &str, origin: &str) -> Result<Dataset, String> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let inner = e.inner();
+        format!(
+            "{origin} ist keine gültige kreiskom-Datei: an „{}“ (Zeile {}, Spalte {}): {inner}",
+            e.path(),
+            inner.line(),
+            inner.column()
+        )
+    })
+}
+
+async fn import_with_progress(store: &Store, dataset: &Dataset) -> Result<usize, String> {
+    let total = dataset.record_count();
+    let step = (total / 20).max(1);
+    let n = store
+        .import(dataset, |done, total| {
+            if done % step == 0 || done == total {
+                eprint!("\rImport: {done} von {total} Datensätzen");
+                let _ = std::io::stderr().flush();
+            }
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    eprintln!();
+    Ok(n)
+}
+
+async fn import(store: &Store, file: &std::path::Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("{} kann nicht gelesen werden: {e}", file.display()))?;
+    let dataset = parse_dataset(&text, &file.display().to_string())?;
+    let n = import_with_progress(store, &dataset).await?;
+    println!("{n} Datensätze aus {} importiert.", file.display());
+    Ok(())
+}
+
+async fn export(store: &Store, output: Option<PathBuf>) -> Result<(), String> {
+    let dataset = store.export().await.map_err(|e| e.to_string())?;
+    let text = dataset.to_canonical_json();
+    match output {
+        Some(path) => {
+            // Write next to the target and rename, so a crash never leaves half a file.
+            let tmp = path.with_extension("json.tmp");
+            std::fs::write(&tmp, &text)
+                .map_err(|e| format!("{} kann nicht geschrieben werden: {e}", tmp.display()))?;
+            std::fs::rename(&tmp, &path)
+                .map_err(|e| format!("{} kann nicht geschrieben werden: {e}", path.display()))?;
+            eprintln!(
+                "{} Datensätze nach {} exportiert.",
+                dataset.record_count(),
+                path.display()
+            );
+        }
+        None => {
+            std::io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(|e| format!("Ausgabe fehlgeschlagen: {e}"))?;
+            eprintln!("{} Datensätze exportiert.", dataset.record_count());
+        }
+    }
+    Ok(())
+}
+
+async fn serve(
+    config: Config,
+    store: Store,
+    demo: bool,
+    listen: Option<String>,
+) -> Result<(), String> {
+    let empty = store.is_empty().await.map_err(|e| e.to_string())?;
+    if demo && empty {
+        let dataset = parse_dataset(DEMO, "Demodaten")?;
+        let n = import_with_progress(&store, &dataset).await?;
+        println!("Demodaten geladen: {n} Datensätze aus den Quelltexten.");
+    } else if demo {
+        println!("Die Datenbank enthält schon Daten; die Demodaten werden nicht erneut geladen.");
+    } else if empty {
+        println!("Die Datenbank ist leer. Daten hinzufügen mit `kreiskom import datei.json`,");
+        println!("über die API unter /api/v1 (Token: KREISKOM_API_TOKEN) oder mit `kreiskom serve --demo`.");
+    }
+    let api_token = config.api_token.clone().and_then(ApiToken::new);
+    if api_token.is_none() {
+        println!("Hinweis: Schreibzugriffe über die API sind gesperrt, bis api_token (KREISKOM_API_TOKEN) gesetzt ist.");
+    }
+    let site = Site::new(store.clone(), config.templates_dir.clone());
+    let app = kreiskom_web::app(AppState::new(store.clone(), site, api_token));
+    let address = listen.unwrap_or(config.listen);
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .map_err(|e| format!("Adresse {address} nicht verfügbar: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("kreiskom läuft auf http://{local}/");
+    if demo {
+        println!("Zum Beispiel: http://{local}/harz/partnerschaften");
+    }
+    let _ = std::io::stdout().flush();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| e.to_string())?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,405 @@
+//! The JSON API under /api/v1: list, read, create, update and delete for
+//! every kind of record. One registry (`ENTRIES`) drives both the routes
+//! and the OpenAPI document, so the two cannot drift apart.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use kreiskom_core::{
+    Activity, Channel, Collection, FieldError, Organisation, PartialDate, Partnership, Person,
+    Record, Region, Service, Tenant, TenantSlug, Unit,
+};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::auth::Writer;
+use crate::error::Error;
+use crate::openapi;
+use crate::AppState;
+
+pub(crate) type Route = fn(Router<AppState>) -> Router<AppState>;
+
+/// One kind of record as the API offers it.
+pub(crate) struct Entry {
+    pub route: Route,
+    pub doc: openapi::Describe,
+}
+
+const fn global<R: Record>() -> Entry {
+    Entry {
+        route: route_global::<R>,
+        doc: openapi::describe_global::<R>,
+    }
+}
+
+const fn scoped<R: Record>() -> Entry {
+    Entry {
+        route: route_scoped::<R>,
+        doc: openapi::describe_scoped::<R>,
+    }
+}
+
+pub(crate) const ENTRIES: [Entry; 10] = [
+    global::<Region>(),
+    global::<Partnership>(),
+    global::<Tenant>(),
+    scoped::<Unit>(),
+    scoped::<Person>(),
+    scoped::<Organisation>(),
+    scoped::<Activity>(),
+    scoped::<Collection>(),
+    scoped::<Service>(),
+    scoped::<Channel>(),
+];
+
+pub fn routes() -> Router<AppState> {
+    let mut router = Router::new()
+        .route(
+            "/api/v1/openapi.json",
+            get(|| async { Json(openapi::document()) }),
+        )
+        .route(
+            "/api/v1/partnerships/{slug}/status",
+            get(partnership_status),
+        );
+    for entry in &ENTRIES {
+        router = (entry.route)(router);
+    }
+    router
+}
+
+fn route_global<R: Record>(router: Router<AppState>) -> Router<AppState> {
+    let base = format!("/api/v1/{}", R::KIND.plural());
+    router
+        .route(&base, get(list_global::<R>).post(create_global::<R>))
+        .route(
+            &format!("{base}/{{slug}}"),
+            get(get_global::<R>)
+                .put(update_global::<R>)
+                .delete(delete_global::<R>),
+        )
+}
+
+fn route_scoped<R: Record>(router: Router<AppState>) -> Router<AppState> {
+    let base = format!("/api/v1/tenants/{{tenant}}/{}", R::KIND.plural());
+    router
+        .route(&base, get(list_scoped::<R>).post(create_scoped::<R>))
+        .route(
+            &format!("{base}/{{slug}}"),
+            get(get_scoped::<R>)
+                .put(update_scoped::<R>)
+                .delete(delete_scoped::<R>),
+        )
+}
+
+/// A JSON body whose errors name the field, in German.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
+            Error::Body(vec![FieldError::new(
+                "",
+                "Der Inhalt der Anfrage konnte nicht gelesen werden",
+            )])
+        })?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| Error::Body(vec![german_json_error(&e)]))?;
+        de.end()
+            .map_err(|e| Error::Body(vec![german_json_error_plain(&e)]))?;
+        Ok(ApiJson(value))
+    }
+}
+
+fn german_json_error_plain(e: &serde_json::Error) -> FieldError {
+    FieldError::new(
+        "",
+        format!(
+            "Kein gültiges JSON (Zeile {}, Spalte {})",
+            e.line(),
+            e.column()
+        ),
+    )
+}
+
+fn german_expected(expected: &str) -> String {
+    let e = expected.trim();
+    if e.starts_with("a sequence") || e.starts_with("an array") {
+        "eine Liste".into()
+    } else if e.contains("string") {
+        "einen Text".into()
+    } else if [
+        "f64", "f32", "i64", "i32", "u32", "u64", "u16", "i16", "u8", "i8",
+    ]
+    .contains(&e)
+    {
+        "eine Zahl".into()
+    } else if e.contains("boolean") {
+        "true oder false".into()
+    } else if e.starts_with("struct") || e.contains("map") {
+        "ein Objekt".into()
+    } else {
+        e.to_owned()
+    }
+}
+
+/// serde's English messages, said in German with the field they concern.
+fn german_json_error(e: &serde_path_to_error::Error<serde_json::Error>) -> FieldError {
+    let inner = e.inner();
+    if matches!(
+        inner.classify(),
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+    ) {
+        return german_json_error_plain(inner);
+    }
+    let path = match e.path().to_string() {
+        p if p == "." => String::new(),
+        p => p,
+    };
+    let join = |name: &str| {
+        if path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    let text = inner.to_string();
+    let text = text.split(" at line ").next().unwrap_or(&text).to_owned();
+    let between = |s: &str| s.split('`').nth(1).unwrap_or("").to_owned();
+    if let Some(rest) = text.strip_prefix("missing field ") {
+        return FieldError::new(join(&between(rest)), "Pflichtfeld fehlt");
+    }
+    if let Some(rest) = text.strip_prefix("unknown field ") {
+        return FieldError::new(join(&between(rest)), "ist kein bekanntes Feld");
+    }
+    if let Some(rest) = text.strip_prefix("unknown variant ") {
+        let allowed: Vec<&str> = rest
+            .split("expected ")
+            .nth(1)
+            .unwrap_or("")
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        return FieldError::new(
+            path,
+            format!(
+                "unbekannter Wert „{}“; erlaubt: {}",
+                between(rest),
+                allowed.join(", ")
+            ),
+        );
+    }
+    if let Some(rest) = text.strip_prefix("invalid type: ") {
+        let expected = rest.split(", expected ").nth(1).unwrap_or("");
+        return FieldError::new(
+            path,
+            format!(
+                "hat den falschen Datentyp, erwartet wird {}",
+                german_expected(expected)
+            ),
+        );
+    }
+    if let Some(rest) = text.strip_prefix("invalid length ") {
+        let expected = rest.split("expected ").nth(1).unwrap_or("");
+        let n: String = expected.chars().filter(char::is_ascii_digit).collect();
+        return FieldError::new(path, format!("muss genau {n} Einträge haben"));
+    }
+    if text.starts_with("invalid value") {
+        return FieldError::new(path, "hat einen ungültigen Wert");
+    }
+    // Our own types already speak German (slugs, dates, country codes).
+    FieldError::new(path, text)
+}
+
+fn tenant(slug: &str) -> Result<TenantSlug, Error> {
+    TenantSlug::parse(slug).map_err(|_| Error::NotFound)
+}
+
+async fn existing_tenant(state: &AppState, slug: &str) -> Result<TenantSlug, Error> {
+    let t = tenant(slug)?;
+    state
+        .store
+        .get::<Tenant>(None, t.as_str())
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(t)
+}
+
+fn with_etag<R: Record>(status: StatusCode, stored: kreiskom_store::Stored<R>) -> Response {
+    let etag = HeaderValue::from_str(&format!("\"{}\"", stored.version))
+        .expect("digits are a valid header");
+    (status, [(header::ETAG, etag)], Json(stored.record)).into_response()
+}
+
+/// `If-Match: "3"` → Some(3); a record changed since must not be
+/// overwritten.
+fn if_match(headers: &HeaderMap) -> Option<i64> {
+    let value = headers.get(header::IF_MATCH)?.to_str().ok()?;
+    value
+        .trim()
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .parse()
+        .ok()
+}
+
+async fn list_global<R: Record>(State(state): State<AppState>) -> Result<Json<Vec<R>>, Error> {
+    Ok(Json(
+        state
+            .store
+            .list::<R>(None)
+            .await?
+            .into_iter()
+            .map(|s| s.record)
+            .collect(),
+    ))
+}
+
+async fn get_global<R: Record>(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, Error> {
+    Ok(with_etag(
+        StatusCode::OK,
+        state.store.fetch::<R>(None, &slug).await?,
+    ))
+}
+
+async fn create_global<R: Record>(
+    State(state): State<AppState>,
+    _: Writer,
+    ApiJson(record): ApiJson<R>,
+) -> Result<Response, Error> {
+    Ok(with_etag(
+        StatusCode::CREATED,
+        state.store.create(None, record).await?,
+    ))
+}
+
+async fn update_global<R: Record>(
+    State(state): State<AppState>,
+    _: Writer,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiJson(record): ApiJson<R>,
+) -> Result<Response, Error> {
+    Ok(with_etag(
+        StatusCode::OK,
+        state
+            .store
+            .update(None, &slug, record, if_match(&headers))
+            .await?,
+    ))
+}
+
+async fn delete_global<R: Record>(
+    State(state): State<AppState>,
+    _: Writer,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, Error> {
+    state.store.delete::<R>(None, &slug).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn list_scoped<R: Record>(
+    State(state): State<AppState>,
+    Path(t): Path<String>,
+) -> Result<Json<Vec<R>>, Error> {
+    let t = existing_tenant(&state, &t).await?;
+    Ok(Json(
+        state
+            .store
+            .list::<R>(Some(&t))
+            .await?
+            .into_iter()
+            .map(|s| s.record)
+            .collect(),
+    ))
+}
+
+async fn get_scoped<R: Record>(
+    State(state): State<AppState>,
+    Path((t, slug)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    Ok(with_etag(
+        StatusCode::OK,
+        state.store.fetch::<R>(Some(&tenant(&t)?), &slug).await?,
+    ))
+}
+
+async fn create_scoped<R: Record>(
+    State(state): State<AppState>,
+    _: Writer,
+    Path(t): Path<String>,
+    ApiJson(record): ApiJson<R>,
+) -> Result<Response, Error> {
+    Ok(with_etag(
+        StatusCode::CREATED,
+        state.store.create(Some(&tenant(&t)?), record).await?,
+    ))
+}
+
+async fn update_scoped<R: Record>(
+    State(state): State<AppState>,
+    _: Writer,
+    Path((t, slug)): Path<(String, String)>,
+    headers: HeaderMap,
+    ApiJson(record): ApiJson<R>,
+) -> Result<Response, Error> {
+    Ok(with_etag(
+        StatusCode::OK,
+        state
+            .store
+            .update(Some(&tenant(&t)?), &slug, record, if_match(&headers))
+            .await?,
+    ))
+}
+
+async fn delete_scoped<R: Record>(
+    State(state): State<AppState>,
+    _: Writer,
+    Path((t, slug)): Path<(String, String)>,
+) -> Result<StatusCode, Error> {
+    state.store.delete::<R>(Some(&tenant(&t)?), &slug).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct AtDate {
+    date: Option<String>,
+}
+
+/// The status derived from the timeline, today or at `?date=2010-06-01`.
+async fn partnership_status(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(at): Query<AtDate>,
+) -> Result<Json<serde_json::Value>, Error> {
+    let day = match at.date {
+        Some(d) => match PartialDate::parse(&d) {
+            Ok(PartialDate::Day(day)) => day,
+            _ => {
+                return Err(Error::Body(vec![FieldError::new(
+                    "date",
+                    "muss ein Tag im Format JJJJ-MM-TT sein",
+                )]))
+            }
+        },
+        None => state.today(),
+    };
+    let p = state.store.fetch::<Partnership>(None, &slug).await?.record;
+    let at = p.status_at(day);
+    Ok(Json(serde_json::json!({
+        "date": day.to_string(),
+        "status": at.status,
+        "since": at.since.map(|d| d.to_string()),
+        "text": kreiskom_publish::german_status(&at),
+    })))
+}

@@ -1,0 +1,114 @@
+//! The one place where errors become HTTP: internals are logged, the user
+//! gets a clear German message without internal text.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kreiskom_core::FieldError;
+use kreiskom_publish::PublishError;
+use kreiskom_store::StoreError;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+    #[error("nicht gefunden")]
+    NotFound,
+    /// The request body could not be read as the expected record.
+    #[error("Eingaben ungültig")]
+    Body(Vec<FieldError>),
+    #[error("Anmeldung erforderlich")]
+    Unauthorized,
+    #[error("Schreibzugriff nicht eingerichtet")]
+    WritesDisabled,
+}
+
+/// The JSON body of every API error.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ErrorBody {
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+impl Error {
+    fn status_and_body(&self) -> (StatusCode, ErrorBody) {
+        let body = |message: String, fields: Vec<FieldError>| ErrorBody { message, fields };
+        match self {
+            Error::NotFound | Error::Publish(PublishError::NotFound) => {
+                (StatusCode::NOT_FOUND, body("Die angeforderte Seite oder der Datensatz wurde nicht gefunden.".into(), vec![]))
+            }
+            Error::Body(fields) | Error::Store(StoreError::Invalid(fields)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                body("Die Eingaben sind unvollständig oder ungültig. Bitte die markierten Felder prüfen.".into(), fields.clone()),
+            ),
+            Error::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                body("Für Änderungen ist eine Anmeldung mit gültigem API-Token nötig.".into(), vec![]),
+            ),
+            Error::WritesDisabled => (
+                StatusCode::FORBIDDEN,
+                body("Schreibzugriff über die API ist nicht eingerichtet: api_token in der Konfiguration (KREISKOM_API_TOKEN) setzen.".into(), vec![]),
+            ),
+            Error::Store(e @ StoreError::NotFound { .. }) => (StatusCode::NOT_FOUND, body(format!("{e}."), vec![])),
+            Error::Store(e @ StoreError::AlreadyExists { .. }) => {
+                (StatusCode::CONFLICT, body(format!("{e}. Bitte eine andere Kennung wählen."), vec![FieldError::new("slug", "ist schon vergeben")]))
+            }
+            Error::Store(e @ StoreError::Conflict { .. }) => (
+                StatusCode::PRECONDITION_FAILED,
+                body(format!("{e}. Bitte neu laden und die Änderung erneut vornehmen."), vec![]),
+            ),
+            Error::Store(e @ StoreError::InUse { .. }) => (StatusCode::CONFLICT, body(format!("{e}."), vec![])),
+            Error::Store(e @ (StoreError::NotEmpty | StoreError::Dataset(_))) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, body(e.to_string(), vec![]))
+            }
+            Error::Store(_) | Error::Publish(_) => {
+                tracing::error!(error = %self, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    body("Ein interner Fehler ist aufgetreten. Bitte später erneut versuchen.".into(), vec![]),
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, body) = self.status_and_body();
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                "Bearer".parse().expect("static header"),
+            );
+        }
+        response
+    }
+}
+
+/// The same mapping, rendered as a page of the public site.
+pub struct PageError {
+    pub error: Error,
+    pub site: kreiskom_publish::Site,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.error.status_and_body();
+        let html = self.site.error_page(status.as_u16(), &body.message);
+        let mut response = (status, axum::response::Html(html)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                "Basic realm=\"kreiskom\", charset=\"UTF-8\""
+                    .parse()
+                    .expect("static header"),
+            );
+        }
+        response
+    }
+}

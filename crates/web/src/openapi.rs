@@ -1,0 +1,135 @@
+//! The OpenAPI 3.1 document, generated from the record types (JSON Schema
+//! via schemars) and the same registry that builds the routes.
+
+use kreiskom_core::Record;
+use schemars::generate::{SchemaGenerator, SchemaSettings};
+use serde_json::{json, Map, Value};
+
+use crate::api::ENTRIES;
+use crate::error::ErrorBody;
+
+pub(crate) type Describe = fn(&mut SchemaGenerator, &mut Map<String, Value>);
+
+fn responses(ok: Value, error: &Value, write: bool) -> Value {
+    let err =
+        |d: &str| json!({"description": d, "content": {"application/json": {"schema": error}}});
+    let mut r = Map::new();
+    for (code, body) in ok.as_object().expect("object").clone() {
+        r.insert(code, body);
+    }
+    r.insert("404".into(), err("Nicht gefunden"));
+    if write {
+        r.insert("401".into(), err("API-Token fehlt oder ist falsch"));
+        r.insert("403".into(), err("Schreibzugriff ist nicht eingerichtet"));
+        r.insert(
+            "409".into(),
+            err("Kennung schon vergeben oder Datensatz noch in Verwendung"),
+        );
+        r.insert(
+            "412".into(),
+            err("Datensatz wurde inzwischen geändert (If-Match)"),
+        );
+        r.insert("422".into(), err("Eingaben ungültig; je Feld eine Meldung"));
+    }
+    Value::Object(r)
+}
+
+fn operations<R: Record>(
+    gen: &mut SchemaGenerator,
+    paths: &mut Map<String, Value>,
+    base: &str,
+    tenant_param: bool,
+) {
+    let schema = serde_json::to_value(gen.subschema_for::<R>()).expect("schema is JSON");
+    let error = serde_json::to_value(gen.subschema_for::<ErrorBody>()).expect("schema is JSON");
+    let label = R::KIND.label();
+    let tag = R::KIND.plural();
+    let mut params = Vec::new();
+    if tenant_param {
+        params.push(json!({"name": "tenant", "in": "path", "required": true, "schema": {"type": "string"}, "description": "Kennung des Mandanten"}));
+    }
+    let mut item_params = params.clone();
+    item_params.push(
+        json!({"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}}),
+    );
+    let one = json!({"description": label, "headers": {"ETag": {"schema": {"type": "string"}, "description": "Version für If-Match"}},
+                     "content": {"application/json": {"schema": schema}}});
+    let body = json!({"required": true, "content": {"application/json": {"schema": schema}}});
+    let security = json!([{"bearer": []}]);
+    paths.insert(
+        base.to_owned(),
+        json!({
+            "parameters": params,
+            "get": {"tags": [tag], "summary": format!("{label}: alle auflisten"), "operationId": format!("list_{tag}"),
+                    "responses": responses(json!({"200": {"description": "Liste", "content": {"application/json": {"schema": {"type": "array", "items": schema}}}}}), &error, false)},
+            "post": {"tags": [tag], "summary": format!("{label}: anlegen"), "operationId": format!("create_{tag}"), "security": security,
+                     "requestBody": body, "responses": responses(json!({"201": one}), &error, true)},
+        }),
+    );
+    paths.insert(
+        format!("{base}/{{slug}}"),
+        json!({
+            "parameters": item_params,
+            "get": {"tags": [tag], "summary": format!("{label}: lesen"), "operationId": format!("get_{tag}"),
+                    "responses": responses(json!({"200": one}), &error, false)},
+            "put": {"tags": [tag], "summary": format!("{label}: ersetzen"), "operationId": format!("update_{tag}"), "security": security,
+                    "parameters": [{"name": "If-Match", "in": "header", "required": false, "schema": {"type": "string"}}],
+                    "requestBody": body, "responses": responses(json!({"200": one}), &error, true)},
+            "delete": {"tags": [tag], "summary": format!("{label}: löschen"), "operationId": format!("delete_{tag}"), "security": security,
+                       "responses": responses(json!({"204": {"description": "Gelöscht"}}), &error, true)},
+        }),
+    );
+}
+
+pub(crate) fn describe_global<R: Record>(
+    gen: &mut SchemaGenerator,
+    paths: &mut Map<String, Value>,
+) {
+    operations::<R>(gen, paths, &format!("/api/v1/{}", R::KIND.plural()), false);
+}
+
+pub(crate) fn describe_scoped<R: Record>(
+    gen: &mut SchemaGenerator,
+    paths: &mut Map<String, Value>,
+) {
+    operations::<R>(
+        gen,
+        paths,
+        &format!("/api/v1/tenants/{{tenant}}/{}", R::KIND.plural()),
+        true,
+    );
+}
+
+pub fn document() -> Value {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    settings.meta_schema = None;
+    let mut gen = settings.for_deserialize().into_generator();
+    let mut paths = Map::new();
+    for entry in &ENTRIES {
+        (entry.doc)(&mut gen, &mut paths);
+    }
+    paths.insert(
+        "/api/v1/partnerships/{slug}/status".into(),
+        json!({"get": {
+            "tags": ["partnerships"], "summary": "Partnerschaft: Status zu einem Tag, aus der Zeitleiste abgeleitet", "operationId": "partnership_status",
+            "parameters": [{"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}},
+                           {"name": "date", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}}],
+            "responses": {"200": {"description": "Status", "content": {"application/json": {"schema": {"type": "object"}}}}}
+        }}),
+    );
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "kreiskom API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Partnerschaften, Gebietskörperschaften und die Datensätze der Landkreise. Schreibzugriffe brauchen ein API-Token (Authorization: Bearer …).",
+            "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}
+        },
+        "paths": paths,
+        "components": {
+            "schemas": gen.take_definitions(true),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
+        }
+    })
+}

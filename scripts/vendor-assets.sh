@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Copies the front-end assets kreiskom serves from node_modules (installed
+# from the committed package-lock.json) into crates/web/assets, where they
+# are committed and compiled into the binary. Run after upgrading a package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src=node_modules/@kern-ux/native/dist
+dst=crates/web/assets/kern
+rm -rf "$dst"
+mkdir -p "$dst/fonts/fira-sans"
+cp "$src/kern.min.css" "$dst/"
+cp "$src/fonts/fira-sans.css" "$dst/fonts/"
+for font in $(grep -o 'fira-sans/[A-Za-z-]*\.woff2' "$src/fonts/fira-sans.css" | sort -u); do
+  cp "$src/fonts/$font" "$dst/fonts/$font"
+done
+cp node_modules/@kern-ux/native/LICENSE.md "$dst/LICENSE.md"
+echo "vendored @kern-ux/native $(node -p "require('./node_modules/@kern-ux/native/package.json').version") into $dst"
