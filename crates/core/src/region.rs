@@ -117,6 +117,7 @@ pub enum FactKind {
 #[serde(deny_unknown_fields)]
 pub struct RegionFact {
     pub kind: FactKind,
+    #[serde(serialize_with = "crate::validation::whole_or_fraction")]
     pub value: f64,
     /// The source says "etwa" or "rund".
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

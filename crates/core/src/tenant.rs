@@ -330,6 +330,7 @@ impl Qualifier {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Figure {
+    #[serde(serialize_with = "crate::validation::whole_or_fraction")]
     pub value: f64,
     /// The counted thing in German plural ("Fahrzeuge").
     pub unit: String,

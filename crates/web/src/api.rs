@@ -176,7 +176,9 @@ fn german_json_error(e: &serde_path_to_error::Error<serde_json::Error>) -> Field
         return FieldError::new(join(&between(rest)), "Pflichtfeld fehlt");
     }
     if let Some(rest) = text.strip_prefix("unknown field ") {
-        return FieldError::new(join(&between(rest)), "ist kein bekanntes Feld");
+        // The path already ends in the unknown field.
+        let field = if path.is_empty() { between(rest) } else { path };
+        return FieldError::new(field, "ist kein bekanntes Feld");
     }
     if let Some(rest) = text.strip_prefix("unknown variant ") {
         let allowed: Vec<&str> = rest

@@ -1,0 +1,21 @@
+// Takes full-page screenshots of the given paths on the demo:
+//   node e2e/screenshot.mjs out-dir /harz/partnerschaften /goslar/
+import { mkdirSync } from 'node:fs';
+import { startServer, launchBrowser } from './browser.mjs';
+
+const [outDir, ...paths] = process.argv.slice(2);
+mkdirSync(outDir, { recursive: true });
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  for (const path of paths) {
+    await page.goto(server.url + path);
+    const file = `${outDir}/${path.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'index'}.png`;
+    await page.screenshot({ path: file, fullPage: true });
+    console.log(file);
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
