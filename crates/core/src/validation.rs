@@ -100,7 +100,10 @@ impl Errors {
 
 /// Serializes whole numbers without a fraction (`20`, not `20.0`), so that
 /// counts read as counts in exports and API replies.
-pub(crate) fn whole_or_fraction<S: serde::Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn whole_or_fraction<S: serde::Serializer>(
+    value: &f64,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
     if value.fract() == 0.0 && value.abs() < EXACT {
         s.serialize_i64(*value as i64)

@@ -31,7 +31,10 @@ pub async fn app(url: &str, demo: bool, today: jiff::civil::Date) -> App {
     let site = Site::new(store.clone(), None);
     let mut state = AppState::new(store.clone(), site, ApiToken::new(TOKEN.into()));
     state.clock = Arc::new(move || today);
-    App { router: kreiskom_web::app(state), store }
+    App {
+        router: kreiskom_web::app(state),
+        store,
+    }
 }
 
 pub struct Reply {
@@ -48,7 +51,14 @@ impl Reply {
 }
 
 impl App {
-    pub async fn send(&self, method: &str, path: &str, body: Option<&str>, auth: Option<&str>, if_match: Option<&str>) -> Reply {
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        auth: Option<&str>,
+        if_match: Option<&str>,
+    ) -> Reply {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(a) = auth {
             req = req.header(header::AUTHORIZATION, a);
@@ -57,16 +67,25 @@ impl App {
             req = req.header(header::IF_MATCH, m);
         }
         let req = match body {
-            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_owned())),
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_owned())),
             None => req.body(Body::empty()),
         }
         .unwrap();
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
-        let etag = headers.get(header::ETAG).map(|v| v.to_str().unwrap().to_owned());
+        let etag = headers
+            .get(header::ETAG)
+            .map(|v| v.to_str().unwrap().to_owned());
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, etag, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply {
+            status,
+            etag,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -74,7 +93,14 @@ impl App {
     }
 
     pub async fn write(&self, method: &str, path: &str, body: &Value) -> Reply {
-        self.send(method, path, Some(&body.to_string()), Some(&format!("Bearer {TOKEN}")), None).await
+        self.send(
+            method,
+            path,
+            Some(&body.to_string()),
+            Some(&format!("Bearer {TOKEN}")),
+            None,
+        )
+        .await
     }
 }
 

@@ -15,41 +15,87 @@ async fn harz_overview_lists_partner_regions_and_town_twinnings(url: &str) {
     let page = app.get("/harz/partnerschaften").await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.text;
-    let partners = html.split("Partnerschaften der Städte und Gemeinden").next().unwrap();
+    let partners = html
+        .split("Partnerschaften der Städte und Gemeinden")
+        .next()
+        .unwrap();
     for (partner, status) in [
         ("Territoire de Belfort", "aktiv seit 1995"),
         ("Kreis Konecki", "aktiv seit 2008"),
         ("Kreis Iași", "aktiv seit 2003"),
         ("Kreis Bistrița-Năsăud", "aktiv seit Anfang 2003"),
     ] {
-        let at = partners.find(partner).unwrap_or_else(|| panic!("{partner} missing"));
+        let at = partners
+            .find(partner)
+            .unwrap_or_else(|| panic!("{partner} missing"));
         assert!(partners[at..].contains(status), "{partner}: {status}");
     }
-    let towns = html.split("Partnerschaften der Städte und Gemeinden").nth(1).unwrap();
-    for town in ["Stadt Blankenburg (Harz)", "Stadt Halberstadt", "Stadt Harzgerode", "Stadt Oberharz am Brocken", "Stadt Osterwieck",
-                 "Stadt Quedlinburg", "Stadt Thale", "Stadt Wernigerode"] {
+    let towns = html
+        .split("Partnerschaften der Städte und Gemeinden")
+        .nth(1)
+        .unwrap();
+    for town in [
+        "Stadt Blankenburg (Harz)",
+        "Stadt Halberstadt",
+        "Stadt Harzgerode",
+        "Stadt Oberharz am Brocken",
+        "Stadt Osterwieck",
+        "Stadt Quedlinburg",
+        "Stadt Thale",
+        "Stadt Wernigerode",
+    ] {
         assert!(towns.contains(&format!(">{town}</h3>")), "{town}");
     }
-    let halberstadt = towns.split("Stadt Halberstadt").nth(1).unwrap().split("<h3").next().unwrap();
+    let halberstadt = towns
+        .split("Stadt Halberstadt")
+        .nth(1)
+        .unwrap()
+        .split("<h3")
+        .next()
+        .unwrap();
     for partner in ["Náchod", "Banská Bystrica", "Villars"] {
         assert!(halberstadt.contains(partner), "Halberstadt – {partner}");
     }
-    let osterwieck = towns.split("Stadt Osterwieck").nth(1).unwrap().split("<h3").next().unwrap();
+    let osterwieck = towns
+        .split("Stadt Osterwieck")
+        .nth(1)
+        .unwrap()
+        .split("<h3")
+        .next()
+        .unwrap();
     assert_eq!(count(osterwieck, "<li>"), 6, "Osterwieck has six twinnings");
-    assert!(html.contains("standortfoerderung@kreis-hz.de"), "contact block of Landkreis Harz");
+    assert!(
+        html.contains("standortfoerderung@kreis-hz.de"),
+        "contact block of Landkreis Harz"
+    );
 }
 
 async fn partnership_page_shows_timeline_facts_and_contact(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
-    let html = app.get("/harz/partnerschaften/harz-bistrita-nasaud").await.text;
+    let html = app
+        .get("/harz/partnerschaften/harz-bistrita-nasaud")
+        .await
+        .text;
     let timeline = html.split("Geschichte der Partnerschaft").nth(1).unwrap();
-    let order = ["Anfang 2003", "Absichtserklärung", "Ende 2003", "Kooperationsvereinbarung", "2009", "Übergang durch Gebietsreform"];
+    let order = [
+        "Anfang 2003",
+        "Absichtserklärung",
+        "Ende 2003",
+        "Kooperationsvereinbarung",
+        "2009",
+        "Übergang durch Gebietsreform",
+    ];
     let mut at = 0;
     for step in order {
-        let found = timeline[at..].find(step).unwrap_or_else(|| panic!("{step} missing or out of order"));
+        let found = timeline[at..]
+            .find(step)
+            .unwrap_or_else(|| panic!("{step} missing or out of order"));
         at += found;
     }
-    assert!(timeline.contains("(Landkreis Halberstadt)"), "the acting predecessor district is named");
+    assert!(
+        timeline.contains("(Landkreis Halberstadt)"),
+        "the acting predecessor district is named"
+    );
     assert!(html.contains("286.225"), "population in German notation");
     assert!(html.contains("Stand 2011; Quelle: Volkszählung 2011"));
     assert!(html.contains("Friedrich-Ebert-Straße 42"));
@@ -61,16 +107,30 @@ async fn partnership_page_shows_timeline_facts_and_contact(url: &str) {
 
 async fn status_reads_as_of_the_clock(url: &str) {
     let later = app(url, true, day(2026, 11, 23)).await;
-    assert!(later.get("/nordhausen/partnerschaften").await.text.contains("geplant seit Dezember 2022"));
+    assert!(later
+        .get("/nordhausen/partnerschaften")
+        .await
+        .text
+        .contains("geplant seit Dezember 2022"));
     let db = later.store.clone();
     drop(later);
     db.close().await;
     let earlier = app(url, false, day(2021, 6, 1)).await;
     let html = earlier.get("/nordhausen/partnerschaften").await.text;
-    assert!(html.contains("Kontakte seit 2019"), "before the council resolution Gostyn was a contact");
-    assert!(html.contains("aktiv seit 2019"), "Unterallgäu: charter 2019");
+    assert!(
+        html.contains("Kontakte seit 2019"),
+        "before the council resolution Gostyn was a contact"
+    );
+    assert!(
+        html.contains("aktiv seit 2019"),
+        "Unterallgäu: charter 2019"
+    );
     let trebnitz = app(url, false, day(1970, 7, 1)).await;
-    assert!(trebnitz.get("/goslar/partnerschaften").await.text.contains("Patenschaft seit 1951"));
+    assert!(trebnitz
+        .get("/goslar/partnerschaften")
+        .await
+        .text
+        .contains("Patenschaft seit 1951"));
 }
 
 async fn a_partnership_of_another_district_is_not_found(url: &str) {
@@ -86,19 +146,37 @@ async fn both_partners_see_a_partnership_between_two_tenants(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     let overview = app.get("/unterallgaeu/partnerschaften").await.text;
     assert!(overview.contains("Landkreis Nordhausen"));
-    let page = app.get("/unterallgaeu/partnerschaften/nordhausen-unterallgaeu").await.text;
-    assert!(page.contains("Austausch der Auszubildenden"), "activities recorded by Nordhausen");
+    let page = app
+        .get("/unterallgaeu/partnerschaften/nordhausen-unterallgaeu")
+        .await
+        .text;
+    assert!(
+        page.contains("Austausch der Auszubildenden"),
+        "activities recorded by Nordhausen"
+    );
     assert!(page.contains("Partnerschaftsurkunde unterzeichnet"));
 }
 
 async fn communication_and_contact_pages(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     let stade = app.get("/stade/kommunikation").await.text;
-    for text in ["Twitter @lkstade (seit 2014)", "Facebook (seit 1. Juni 2022)", "Instagram (seit 1. Juni 2022)", "Digitales Serviceportal</strong> (seit Mai 2022)"] {
+    for text in [
+        "Twitter @lkstade (seit 2014)",
+        "Facebook (seit 1. Juni 2022)",
+        "Instagram (seit 1. Juni 2022)",
+        "Digitales Serviceportal</strong> (seit Mai 2022)",
+    ] {
         assert!(stade.contains(text), "{text}");
     }
     let goslar = app.get("/goslar/kommunikation").await.text;
-    for text in ["Steuerungsgruppe Kommunikation", "Pressestelle", "Vordruckstelle", "Zentrale Internetredaktion", "Visitenkarten", "Namensschilder"] {
+    for text in [
+        "Steuerungsgruppe Kommunikation",
+        "Pressestelle",
+        "Vordruckstelle",
+        "Zentrale Internetredaktion",
+        "Visitenkarten",
+        "Namensschilder",
+    ] {
         assert!(goslar.contains(text), "{text}");
     }
     let contact = app.get("/harz/kontakt").await.text.replace("&#x2f;", "/");
@@ -111,16 +189,39 @@ async fn doubts_are_shown_to_editors_only(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     let anonymous = app.get("/admin/harz/hinweise").await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
-    assert!(anonymous.headers.get("www-authenticate").unwrap().to_str().unwrap().starts_with("Basic"));
-    let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("redaktion:{TOKEN}")));
-    let page = app.send("GET", "/admin/harz/hinweise", None, Some(&basic), None).await;
+    assert!(anonymous
+        .headers
+        .get("www-authenticate")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("Basic"));
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("redaktion:{TOKEN}"))
+    );
+    let page = app
+        .send("GET", "/admin/harz/hinweise", None, Some(&basic), None)
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("lași"), "the misspelt name is quoted");
     assert!(page.text.contains("Tillabéri liegt jedoch in Niger"));
     assert!(page.text.contains("2009 als Jahr der Übertragung"));
-    let stade = app.send("GET", "/admin/stade/hinweise", None, Some(&basic), None).await.text;
+    let stade = app
+        .send("GET", "/admin/stade/hinweise", None, Some(&basic), None)
+        .await
+        .text;
     assert!(stade.contains("Mittwoch, 1. Juni"));
-    let spn = app.send("GET", "/admin/spree-neisse/hinweise", None, Some(&basic), None).await.text;
+    let spn = app
+        .send(
+            "GET",
+            "/admin/spree-neisse/hinweise",
+            None,
+            Some(&basic),
+            None,
+        )
+        .await
+        .text;
     assert!(spn.contains("wiederholt zwei Absätze"));
 }
 
@@ -145,12 +246,31 @@ on_both_backends!(
 async fn a_district_can_override_a_template() {
     let db = kreiskom_testkit::sqlite();
     let store = kreiskom_store::Store::connect(&db.url).await.unwrap();
-    store.import(&serde_json::from_str(include_str!("../../../demo/demo.json")).unwrap(), |_, _| {}).await.unwrap();
+    store
+        .import(
+            &serde_json::from_str(include_str!("../../../demo/demo.json")).unwrap(),
+            |_, _| {},
+        )
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("home.html"), "<p>Eigenes Design für {{ tenant.name }}</p>").unwrap();
+    std::fs::write(
+        dir.path().join("home.html"),
+        "<p>Eigenes Design für {{ tenant.name }}</p>",
+    )
+    .unwrap();
     let site = kreiskom_publish::Site::new(store.clone(), Some(dir.path().to_owned()));
     let router = kreiskom_web::app(kreiskom_web::AppState::new(store, site, None));
-    let app = common::App { router, store: kreiskom_store::Store::connect(&db.url).await.unwrap() };
-    assert_eq!(app.get("/goslar/").await.text, "<p>Eigenes Design für Landkreis Goslar</p>");
-    assert!(app.get("/goslar/kontakt").await.text.contains("<main"), "other pages keep the built-in templates");
+    let app = common::App {
+        router,
+        store: kreiskom_store::Store::connect(&db.url).await.unwrap(),
+    };
+    assert_eq!(
+        app.get("/goslar/").await.text,
+        "<p>Eigenes Design für Landkreis Goslar</p>"
+    );
+    assert!(
+        app.get("/goslar/kontakt").await.text.contains("<main"),
+        "other pages keep the built-in templates"
+    );
 }

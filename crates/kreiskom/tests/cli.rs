@@ -1,0 +1,256 @@
+//! The real `kreiskom` binary, as a user runs it, on SQLite and PostgreSQL.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/demo.json");
+
+fn kreiskom(dir: &Path, db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kreiskom"))
+        .args(args)
+        .current_dir(dir)
+        .env("KREISKOM_DATABASE_URL", db)
+        .env_remove("KREISKOM_API_TOKEN")
+        .output()
+        .expect("run kreiskom")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn demo_file_is_the_canonical_export(first: &str, second: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let import = kreiskom(dir.path(), first, &["import", DEMO]);
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    assert!(
+        text(&import.stdout).contains("173 Datensätze"),
+        "{}",
+        text(&import.stdout)
+    );
+    assert!(
+        text(&import.stderr).contains("Import: 173 von 173"),
+        "progress is shown"
+    );
+    let export = kreiskom(dir.path(), first, &["export", "--format", "json"]);
+    assert!(export.status.success());
+    let demo = std::fs::read_to_string(DEMO).unwrap();
+    assert!(
+        text(&export.stdout) == demo,
+        "export of the imported demo differs from demo/demo.json"
+    );
+    // And once more through a second, empty database.
+    let file = dir.path().join("dump.json");
+    std::fs::write(&file, &export.stdout).unwrap();
+    assert!(
+        kreiskom(dir.path(), second, &["import", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let again = kreiskom(
+        dir.path(),
+        second,
+        &["export", "--format", "json", "--output", "again.json"],
+    );
+    assert!(again.status.success());
+    assert_eq!(
+        std::fs::read(dir.path().join("again.json")).unwrap(),
+        export.stdout,
+        "second export is byte-identical"
+    );
+}
+
+fn bad_import_changes_nothing_and_names_the_first_bad_record(db: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut demo: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(DEMO).unwrap()).unwrap();
+    // Break one activity in the middle of Goslar's records.
+    let activities = demo["tenants"][0]["activities"].as_array_mut().unwrap();
+    let victim = activities[3]["slug"].as_str().unwrap().to_owned();
+    activities[3]["partnerships"] = serde_json::json!(["goslar-atlantis"]);
+    let file = dir.path().join("bad.json");
+    std::fs::write(&file, demo.to_string()).unwrap();
+    let out = kreiskom(dir.path(), db, &["import", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!("Mandant „goslar“ / Aktivität „{victim}“")),
+        "{err}"
+    );
+    assert!(
+        err.contains("unbekannte Partnerschaft „goslar-atlantis“"),
+        "{err}"
+    );
+    let export = kreiskom(dir.path(), db, &["export", "--format", "json"]);
+    let empty: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    assert_eq!(
+        empty["regions"],
+        serde_json::json!([]),
+        "nothing was written"
+    );
+
+    std::fs::write(
+        &file,
+        "{\"format\": \"kreiskom/1\", \"regions\": [{\"slug\": \"x\", \"kind\": 5}]}",
+    )
+    .unwrap();
+    let out = kreiskom(dir.path(), db, &["import", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("regions[0].kind"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// Starts `serve`, waits for the URL it prints, fetches one page, stops it.
+fn serve_once(dir: &Path, db: &str, demo: bool) -> (String, String) {
+    let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+    if demo {
+        args.push("--demo");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kreiskom"))
+        .args(&args)
+        .current_dir(dir)
+        .env("KREISKOM_DATABASE_URL", db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = String::new();
+    let url = loop {
+        let line = lines.next().expect("server printed its URL").unwrap();
+        printed.push_str(&line);
+        printed.push('\n');
+        if let Some(url) = line.strip_prefix("kreiskom läuft auf ") {
+            break url.trim().to_owned();
+        }
+    };
+    let page = http_get(&format!("{url}harz/partnerschaften"));
+    terminate(&child);
+    child.wait().unwrap();
+    (printed, page)
+}
+
+/// Stops the server as systemd or Ctrl-C would, so it shuts down cleanly.
+fn terminate(child: &std::process::Child) {
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+}
+
+fn http_get(url: &str) -> String {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut body = String::new();
+    stream.read_to_string(&mut body).unwrap();
+    body
+}
+
+fn serving_twice_keeps_the_data(db: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, page) = serve_once(dir.path(), db, true);
+    assert!(
+        first.contains("Demodaten geladen: 173 Datensätze"),
+        "{first}"
+    );
+    assert!(page.contains("Territoire de Belfort"));
+    let (second, page) = serve_once(dir.path(), db, true);
+    assert!(second.contains("enthält schon Daten"), "{second}");
+    assert!(page.contains("Territoire de Belfort"));
+    let export = kreiskom(dir.path(), db, &["export", "--format", "json"]);
+    assert_eq!(
+        text(&export.stdout),
+        std::fs::read_to_string(DEMO).unwrap(),
+        "nothing lost, nothing doubled"
+    );
+}
+
+#[test]
+fn sqlite_demo_file_is_the_canonical_export() {
+    let (a, b) = (kreiskom_testkit::sqlite(), kreiskom_testkit::sqlite());
+    demo_file_is_the_canonical_export(&a.url, &b.url);
+}
+
+#[test]
+fn postgres_demo_file_is_the_canonical_export() {
+    let (Some(a), Some(b)) = (kreiskom_testkit::postgres(), kreiskom_testkit::postgres()) else {
+        return;
+    };
+    demo_file_is_the_canonical_export(&a.url, &b.url);
+}
+
+#[test]
+fn sqlite_bad_import_changes_nothing() {
+    bad_import_changes_nothing_and_names_the_first_bad_record(&kreiskom_testkit::sqlite().url);
+}
+
+#[test]
+fn postgres_bad_import_changes_nothing() {
+    let Some(db) = kreiskom_testkit::postgres() else {
+        return;
+    };
+    bad_import_changes_nothing_and_names_the_first_bad_record(&db.url);
+}
+
+#[test]
+fn sqlite_serving_twice_keeps_the_data() {
+    serving_twice_keeps_the_data(&kreiskom_testkit::sqlite().url);
+}
+
+#[test]
+fn postgres_serving_twice_keeps_the_data() {
+    let Some(db) = kreiskom_testkit::postgres() else {
+        return;
+    };
+    serving_twice_keeps_the_data(&db.url);
+}
+
+#[test]
+fn default_database_is_a_file_in_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kreiskom"))
+        .args(["export", "--format", "json"])
+        .current_dir(dir.path())
+        .env_remove("KREISKOM_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.path().join("kreiskom.db").is_file());
+}
+
+#[test]
+fn serving_an_empty_database_says_how_to_add_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = kreiskom_testkit::sqlite();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kreiskom"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env("KREISKOM_DATABASE_URL", &db.url)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut printed = String::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        printed.push_str(&line);
+        if line.starts_with("kreiskom läuft auf") {
+            break;
+        }
+    }
+    terminate(&child);
+    child.wait().unwrap();
+    assert!(
+        printed.contains("Die Datenbank ist leer") && printed.contains("kreiskom import"),
+        "{printed}"
+    );
+}
