@@ -1,0 +1,72 @@
+// What a reader sees of the demo's public site in headless Chromium, and
+// an axe-core accessibility check of three public pages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { startServer, launchBrowser } from './browser.mjs';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a reader follows a partnership of Landkreis Harz from the overview', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/harz/partnerschaften`);
+  assert.equal(await page.locator('h1').innerText(), 'Partnerschaften');
+  const partners = page.locator('section[aria-labelledby="h-partner"] li');
+  assert.equal(await partners.count(), 4, 'four partner regions of the district');
+  const towns = await page.locator('section[aria-labelledby="h-towns"] h3').allInnerTexts();
+  assert.ok(towns.includes('Stadt Wernigerode') && towns.includes('Stadt Osterwieck'), towns.join(', '));
+
+  await page.getByRole('link', { name: 'Kreis Bistrița-Năsăud' }).click();
+  await page.waitForURL('**/harz/partnerschaften/harz-bistrita-nasaud');
+  assert.match(await page.locator('h1').innerText(), /Kreis Bistrița-Năsăud/);
+  assert.match(await page.locator('.kern-subline').innerText(), /Freundschaft mit Landkreis Harz · aktiv seit Anfang 2003/);
+  const timeline = await page.locator('ol.timeline li').allInnerTexts();
+  assert.deepEqual(timeline.map((t) => t.split('\n')[0].trim()), [
+    'Anfang 2003 Absichtserklärung (Landkreis Halberstadt)',
+    'Ende 2003 Kooperationsvereinbarung (Landkreis Halberstadt)',
+    '2009 Übergang durch Gebietsreform (Landkreis Harz)',
+  ]);
+  const about = await page.locator('section[aria-labelledby="h-partner-region"]').innerText();
+  assert.match(about, /286\.225/);
+  assert.match(about, /Stand 2011/);
+  const contact = await page.locator('address').innerText();
+  assert.match(contact, /standortfoerderung@kreis-hz\.de/);
+  await page.close();
+});
+
+test('the site works without JavaScript', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/goslar/`);
+  await page.getByRole('link', { name: 'Partnerschaften', exact: true }).click();
+  await page.getByRole('link', { name: 'Landkreis Trebnitz' }).click();
+  assert.match(await page.locator('.kern-subline').innerText(), /aktiv seit 2000/);
+  assert.match(await page.locator('body').innerText(), /über 20 Paletten/);
+  await context.close();
+});
+
+for (const path of ['/harz/partnerschaften', '/goslar/partnerschaften/goslar-trebnitz', '/stade/kommunikation']) {
+  test(`axe-core finds no serious or critical violations on ${path}`, async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url + path);
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }));
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`), []);
+    assert.ok(result.passes.length > 10, 'axe actually ran its checks');
+    await page.close();
+  });
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite: Rust unit and integration tests (on a real SQLite file
+# and a real PostgreSQL server the tests start themselves), then the browser
+# tests in headless Chromium. Installs what is missing; under CI=true a
+# missing service fails the run instead of being skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing ${missing[*]} with apt-get"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+command -v chromium >/dev/null 2>&1 || { echo "chromium is required for the browser tests" >&2; exit 1; }
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || { echo "PostgreSQL is required for the store tests" >&2; exit 1; }
+
+echo "==> node modules (from package-lock.json)"
+npm ci --no-audit --no-fund --loglevel=error
+
+echo "==> Rust tests (SQLite and PostgreSQL)"
+# One build in the dev profile serves the tests and the binary the browser
+# tests start.
+cargo test --workspace --locked
+
+echo "==> browser tests (headless Chromium)"
+KREISKOM_BIN="$PWD/target/debug/kreiskom" node --test e2e/
