@@ -103,6 +103,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API dictates the closure's error type
     fn file_then_environment_override_defaults_and_typos_are_refused() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
