@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 const root = resolve(import.meta.dirname, '..');
 
 export async function startServer() {
-  const binary = process.env.KREISKOM_BIN ?? join(root, 'target/debug/kreiskom');
+  const binary = process.env.E2E_KREISKOM_BINARY ?? join(root, 'target/debug/kreiskom');
   const dir = mkdtempSync(join(tmpdir(), 'kreiskom-e2e-'));
   const child = spawn(binary, ['serve', '--demo', '--listen', '127.0.0.1:0'], {
     cwd: dir,

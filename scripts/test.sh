@@ -32,4 +32,4 @@ echo "==> Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 
 echo "==> browser tests (headless Chromium)"
-KREISKOM_BIN="$PWD/target/debug/kreiskom" node --test e2e/
+E2E_KREISKOM_BINARY="$PWD/target/debug/kreiskom" node --test e2e/

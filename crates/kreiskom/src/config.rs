@@ -76,7 +76,8 @@ impl Config {
             }
             None => {}
         }
-        figment = figment.merge(Env::prefixed("KREISKOM_").split("__"));
+        // KREISKOM_LOG is the log filter, read by tracing, not a setting.
+        figment = figment.merge(Env::prefixed("KREISKOM_").ignore(&["LOG"]).split("__"));
         figment
             .extract()
             .map_err(|e| format!("Konfiguration ungültig: {e}"))
@@ -115,6 +116,18 @@ mod tests {
             assert_eq!(c.listen, "0.0.0.0:9000");
             assert_eq!(c.api_token.as_deref(), Some("aus-umgebung"));
             assert_eq!(c.database_url, kreiskom_store::DEFAULT_DATABASE_URL);
+            jail.set_env("KREISKOM_LOG", "debug");
+            assert!(
+                Config::load(Some(Path::new("k.toml"))).is_ok(),
+                "the log filter is no setting"
+            );
+            jail.set_env("KREISKOM_LISTN", "0.0.0.0:1");
+            assert!(
+                Config::load(Some(Path::new("k.toml")))
+                    .unwrap_err()
+                    .contains("listn"),
+                "a typo is refused"
+            );
             jail.create_file("bad.toml", "lisen = \"0.0.0.0:9000\"")?;
             let err = Config::load(Some(Path::new("bad.toml"))).unwrap_err();
             assert!(err.contains("lisen"), "{err}");

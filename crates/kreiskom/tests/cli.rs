@@ -231,24 +231,7 @@ fn default_database_is_a_file_in_the_working_directory() {
 #[test]
 fn serving_an_empty_database_says_how_to_add_data() {
     let dir = tempfile::tempdir().unwrap();
-    let db = kreiskom_testkit::sqlite();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kreiskom"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .env("KREISKOM_DATABASE_URL", &db.url)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut printed = String::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        printed.push_str(&line);
-        if line.starts_with("kreiskom läuft auf") {
-            break;
-        }
-    }
-    terminate(&child);
-    child.wait().unwrap();
+    let (printed, _) = serve_once(dir.path(), &kreiskom_testkit::sqlite().url, false);
     assert!(
         printed.contains("Die Datenbank ist leer") && printed.contains("kreiskom import"),
         "{printed}"

@@ -826,15 +826,6 @@ fn doubt_views<R: Record>(records: &[R], name: impl Fn(&R) -> String, out: &mut 
     }
 }
 
-async fn records<R: Record>(store: &Store, tenant: Option<&TenantSlug>) -> Result<Vec<R>> {
-    Ok(store
-        .list::<R>(tenant)
-        .await?
-        .into_iter()
-        .map(|s| s.record)
-        .collect())
-}
-
 /// Doubt marks on the tenant's own records, its partnerships and the
 /// regions they involve.
 pub async fn doubts(store: &Store, tenant: &str) -> Result<DoubtsView> {
@@ -877,37 +868,37 @@ pub async fn doubts(store: &Store, tenant: &str) -> Result<DoubtsView> {
     doubt_views(&partnerships, |p| p.slug.to_string(), &mut out);
     let s = Some(&slug);
     doubt_views(
-        &records::<Unit>(store, s).await?,
+        &store.records::<Unit>(s).await?,
         |u| u.name.clone(),
         &mut out,
     );
     doubt_views(
-        &records::<Person>(store, s).await?,
+        &store.records::<Person>(s).await?,
         |p| p.name.clone(),
         &mut out,
     );
     doubt_views(
-        &records::<Organisation>(store, s).await?,
+        &store.records::<Organisation>(s).await?,
         |o| o.name.clone(),
         &mut out,
     );
     doubt_views(
-        &records::<Activity>(store, s).await?,
+        &store.records::<Activity>(s).await?,
         |a| a.title.clone(),
         &mut out,
     );
     doubt_views(
-        &records::<Collection>(store, s).await?,
+        &store.records::<Collection>(s).await?,
         |c| c.name.clone(),
         &mut out,
     );
     doubt_views(
-        &records::<Service>(store, s).await?,
+        &store.records::<Service>(s).await?,
         |x| x.name.clone(),
         &mut out,
     );
     doubt_views(
-        &records::<Channel>(store, s).await?,
+        &store.records::<Channel>(s).await?,
         |c| lbl("platform", c.platform),
         &mut out,
     );

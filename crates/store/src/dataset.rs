@@ -1,6 +1,6 @@
 //! Export and import of the whole installation as one `Dataset`.
 
-use kreiskom_core::{Dataset, Kind, Record, TenantData, TenantSlug, DATASET_FORMAT};
+use kreiskom_core::{Dataset, Kind, TenantData, DATASET_FORMAT};
 use sqlx::Row;
 
 use crate::records::insert;
@@ -10,32 +10,24 @@ impl Store {
     /// Everything, in canonical order, so that two exports of the same data
     /// are byte-identical.
     pub async fn export(&self) -> Result<Dataset> {
-        async fn all<R: Record>(store: &Store, tenant: Option<&TenantSlug>) -> Result<Vec<R>> {
-            Ok(store
-                .list::<R>(tenant)
-                .await?
-                .into_iter()
-                .map(|s| s.record)
-                .collect())
-        }
         let mut tenants = Vec::new();
-        for tenant in all::<kreiskom_core::Tenant>(self, None).await? {
+        for tenant in self.records::<kreiskom_core::Tenant>(None).await? {
             let t = Some(&tenant.slug);
             tenants.push(TenantData {
-                units: all(self, t).await?,
-                people: all(self, t).await?,
-                organisations: all(self, t).await?,
-                activities: all(self, t).await?,
-                collections: all(self, t).await?,
-                services: all(self, t).await?,
-                channels: all(self, t).await?,
+                units: self.records(t).await?,
+                people: self.records(t).await?,
+                organisations: self.records(t).await?,
+                activities: self.records(t).await?,
+                collections: self.records(t).await?,
+                services: self.records(t).await?,
+                channels: self.records(t).await?,
                 tenant,
             });
         }
         let mut dataset = Dataset {
             format: DATASET_FORMAT.to_owned(),
-            regions: all(self, None).await?,
-            partnerships: all(self, None).await?,
+            regions: self.records(None).await?,
+            partnerships: self.records(None).await?,
             tenants,
         };
         dataset.normalize();

@@ -71,6 +71,16 @@ impl Store {
         rows.iter().map(decode).collect()
     }
 
+    /// The records alone, without their versions.
+    pub async fn records<R: Record>(&self, tenant: Option<&TenantSlug>) -> Result<Vec<R>> {
+        Ok(self
+            .list::<R>(tenant)
+            .await?
+            .into_iter()
+            .map(|s| s.record)
+            .collect())
+    }
+
     pub async fn get<R: Record>(
         &self,
         tenant: Option<&TenantSlug>,

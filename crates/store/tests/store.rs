@@ -339,36 +339,7 @@ async fn reconnecting_keeps_the_data(url: &str) {
     assert_eq!(again.list::<Region>(None).await.unwrap().len(), 3);
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                let db = kreiskom_testkit::sqlite();
-                super::$name(&db.url).await;
-            })*
-            #[tokio::test]
-            async fn export_import_round_trip_is_byte_identical() {
-                let (a, b) = (kreiskom_testkit::sqlite(), kreiskom_testkit::sqlite());
-                super::export_import_round_trip_is_byte_identical(&a.url, &b.url).await;
-            }
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                let Some(db) = kreiskom_testkit::postgres() else { return };
-                super::$name(&db.url).await;
-            })*
-            #[tokio::test]
-            async fn export_import_round_trip_is_byte_identical() {
-                let (Some(a), Some(b)) = (kreiskom_testkit::postgres(), kreiskom_testkit::postgres()) else { return };
-                super::export_import_round_trip_is_byte_identical(&a.url, &b.url).await;
-            }
-        }
-    };
-}
-
-on_both_backends!(
+kreiskom_testkit::on_both_backends!(
     crud_round_trip,
     duplicate_slug_is_refused,
     stale_version_is_refused_not_overwritten,
@@ -381,3 +352,18 @@ on_both_backends!(
     bad_import_changes_nothing_and_names_the_record,
     reconnecting_keeps_the_data,
 );
+
+/// Export from one database, import into a second one.
+#[tokio::test]
+async fn sqlite_export_import_round_trip_is_byte_identical() {
+    let (a, b) = (kreiskom_testkit::sqlite(), kreiskom_testkit::sqlite());
+    export_import_round_trip_is_byte_identical(&a.url, &b.url).await;
+}
+
+#[tokio::test]
+async fn postgres_export_import_round_trip_is_byte_identical() {
+    let (Some(a), Some(b)) = (kreiskom_testkit::postgres(), kreiskom_testkit::postgres()) else {
+        return;
+    };
+    export_import_round_trip_is_byte_identical(&a.url, &b.url).await;
+}

@@ -180,3 +180,25 @@ extern "C" fn stop_server() {
         let _ = std::fs::remove_dir_all(server._dir.path());
     }
 }
+
+/// Runs each named `async fn(url: &str)` once on a temporary SQLite file
+/// and once on the PostgreSQL test server: `on_both_backends!(a, b);`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                let db = $crate::sqlite();
+                super::$name(&db.url).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                let Some(db) = $crate::postgres() else { return };
+                super::$name(&db.url).await;
+            })*
+        }
+    };
+}

@@ -379,7 +379,7 @@ async fn openapi_describes_every_route_and_every_route_answers(url: &str) {
     }
 }
 
-on_both_backends!(
+kreiskom_testkit::on_both_backends!(
     every_kind_round_trips_through_the_api,
     invalid_input_gets_422_with_a_german_message_per_field,
     writes_need_the_token,

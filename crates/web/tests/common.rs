@@ -107,23 +107,3 @@ impl App {
 pub fn day(y: i16, m: i8, d: i8) -> jiff::civil::Date {
     jiff::civil::date(y, m, d)
 }
-
-#[macro_export]
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                let db = kreiskom_testkit::sqlite();
-                super::$name(&db.url).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                let Some(db) = kreiskom_testkit::postgres() else { return };
-                super::$name(&db.url).await;
-            })*
-        }
-    };
-}

@@ -231,7 +231,7 @@ async fn empty_installation_says_how_to_add_data(url: &str) {
     assert!(html.contains("kreiskom import"));
 }
 
-on_both_backends!(
+kreiskom_testkit::on_both_backends!(
     harz_overview_lists_partner_regions_and_town_twinnings,
     partnership_page_shows_timeline_facts_and_contact,
     status_reads_as_of_the_clock,
