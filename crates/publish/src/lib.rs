@@ -50,6 +50,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("contact.html", include_str!("../templates/contact.html")),
     ("doubts.html", include_str!("../templates/doubts.html")),
     ("error.html", include_str!("../templates/error.html")),
+    ("admin.html", include_str!("../templates/admin.html")),
 ];
 
 #[derive(Clone)]
@@ -134,6 +135,12 @@ impl Site {
     pub async fn contact(&self, tenant: &str) -> Result<String> {
         let view = views::contact(&self.store, tenant).await?;
         self.render("contact.html", view)
+    }
+
+    /// For editors: the tenants, each with its open doubt marks.
+    pub async fn admin(&self) -> Result<String> {
+        let tenants = views::tenants(&self.store).await?;
+        self.render("admin.html", minijinja::context! { tenants })
     }
 
     /// For editors: every record of the tenant and of its partnerships that

@@ -2,7 +2,7 @@
 //! view of doubt marks.
 
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Redirect};
 use axum::routing::get;
 use axum::Router;
 use kreiskom_publish::PublishError;
@@ -62,35 +62,8 @@ async fn contact(State(s): State<AppState>, Path(t): Path<String>) -> Page {
     page(&s, s.site.contact(&t).await)
 }
 
-async fn admin_index(State(s): State<AppState>, _: Editor) -> Response {
-    let tenants = match s.store.list::<kreiskom_core::Tenant>(None).await {
-        Ok(t) => t,
-        Err(e) => {
-            return PageError {
-                error: e.into(),
-                site: s.site.clone(),
-            }
-            .into_response()
-        }
-    };
-    let links: String = tenants
-        .iter()
-        .map(|t| format!("<li><a class=\"kern-link\" href=\"/admin/{0}/hinweise\">Offene Hinweise: {1}</a></li>", t.record.slug, escape(&t.record.name)))
-        .collect();
-    Html(format!(
-        "<!doctype html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>Verwaltung – kreiskom</title>\
-         <link rel=\"stylesheet\" href=\"/assets/kern/kern.min.css\"><link rel=\"stylesheet\" href=\"/assets/site.css\"></head>\
-         <body class=\"kern-body\"><main class=\"kern-container site-main\"><h1 class=\"kern-heading-x-large\">Verwaltung</h1>\
-         <ul class=\"partner-list\">{links}</ul></main></body></html>"
-    ))
-    .into_response()
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+async fn admin_index(State(s): State<AppState>, _: Editor) -> Page {
+    page(&s, s.site.admin().await)
 }
 
 async fn admin_doubts(State(s): State<AppState>, _: Editor, Path(t): Path<String>) -> Page {

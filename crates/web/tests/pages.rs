@@ -274,3 +274,19 @@ async fn a_district_can_override_a_template() {
         "other pages keep the built-in templates"
     );
 }
+
+#[tokio::test]
+async fn admin_overview_links_each_tenants_doubts() {
+    let db = kreiskom_testkit::sqlite();
+    let app = app(&db.url, true, day(2026, 11, 23)).await;
+    assert_eq!(app.get("/admin/").await.status, StatusCode::UNAUTHORIZED);
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("x:{TOKEN}"))
+    );
+    let html = app
+        .send("GET", "/admin/", None, Some(&basic), None)
+        .await
+        .text;
+    assert_eq!(count(&html, "/hinweise\""), 7, "one link per demo tenant");
+}
