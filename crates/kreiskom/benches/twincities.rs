@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use kreiskom_core::{
-    slugify, Category, CountryCode, Dataset, Partnership, PartnershipSlug, Region, RegionKind, RegionName, RegionSlug,
-    Tenant, TenantData, TenantSlug, DATASET_FORMAT,
+    slugify, Category, CountryCode, Dataset, Partnership, PartnershipSlug, Region, RegionKind,
+    RegionName, RegionSlug, Tenant, TenantData, TenantSlug, DATASET_FORMAT,
 };
 use kreiskom_publish::Site;
 use kreiskom_store::Store;
@@ -57,12 +57,19 @@ fn dataset(csv_path: &str) -> Dataset {
     let mut region = |city: &str, country: &str| -> String {
         let code = country_code(country);
         let slug = slugify(&format!("{city} {code}"));
-        let slug = if slug.is_empty() { format!("ort-{}", regions.len()) } else { slug };
+        let slug = if slug.is_empty() {
+            format!("ort-{}", regions.len())
+        } else {
+            slug
+        };
         regions.entry(slug.clone()).or_insert_with(|| Region {
             slug: RegionSlug::parse(&slug).expect("slugify gives valid slugs"),
             kind: RegionKind::Town,
             country: CountryCode::parse(code).expect("two capitals"),
-            names: vec![RegionName { lang: "de".into(), name: city.to_owned() }],
+            names: vec![RegionName {
+                lang: "de".into(),
+                name: city.to_owned(),
+            }],
             seat: None,
             parent: (code == "DE").then(|| RegionSlug::parse("deutschland").unwrap()),
             facts: vec![],
@@ -87,7 +94,10 @@ fn dataset(csv_path: &str) -> Dataset {
         slug: RegionSlug::parse("deutschland").unwrap(),
         kind: RegionKind::Region,
         country: CountryCode::parse("DE").unwrap(),
-        names: vec![RegionName { lang: "de".into(), name: "Deutschland".into() }],
+        names: vec![RegionName {
+            lang: "de".into(),
+            name: "Deutschland".into(),
+        }],
         seat: None,
         parent: None,
         facts: vec![],
@@ -100,8 +110,12 @@ fn dataset(csv_path: &str) -> Dataset {
     let partnerships = pairs
         .into_iter()
         .map(|(a, b)| Partnership {
-            slug: PartnershipSlug::parse(&slugify(&format!("{a} {b}"))).unwrap_or_else(|_| PartnershipSlug::parse(&a).unwrap()),
-            regions: [RegionSlug::parse(&a).unwrap(), RegionSlug::parse(&b).unwrap()],
+            slug: PartnershipSlug::parse(&slugify(&format!("{a} {b}")))
+                .unwrap_or_else(|_| PartnershipSlug::parse(&a).unwrap()),
+            regions: [
+                RegionSlug::parse(&a).unwrap(),
+                RegionSlug::parse(&b).unwrap(),
+            ],
             category: Category::Partnership,
             topics: vec![],
             timeline: vec![],
@@ -111,7 +125,10 @@ fn dataset(csv_path: &str) -> Dataset {
         .collect::<Vec<_>>();
     // Slugs longer than 80 characters are cut by slugify; keep the first of any clash.
     let mut seen = BTreeSet::new();
-    let partnerships = partnerships.into_iter().filter(|p| seen.insert(p.slug.clone())).collect();
+    let partnerships = partnerships
+        .into_iter()
+        .filter(|p| seen.insert(p.slug.clone()))
+        .collect();
     Dataset {
         format: DATASET_FORMAT.into(),
         regions: all,
@@ -161,11 +178,18 @@ async fn run(label: &str, url: &str, data: &Dataset) {
     let t = Instant::now();
     let overview = site.partnerships("deutschland", today).await.unwrap();
     let render_big = t.elapsed();
-    let one = &data.partnerships.iter().find(|p| p.regions[0].as_str().ends_with("-de")).unwrap().slug;
+    let one = &data
+        .partnerships
+        .iter()
+        .find(|p| p.regions[0].as_str().ends_with("-de"))
+        .unwrap()
+        .slug;
     let t = Instant::now();
     let rounds = 50;
     for _ in 0..rounds {
-        site.partnership("deutschland", one.as_str(), today).await.unwrap();
+        site.partnership("deutschland", one.as_str(), today)
+            .await
+            .unwrap();
     }
     let render_one = t.elapsed() / rounds;
     println!(
@@ -182,7 +206,11 @@ async fn run(label: &str, url: &str, data: &Dataset) {
 
 fn main() {
     let csv = std::env::var("TWINCITIES_CSV").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/twincities/twin_cities_raw.csv").to_owned()
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/twincities/twin_cities_raw.csv"
+        )
+        .to_owned()
     });
     let t = Instant::now();
     let data = dataset(&csv);

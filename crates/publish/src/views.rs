@@ -93,6 +93,18 @@ impl<'a> Regions<'a> {
             .map_or_else(|| slug.to_owned(), |r| r.name().to_owned()))
     }
 
+    /// The slugs of the regions below this one, in one query.
+    async fn child_slugs(&self, slug: &str) -> Result<Vec<String>> {
+        Ok(self
+            .store
+            .referrers(Kind::Region, None, slug)
+            .await?
+            .into_iter()
+            .filter(|r| r.kind == Kind::Region && r.field == "parent")
+            .map(|r| r.slug)
+            .collect())
+    }
+
     async fn children(&mut self, slug: &str) -> Result<Vec<Region>> {
         let mut out = Vec::new();
         for r in self.store.referrers(Kind::Region, None, slug).await? {
@@ -421,13 +433,7 @@ pub async fn partnership(
         .record;
     let mut regions = Regions::new(store);
     let mut home_side: Vec<String> = vec![t.region.to_string()];
-    home_side.extend(
-        regions
-            .children(t.region.as_str())
-            .await?
-            .iter()
-            .map(|r| r.slug.to_string()),
-    );
+    home_side.extend(regions.child_slugs(t.region.as_str()).await?);
     let (home, partner) = sides(&p, &home_side).ok_or(PublishError::NotFound)?;
     let home = regions.get(home).await?.ok_or(PublishError::NotFound)?;
     let partner = regions.get(partner).await?.ok_or(PublishError::NotFound)?;
@@ -834,13 +840,7 @@ pub async fn doubts(store: &Store, tenant: &str) -> Result<DoubtsView> {
     doubt_views(std::slice::from_ref(&t), |t| t.name.clone(), &mut out);
     let mut regions = Regions::new(store);
     let mut home: Vec<String> = vec![t.region.to_string()];
-    home.extend(
-        regions
-            .children(t.region.as_str())
-            .await?
-            .iter()
-            .map(|r| r.slug.to_string()),
-    );
+    home.extend(regions.child_slugs(t.region.as_str()).await?);
     let mut partnerships = Vec::new();
     let mut involved: Vec<String> = home.clone();
     for h in &home {
