@@ -106,55 +106,53 @@ impl PartialDate {
 
     /// The first day of the period the date covers.
     pub fn first_day(&self) -> Date {
-        let d = |y: i16, m: i8, day: i8| Date::new(y, m, day).expect("valid by construction");
         match *self {
             Self::Day(date) => date,
-            Self::Month { year, month } => d(year, month, 1),
-            Self::Year(year) => d(year, 1, 1),
+            Self::Month { year, month } => ymd(year, month, 1),
+            Self::Year(year) => ymd(year, 1, 1),
             Self::YearPart {
                 year,
                 part: Part::Early,
-            } => d(year, 1, 1),
+            } => ymd(year, 1, 1),
             Self::YearPart {
                 year,
                 part: Part::Late,
-            } => d(year, 9, 1),
+            } => ymd(year, 9, 1),
             Self::Decade(decade)
             | Self::DecadePart {
                 decade,
                 part: Part::Early,
-            } => d(decade, 1, 1),
+            } => ymd(decade, 1, 1),
             Self::DecadePart {
                 decade,
                 part: Part::Late,
-            } => d(decade + 7, 1, 1),
+            } => ymd(decade + 7, 1, 1),
         }
     }
 
     /// The last day of the period the date covers.
     pub fn last_day(&self) -> Date {
-        let d = |y: i16, m: i8, day: i8| Date::new(y, m, day).expect("valid by construction");
         match *self {
             Self::Day(date) => date,
-            Self::Month { year, month } => d(year, month, 1).last_of_month(),
+            Self::Month { year, month } => ymd(year, month, 1).last_of_month(),
             Self::Year(year)
             | Self::YearPart {
                 year,
                 part: Part::Late,
-            } => d(year, 12, 31),
+            } => ymd(year, 12, 31),
             Self::YearPart {
                 year,
                 part: Part::Early,
-            } => d(year, 4, 30),
+            } => ymd(year, 4, 30),
             Self::Decade(decade)
             | Self::DecadePart {
                 decade,
                 part: Part::Late,
-            } => d(decade + 9, 12, 31),
+            } => ymd(decade + 9, 12, 31),
             Self::DecadePart {
                 decade,
                 part: Part::Early,
-            } => d(decade + 3, 12, 31),
+            } => ymd(decade + 3, 12, 31),
         }
     }
 
@@ -166,6 +164,11 @@ impl PartialDate {
             Self::Decade(_) | Self::DecadePart { .. } => None,
         }
     }
+}
+
+/// A day of a period bound; the arguments are always a real date.
+fn ymd(year: i16, month: i8, day: i8) -> Date {
+    Date::new(year, month, day).expect("valid by construction")
 }
 
 impl fmt::Display for PartialDate {

@@ -219,7 +219,7 @@ impl Store {
                 slug: slug.to_owned(),
             });
         }
-        let mut by: Vec<String> = referrers_in(&mut tx, R::KIND, &key, slug)
+        let mut by: Vec<String> = referrers_in(&mut *tx, R::KIND, &key, slug)
             .await?
             .into_iter()
             .filter(|r| !(r.kind == R::KIND && r.tenant == key && r.slug == slug))
@@ -275,18 +275,7 @@ impl Store {
         tenant: Option<&TenantSlug>,
         slug: &str,
     ) -> Result<Vec<Referrer>> {
-        let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query(
-            "SELECT from_kind, from_tenant, from_slug, field FROM record_references
-             WHERE to_kind = $1 AND to_tenant = $2 AND to_slug = $3
-             ORDER BY from_kind, from_tenant, from_slug, field",
-        )
-        .bind(kind_name(kind))
-        .bind(tenant_key(kind, tenant))
-        .bind(slug)
-        .fetch_all(&mut *conn)
-        .await?;
-        rows.iter().map(referrer).collect()
+        referrers_in(&self.pool, kind, tenant_key(kind, tenant), slug).await
     }
 }
 
@@ -304,12 +293,11 @@ fn referrer(row: &sqlx::any::AnyRow) -> Result<Referrer> {
     })
 }
 
-async fn referrers_in(
-    tx: &mut Transaction<'static, Any>,
-    kind: Kind,
-    tenant: &str,
-    slug: &str,
-) -> Result<Vec<Referrer>> {
+/// Who points at a record, on the pool or inside a write transaction.
+async fn referrers_in<'e, E>(exec: E, kind: Kind, tenant: &str, slug: &str) -> Result<Vec<Referrer>>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
     let rows = sqlx::query(
         "SELECT from_kind, from_tenant, from_slug, field FROM record_references
          WHERE to_kind = $1 AND to_tenant = $2 AND to_slug = $3
@@ -318,7 +306,7 @@ async fn referrers_in(
     .bind(kind_name(kind))
     .bind(tenant)
     .bind(slug)
-    .fetch_all(&mut **tx)
+    .fetch_all(exec)
     .await?;
     rows.iter().map(referrer).collect()
 }
