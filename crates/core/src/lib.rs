@@ -1,6 +1,7 @@
 //! The domain of kreiskom: regions, partnerships and the records a district
 //! keeps about them. Pure: no I/O, so every rule here is unit-tested.
 
+pub mod access;
 pub mod dataset;
 pub mod date;
 pub mod doubt;
@@ -11,6 +12,7 @@ pub mod slug;
 pub mod tenant;
 pub mod validation;
 
+pub use access::{Actor, Grant, Permit, Role};
 pub use dataset::{Dataset, DatasetError, TenantData, DATASET_FORMAT};
 pub use date::PartialDate;
 pub use doubt::Doubt;

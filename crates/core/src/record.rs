@@ -83,6 +83,42 @@ impl Kind {
         }
     }
 
+    /// German plural for headings and navigation.
+    pub fn label_plural(self) -> &'static str {
+        match self {
+            Kind::Region => "Gebietskörperschaften",
+            Kind::Partnership => "Partnerschaften",
+            Kind::Tenant => "Mandanten",
+            Kind::Unit => "Organisationseinheiten",
+            Kind::Person => "Personen",
+            Kind::Organisation => "Organisationen",
+            Kind::Activity => "Aktivitäten",
+            Kind::Collection => "Sammlungen",
+            Kind::Service => "Dienstleistungen",
+            Kind::Channel => "Kanäle",
+        }
+    }
+
+    /// Path segment of the admin UI, in German like every URL users see.
+    pub fn path(self) -> &'static str {
+        match self {
+            Kind::Region => "gebiete",
+            Kind::Partnership => "partnerschaften",
+            Kind::Tenant => "mandant",
+            Kind::Unit => "einheiten",
+            Kind::Person => "personen",
+            Kind::Organisation => "organisationen",
+            Kind::Activity => "aktivitaeten",
+            Kind::Collection => "sammlungen",
+            Kind::Service => "dienstleistungen",
+            Kind::Channel => "kanaele",
+        }
+    }
+
+    pub fn from_path(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.path() == s)
+    }
+
     pub fn from_plural(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.plural() == s)
     }

@@ -1,8 +1,9 @@
 //! Export and import of the whole installation as one `Dataset`.
 
-use kreiskom_core::{Dataset, Kind, TenantData, DATASET_FORMAT};
+use kreiskom_core::{Dataset, Kind, Permit, TenantData, DATASET_FORMAT};
 use sqlx::Row;
 
+use crate::audit::{self, Action, Change};
 use crate::records::insert;
 use crate::{Result, Store, StoreError};
 
@@ -53,6 +54,7 @@ impl Store {
     /// after each record with (done, total).
     pub async fn import(
         &self,
+        permit: &Permit,
         dataset: &Dataset,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<usize> {
@@ -101,6 +103,21 @@ impl Store {
                 channels
             );
         }
+        let summary = serde_json::json!({ "records": done }).to_string();
+        audit::append(
+            &mut tx,
+            Change {
+                actor: permit.actor(),
+                tenant: "",
+                kind: "dataset",
+                slug: "",
+                action: Action::Import,
+                version: None,
+                before: None,
+                after: Some(&summary),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(done)
     }

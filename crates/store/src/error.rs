@@ -32,6 +32,10 @@ pub enum StoreError {
         slug: String,
         by: Vec<String>,
     },
+    #[error("Für diese Änderung fehlt die Berechtigung")]
+    Forbidden,
+    #[error("Ein Konto mit der E-Mail-Adresse „{0}“ gibt es schon")]
+    AccountExists(String),
     #[error("Die Datenbank ist nicht leer; ein Import ist nur in eine leere Datenbank möglich")]
     NotEmpty,
     #[error("Import abgelehnt, nichts wurde geändert. Erster fehlerhafter Datensatz: {0}")]

@@ -2,6 +2,8 @@
 //! default) and PostgreSQL through sqlx's `Any` driver; the store's test
 //! suite runs against both.
 
+mod accounts;
+mod audit;
 mod dataset;
 mod error;
 mod records;
@@ -11,6 +13,8 @@ use std::str::FromStr;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Transaction};
 
+pub use accounts::{normalize_email, Account, LoginFailure, Session};
+pub use audit::{Action, AuditEntry};
 pub use error::StoreError;
 pub use records::{Referrer, Stored};
 

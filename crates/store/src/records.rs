@@ -1,10 +1,11 @@
 //! Create, read, update and delete for every kind of record, with the
 //! references between records kept in one table.
 
-use kreiskom_core::{FieldError, Kind, Record, Scope, TenantSlug};
+use kreiskom_core::{FieldError, Kind, Permit, Record, Scope, TenantSlug};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
+use crate::audit::{self, Action, Change};
 use crate::{now, Result, Store, StoreError};
 
 /// A record as stored, with the version that guards against lost updates.
@@ -114,9 +115,11 @@ impl Store {
 
     pub async fn create<R: Record>(
         &self,
+        permit: &Permit,
         tenant: Option<&TenantSlug>,
         record: R,
     ) -> Result<Stored<R>> {
+        check_permit::<R>(permit);
         let key = tenant_key(R::KIND, tenant).to_owned();
         invalid_if_any(record.validate())?;
         let mut tx = self.write().await?;
@@ -134,6 +137,21 @@ impl Store {
         }
         check_references(&mut tx, &key, &record).await?;
         let stored = insert(&mut tx, &key, &record).await?;
+        let after = serde_json::to_string(&record).expect("records always serialize");
+        audit::append(
+            &mut tx,
+            Change {
+                actor: permit.actor(),
+                tenant: audit_tenant(&key, permit),
+                kind: R::KIND.plural(),
+                slug: record.slug(),
+                action: Action::Create,
+                version: Some(stored.version),
+                before: None,
+                after: Some(&after),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -142,11 +160,13 @@ impl Store {
     /// someone else since it was read is refused instead of overwritten.
     pub async fn update<R: Record>(
         &self,
+        permit: &Permit,
         tenant: Option<&TenantSlug>,
         slug: &str,
         record: R,
         expected_version: Option<i64>,
     ) -> Result<Stored<R>> {
+        check_permit::<R>(permit);
         let key = tenant_key(R::KIND, tenant).to_owned();
         let mut errors = record.validate();
         if record.slug() != slug {
@@ -171,6 +191,7 @@ impl Store {
             });
         }
         check_references(&mut tx, &key, &record).await?;
+        let before = current_data(&mut tx, R::KIND, &key, slug).await?;
         let data = serde_json::to_string(&record).expect("records always serialize");
         let stamp = now();
         let sql = format!(
@@ -202,23 +223,40 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let stored = decode(&row)?;
+        audit::append(
+            &mut tx,
+            Change {
+                actor: permit.actor(),
+                tenant: audit_tenant(&key, permit),
+                kind: R::KIND.plural(),
+                slug,
+                action: Action::Update,
+                version: Some(stored.version),
+                before: Some(&before),
+                after: Some(&data),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(stored)
     }
 
     /// Deletes a record nobody points at; otherwise names who does.
-    pub async fn delete<R: Record>(&self, tenant: Option<&TenantSlug>, slug: &str) -> Result<()> {
+    pub async fn delete<R: Record>(
+        &self,
+        permit: &Permit,
+        tenant: Option<&TenantSlug>,
+        slug: &str,
+    ) -> Result<()> {
+        check_permit::<R>(permit);
         let key = tenant_key(R::KIND, tenant).to_owned();
         let mut tx = self.write().await?;
-        if current_version(&mut tx, R::KIND, &key, slug)
-            .await?
-            .is_none()
-        {
+        let Some(version) = current_version(&mut tx, R::KIND, &key, slug).await? else {
             return Err(StoreError::NotFound {
                 kind: R::KIND,
                 slug: slug.to_owned(),
             });
-        }
+        };
         let mut by: Vec<String> = referrers_in(&mut *tx, R::KIND, &key, slug)
             .await?
             .into_iter()
@@ -249,6 +287,21 @@ impl Store {
                 by,
             });
         }
+        let before = current_data(&mut tx, R::KIND, &key, slug).await?;
+        audit::append(
+            &mut tx,
+            Change {
+                actor: permit.actor(),
+                tenant: audit_tenant(&key, permit),
+                kind: R::KIND.plural(),
+                slug,
+                action: Action::Delete,
+                version: Some(version),
+                before: Some(&before),
+                after: None,
+            },
+        )
+        .await?;
         sqlx::query("DELETE FROM record_references WHERE from_kind = $1 AND from_tenant = $2 AND from_slug = $3")
             .bind(kind_name(R::KIND))
             .bind(&key)
@@ -319,6 +372,45 @@ fn target_tenant<'a, R: Record>(kind: Kind, tenant: &'a str, record: &'a R) -> &
         (Scope::Tenant, Kind::Tenant) => record.slug(),
         (Scope::Tenant, _) => tenant,
     }
+}
+
+/// A permit for another kind is a programming error, not a user's mistake.
+fn check_permit<R: Record>(permit: &Permit) {
+    assert_eq!(
+        permit.kind(),
+        R::KIND,
+        "permit for {:?} used to write {:?}",
+        permit.kind(),
+        R::KIND
+    );
+}
+
+/// Tenant-scoped records are logged under their tenant; shared ones under
+/// the tenant on whose behalf they were changed.
+fn audit_tenant<'a>(key: &'a str, permit: &'a Permit) -> &'a str {
+    if key.is_empty() {
+        permit.tenant().map_or("", |t| t.as_str())
+    } else {
+        key
+    }
+}
+
+async fn current_data(
+    tx: &mut Transaction<'static, Any>,
+    kind: Kind,
+    tenant: &str,
+    slug: &str,
+) -> Result<String> {
+    let sql = format!(
+        "SELECT data FROM {} WHERE tenant = $1 AND slug = $2",
+        kind.plural()
+    );
+    Ok(sqlx::query(&sql)
+        .bind(tenant)
+        .bind(slug)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("data")?)
 }
 
 fn invalid_if_any(errors: Vec<FieldError>) -> Result<()> {

@@ -1,8 +1,11 @@
 //! The store's behaviour, run against a real SQLite file and a real
 //! PostgreSQL server with the same test bodies.
 
-use kreiskom_core::{Activity, Dataset, Kind, Partnership, Region, Tenant, TenantSlug, Unit};
-use kreiskom_store::{Store, StoreError};
+use kreiskom_core::{
+    Activity, Actor, Dataset, Grant, Kind, Partnership, Permit, Region, Role, Tenant, TenantSlug,
+    Unit,
+};
+use kreiskom_store::{Action, LoginFailure, Store, StoreError};
 use serde_json::json;
 
 fn region(slug: &str, name: &str) -> Region {
@@ -27,6 +30,11 @@ fn tenant(slug: &str, region: &str) -> Tenant {
     .unwrap()
 }
 
+/// Leave to write as the operator, as the command line has it.
+fn op(kind: Kind) -> Permit {
+    Actor::operator("test").operator_permit(kind).unwrap()
+}
+
 fn slug(s: &str) -> TenantSlug {
     TenantSlug::parse(s).unwrap()
 }
@@ -34,29 +42,41 @@ fn slug(s: &str) -> TenantSlug {
 async fn seeded(url: &str) -> Store {
     let store = Store::connect(url).await.unwrap();
     store
-        .create(None, region("goslar", "Landkreis Goslar"))
+        .create(
+            &op(Kind::Region),
+            None,
+            region("goslar", "Landkreis Goslar"),
+        )
         .await
         .unwrap();
     store
-        .create(None, region("harz", "Landkreis Harz"))
-        .await
-        .unwrap();
-    store
-        .create(None, region("powiat-trzebnicki", "Landkreis Trebnitz"))
+        .create(&op(Kind::Region), None, region("harz", "Landkreis Harz"))
         .await
         .unwrap();
     store
         .create(
+            &op(Kind::Region),
+            None,
+            region("powiat-trzebnicki", "Landkreis Trebnitz"),
+        )
+        .await
+        .unwrap();
+    store
+        .create(
+            &op(Kind::Partnership),
             None,
             partnership("goslar-trebnitz", "goslar", "powiat-trzebnicki"),
         )
         .await
         .unwrap();
     store
-        .create(None, tenant("goslar", "goslar"))
+        .create(&op(Kind::Tenant), None, tenant("goslar", "goslar"))
         .await
         .unwrap();
-    store.create(None, tenant("harz", "harz")).await.unwrap();
+    store
+        .create(&op(Kind::Tenant), None, tenant("harz", "harz"))
+        .await
+        .unwrap();
     store
 }
 
@@ -68,7 +88,7 @@ async fn crud_round_trip(url: &str) {
     let mut changed = got.record.clone();
     changed.website = Some("https://www.landkreis-goslar.de".into());
     let updated = store
-        .update(None, "goslar", changed.clone(), Some(1))
+        .update(&op(Kind::Region), None, "goslar", changed.clone(), Some(1))
         .await
         .unwrap();
     assert_eq!(
@@ -84,17 +104,26 @@ async fn crud_round_trip(url: &str) {
         .collect();
     assert_eq!(slugs, ["goslar", "harz", "powiat-trzebnicki"]);
     store
-        .create(None, region("nordhausen", "Landkreis Nordhausen"))
+        .create(
+            &op(Kind::Region),
+            None,
+            region("nordhausen", "Landkreis Nordhausen"),
+        )
         .await
         .unwrap();
-    store.delete::<Region>(None, "nordhausen").await.unwrap();
+    store
+        .delete::<Region>(&op(Kind::Region), None, "nordhausen")
+        .await
+        .unwrap();
     assert!(store
         .get::<Region>(None, "nordhausen")
         .await
         .unwrap()
         .is_none());
     assert!(matches!(
-        store.delete::<Region>(None, "nordhausen").await,
+        store
+            .delete::<Region>(&op(Kind::Region), None, "nordhausen")
+            .await,
         Err(StoreError::NotFound {
             kind: Kind::Region,
             ..
@@ -105,7 +134,7 @@ async fn crud_round_trip(url: &str) {
 async fn duplicate_slug_is_refused(url: &str) {
     let store = seeded(url).await;
     let err = store
-        .create(None, region("goslar", "Doppelt"))
+        .create(&op(Kind::Region), None, region("goslar", "Doppelt"))
         .await
         .unwrap_err();
     assert!(
@@ -135,13 +164,25 @@ async fn stale_version_is_refused_not_overwritten(url: &str) {
     let mut first = read_by_both.record.clone();
     first.website = Some("https://www.kreis-hz.de".into());
     store
-        .update(None, "harz", first, Some(read_by_both.version))
+        .update(
+            &op(Kind::Region),
+            None,
+            "harz",
+            first,
+            Some(read_by_both.version),
+        )
         .await
         .unwrap();
     let mut second = read_by_both.record.clone();
     second.website = Some("https://example.org".into());
     let err = store
-        .update(None, "harz", second, Some(read_by_both.version))
+        .update(
+            &op(Kind::Region),
+            None,
+            "harz",
+            second,
+            Some(read_by_both.version),
+        )
         .await
         .unwrap_err();
     assert!(
@@ -158,7 +199,13 @@ async fn stale_version_is_refused_not_overwritten(url: &str) {
 async fn slug_cannot_change_on_update(url: &str) {
     let store = seeded(url).await;
     let err = store
-        .update(None, "harz", region("harz-neu", "Landkreis Harz"), None)
+        .update(
+            &op(Kind::Region),
+            None,
+            "harz",
+            region("harz-neu", "Landkreis Harz"),
+            None,
+        )
         .await
         .unwrap_err();
     let StoreError::Invalid(errors) = err else {
@@ -170,7 +217,11 @@ async fn slug_cannot_change_on_update(url: &str) {
 async fn dangling_reference_is_refused_and_nothing_written(url: &str) {
     let store = seeded(url).await;
     let err = store
-        .create(None, partnership("goslar-breslau", "goslar", "breslau"))
+        .create(
+            &op(Kind::Partnership),
+            None,
+            partnership("goslar-breslau", "goslar", "breslau"),
+        )
         .await
         .unwrap_err();
     let StoreError::Invalid(errors) = err else {
@@ -191,7 +242,7 @@ async fn dangling_reference_is_refused_and_nothing_written(url: &str) {
 async fn referenced_record_cannot_be_deleted(url: &str) {
     let store = seeded(url).await;
     let err = store
-        .delete::<Region>(None, "powiat-trzebnicki")
+        .delete::<Region>(&op(Kind::Region), None, "powiat-trzebnicki")
         .await
         .unwrap_err();
     let StoreError::InUse { by, .. } = &err else {
@@ -200,11 +251,11 @@ async fn referenced_record_cannot_be_deleted(url: &str) {
     assert_eq!(by, &["Partnerschaft „goslar-trebnitz“"]);
     assert!(err.to_string().contains("wird noch verwendet"));
     store
-        .delete::<Partnership>(None, "goslar-trebnitz")
+        .delete::<Partnership>(&op(Kind::Partnership), None, "goslar-trebnitz")
         .await
         .unwrap();
     store
-        .delete::<Region>(None, "powiat-trzebnicki")
+        .delete::<Region>(&op(Kind::Region), None, "powiat-trzebnicki")
         .await
         .unwrap();
 }
@@ -227,7 +278,7 @@ async fn tenant_records_stay_in_their_tenant(url: &str) {
     let unit: Unit =
         serde_json::from_value(json!({"slug": "pressestelle", "name": "Pressestelle"})).unwrap();
     store
-        .create(Some(&slug("goslar")), unit.clone())
+        .create(&op(Kind::Unit), Some(&slug("goslar")), unit.clone())
         .await
         .unwrap();
     assert!(store
@@ -246,7 +297,10 @@ async fn tenant_records_stay_in_their_tenant(url: &str) {
     // Harz's tenant cannot point at Goslar's unit.
     let mut harz = tenant("harz", "harz");
     harz.communication_unit = Some(kreiskom_core::UnitSlug::parse("pressestelle").unwrap());
-    let err = store.update(None, "harz", harz, None).await.unwrap_err();
+    let err = store
+        .update(&op(Kind::Tenant), None, "harz", harz, None)
+        .await
+        .unwrap_err();
     let StoreError::Invalid(errors) = err else {
         panic!("expected Invalid, got {err}")
     };
@@ -254,13 +308,19 @@ async fn tenant_records_stay_in_their_tenant(url: &str) {
     // A tenant of its own unit is fine, and the unit is then in use.
     let mut goslar = tenant("goslar", "goslar");
     goslar.communication_unit = Some(kreiskom_core::UnitSlug::parse("pressestelle").unwrap());
-    store.update(None, "goslar", goslar, None).await.unwrap();
+    store
+        .update(&op(Kind::Tenant), None, "goslar", goslar, None)
+        .await
+        .unwrap();
     let err = store
-        .delete::<Unit>(Some(&slug("goslar")), "pressestelle")
+        .delete::<Unit>(&op(Kind::Unit), Some(&slug("goslar")), "pressestelle")
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::InUse { .. }), "{err}");
-    let err = store.delete::<Tenant>(None, "goslar").await.unwrap_err();
+    let err = store
+        .delete::<Tenant>(&op(Kind::Tenant), None, "goslar")
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::InUse { .. }), "{err}");
 }
 
@@ -268,7 +328,7 @@ async fn records_of_unknown_tenant_are_refused(url: &str) {
     let store = seeded(url).await;
     let unit: Unit = serde_json::from_value(json!({"slug": "x", "name": "X"})).unwrap();
     let err = store
-        .create(Some(&slug("atlantis")), unit)
+        .create(&op(Kind::Unit), Some(&slug("atlantis")), unit)
         .await
         .unwrap_err();
     assert!(
@@ -290,21 +350,30 @@ async fn export_import_round_trip_is_byte_identical(url: &str, second_url: &str)
         "partnerships": ["goslar-trebnitz"], "figures": [{"value": 20, "unit": "Paletten", "qualifier": "more_than"}]
     }))
     .unwrap();
-    store.create(Some(&slug("goslar")), activity).await.unwrap();
+    store
+        .create(&op(Kind::Activity), Some(&slug("goslar")), activity)
+        .await
+        .unwrap();
     let first = store.export().await.unwrap().to_canonical_json();
     let copy = Store::connect(second_url).await.unwrap();
     let mut seen = 0;
     let n = copy
-        .import(&serde_json::from_str(&first).unwrap(), |done, _| {
-            seen = done
-        })
+        .import(
+            &op(Kind::Tenant),
+            &serde_json::from_str(&first).unwrap(),
+            |done, _| seen = done,
+        )
         .await
         .unwrap();
     assert_eq!((n, seen), (7, 7));
     assert_eq!(copy.export().await.unwrap().to_canonical_json(), first);
     // A second import into the now filled database is refused.
     let again = copy
-        .import(&serde_json::from_str(&first).unwrap(), |_, _| {})
+        .import(
+            &op(Kind::Tenant),
+            &serde_json::from_str(&first).unwrap(),
+            |_, _| {},
+        )
         .await
         .unwrap_err();
     assert!(matches!(again, StoreError::NotEmpty), "{again}");
@@ -320,7 +389,10 @@ async fn bad_import_changes_nothing_and_names_the_record(url: &str) {
         ]
     }))
     .unwrap();
-    let err = store.import(&dataset, |_, _| {}).await.unwrap_err();
+    let err = store
+        .import(&op(Kind::Tenant), &dataset, |_, _| {})
+        .await
+        .unwrap_err();
     assert!(
         err.to_string().contains("Gebietskörperschaft „harz“"),
         "{err}"
@@ -339,7 +411,176 @@ async fn reconnecting_keeps_the_data(url: &str) {
     assert_eq!(again.list::<Region>(None).await.unwrap().len(), 3);
 }
 
+async fn every_change_is_audited_with_before_and_after(url: &str) {
+    let store = seeded(url).await;
+    let goslar = slug("goslar");
+    let admin = Actor::account(
+        "admin@goslar.example",
+        vec![Grant {
+            tenant: goslar.clone(),
+            role: Role::Administrator,
+        }],
+    );
+    let unit: Unit =
+        serde_json::from_value(json!({"slug": "pressestelle", "name": "Pressestelle"})).unwrap();
+    let permit = admin.permit(&goslar, Kind::Unit).unwrap();
+    store
+        .create(&permit, Some(&goslar), unit.clone())
+        .await
+        .unwrap();
+    let mut renamed = unit.clone();
+    renamed.name = "Pressestelle und Öffentlichkeitsarbeit".into();
+    store
+        .update(&permit, Some(&goslar), "pressestelle", renamed, Some(1))
+        .await
+        .unwrap();
+    store
+        .delete::<Unit>(&permit, Some(&goslar), "pressestelle")
+        .await
+        .unwrap();
+    let log = store
+        .audit_of_record(Kind::Unit, Some(&goslar), "pressestelle")
+        .await
+        .unwrap();
+    let actions: Vec<Action> = log.iter().map(|e| e.action).collect();
+    assert_eq!(actions, [Action::Delete, Action::Update, Action::Create]);
+    assert!(log.iter().all(|e| e.actor == "admin@goslar.example"));
+    assert_eq!(log[1].before.as_ref().unwrap()["name"], "Pressestelle");
+    assert_eq!(
+        log[1].after.as_ref().unwrap()["name"],
+        "Pressestelle und Öffentlichkeitsarbeit"
+    );
+    assert!(log[0].after.is_none() && log[2].before.is_none());
+
+    // A shared record changed on behalf of Goslar shows in Goslar's log,
+    // not in Harz's.
+    let coordinator = Actor::account(
+        "partner@goslar.example",
+        vec![Grant {
+            tenant: goslar.clone(),
+            role: Role::PartnershipCoordinator,
+        }],
+    );
+    let mut region = store.fetch::<Region>(None, "goslar").await.unwrap();
+    region.record.website = Some("https://www.landkreis-goslar.de".into());
+    store
+        .update(
+            &coordinator.permit(&goslar, Kind::Region).unwrap(),
+            None,
+            "goslar",
+            region.record,
+            Some(region.version),
+        )
+        .await
+        .unwrap();
+    let (entries, total) = store.audit_of_tenant(&goslar, 0, 10).await.unwrap();
+    assert_eq!(total, 4);
+    assert_eq!(entries[0].kind, "regions");
+    assert_eq!(entries[0].actor, "partner@goslar.example");
+    let (_, harz_total) = store.audit_of_tenant(&slug("harz"), 0, 10).await.unwrap();
+    assert_eq!(harz_total, 0);
+}
+
+async fn failed_logins_lock_the_account_until_the_time_passes(url: &str) {
+    let store = seeded(url).await;
+    let grants = [Grant {
+        tenant: slug("goslar"),
+        role: Role::PressOfficer,
+    }];
+    store
+        .create_account(
+            &Actor::operator("test"),
+            "Presse@Goslar.example",
+            "Presse Goslar",
+            "hash",
+            &grants,
+        )
+        .await
+        .unwrap();
+    let account = store
+        .account("presse@goslar.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.grants, grants);
+    let at: jiff::Timestamp = "2026-11-23T09:00:00Z".parse().unwrap();
+    let lock = jiff::SignedDuration::from_mins(15);
+    for n in 1..5 {
+        assert_eq!(
+            store
+                .login_failed("presse@goslar.example", at, 5, lock)
+                .await
+                .unwrap(),
+            LoginFailure::Counted { failures: n }
+        );
+    }
+    let until = "2026-11-23T09:15:00Z".parse().unwrap();
+    assert_eq!(
+        store
+            .login_failed("presse@goslar.example", at, 5, lock)
+            .await
+            .unwrap(),
+        LoginFailure::Locked { until }
+    );
+    let account = store
+        .account("presse@goslar.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.locked_until, Some(until));
+
+    // A session ends at its expiry time; signing in clears the lock.
+    store
+        .create_session("presse@goslar.example", "h1", "csrf", until)
+        .await
+        .unwrap();
+    assert!(store
+        .account("presse@goslar.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .locked_until
+        .is_none());
+    assert!(store.session("h1", at).await.unwrap().is_some());
+    assert!(store.session("h1", until).await.unwrap().is_none());
+    store.delete_session("h1").await.unwrap();
+    assert!(store.session("h1", at).await.unwrap().is_none());
+}
+
+async fn only_administrators_of_the_tenant_create_accounts(url: &str) {
+    let store = seeded(url).await;
+    let press = Actor::account(
+        "presse@goslar.example",
+        vec![Grant {
+            tenant: slug("goslar"),
+            role: Role::PressOfficer,
+        }],
+    );
+    let grants = [Grant {
+        tenant: slug("goslar"),
+        role: Role::Administrator,
+    }];
+    let err = store
+        .create_account(&press, "neu@goslar.example", "Neu", "hash", &grants)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden), "{err}");
+    let op = Actor::operator("test");
+    store
+        .create_account(&op, "neu@goslar.example", "Neu", "hash", &grants)
+        .await
+        .unwrap();
+    let err = store
+        .create_account(&op, "NEU@goslar.example", "Neu", "hash", &grants)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::AccountExists(_)), "{err}");
+}
+
 kreiskom_testkit::on_both_backends!(
+    every_change_is_audited_with_before_and_after,
+    failed_logins_lock_the_account_until_the_time_passes,
+    only_administrators_of_the_tenant_create_accounts,
     crud_round_trip,
     duplicate_slug_is_refused,
     stale_version_is_refused_not_overwritten,

@@ -1,0 +1,269 @@
+//! Who may change what. Roles are granted per tenant; a `Permit` can only be
+//! obtained from an `Actor` that holds a fitting role, and the store's write
+//! methods demand one, so code that skipped the check cannot write.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Kind, TenantSlug};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Administrator,
+    PressOfficer,
+    /// Landrat or deputy: approves releases (four-eyes principle).
+    HeadOfAdministration,
+    PartnershipCoordinator,
+    WebEditor,
+    PrintOffice,
+    ReadOnly,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Administrator,
+        Role::PressOfficer,
+        Role::HeadOfAdministration,
+        Role::PartnershipCoordinator,
+        Role::WebEditor,
+        Role::PrintOffice,
+        Role::ReadOnly,
+    ];
+
+    /// The name used on the command line and in the database.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Administrator => "admin",
+            Role::PressOfficer => "press",
+            Role::HeadOfAdministration => "head",
+            Role::PartnershipCoordinator => "partnerships",
+            Role::WebEditor => "web",
+            Role::PrintOffice => "print",
+            Role::ReadOnly => "readonly",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Administrator => "Administration",
+            Role::PressOfficer => "Pressestelle",
+            Role::HeadOfAdministration => "Verwaltungsleitung (Freigabe)",
+            Role::PartnershipCoordinator => "Partnerschaftskoordination",
+            Role::WebEditor => "Internetredaktion",
+            Role::PrintOffice => "Vordruckstelle",
+            Role::ReadOnly => "Nur lesen",
+        }
+    }
+
+    /// The kinds of record this role keeps up to date.
+    pub fn may_edit(self, kind: Kind) -> bool {
+        use Kind::*;
+        match self {
+            Role::Administrator => true,
+            Role::PartnershipCoordinator => matches!(
+                kind,
+                Region | Partnership | Activity | Organisation | Collection | Person
+            ),
+            Role::WebEditor => matches!(kind, Unit | Service | Channel | Person),
+            Role::PressOfficer => matches!(kind, Channel | Person),
+            Role::PrintOffice => matches!(kind, Unit | Person),
+            Role::HeadOfAdministration | Role::ReadOnly => false,
+        }
+    }
+}
+
+/// One role in one tenant.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Grant {
+    pub tenant: TenantSlug,
+    pub role: Role,
+}
+
+/// Who is acting: a signed-in account with its grants, or the installation's
+/// operator (API token, command line), who may do everything.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    name: String,
+    grants: Vec<Grant>,
+    operator: bool,
+}
+
+impl Actor {
+    pub fn account(email: impl Into<String>, grants: Vec<Grant>) -> Self {
+        Self {
+            name: email.into(),
+            grants,
+            operator: false,
+        }
+    }
+
+    /// The operator of the installation; `name` says which door they came
+    /// through ("api-token", "kommandozeile") for the audit log.
+    pub fn operator(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            grants: Vec::new(),
+            operator: true,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn is_operator(&self) -> bool {
+        self.operator
+    }
+
+    pub fn grants(&self) -> &[Grant] {
+        &self.grants
+    }
+
+    /// The tenants this actor may look into (all, for the operator: `None`).
+    pub fn tenants(&self) -> Option<Vec<&TenantSlug>> {
+        if self.operator {
+            return None;
+        }
+        let mut t: Vec<&TenantSlug> = self.grants.iter().map(|g| &g.tenant).collect();
+        t.dedup();
+        Some(t)
+    }
+
+    pub fn roles_in(&self, tenant: &TenantSlug) -> Vec<Role> {
+        self.grants
+            .iter()
+            .filter(|g| &g.tenant == tenant)
+            .map(|g| g.role)
+            .collect()
+    }
+
+    pub fn may_read(&self, tenant: &TenantSlug) -> bool {
+        self.operator || self.grants.iter().any(|g| &g.tenant == tenant)
+    }
+
+    pub fn has_role(&self, tenant: &TenantSlug, role: Role) -> bool {
+        self.operator || self.roles_in(tenant).contains(&role)
+    }
+
+    pub fn may_edit(&self, tenant: &TenantSlug, kind: Kind) -> bool {
+        self.operator
+            || self
+                .grants
+                .iter()
+                .any(|g| &g.tenant == tenant && g.role.may_edit(kind))
+    }
+
+    /// Leave to change records of `kind` on behalf of `tenant`. Whether a
+    /// shared record (a region, a partnership) concerns that tenant is the
+    /// caller's second question; the permit answers the first.
+    pub fn permit(&self, tenant: &TenantSlug, kind: Kind) -> Option<Permit> {
+        self.may_edit(tenant, kind).then(|| Permit {
+            actor: self.name.clone(),
+            kind,
+            tenant: Some(tenant.clone()),
+        })
+    }
+
+    /// Leave for the operator only: creating tenants, importing datasets.
+    pub fn operator_permit(&self, kind: Kind) -> Option<Permit> {
+        self.operator.then(|| Permit {
+            actor: self.name.clone(),
+            kind,
+            tenant: None,
+        })
+    }
+}
+
+/// Proof that a role check passed for one kind of record.
+#[derive(Debug, Clone)]
+pub struct Permit {
+    actor: String,
+    kind: Kind,
+    tenant: Option<TenantSlug>,
+}
+
+impl Permit {
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The tenant on whose behalf the change is made; the audit log files
+    /// changes of shared records (regions, partnerships) under it.
+    pub fn tenant(&self) -> Option<&TenantSlug> {
+        self.tenant.as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> TenantSlug {
+        TenantSlug::parse(s).unwrap()
+    }
+
+    fn account(role: Role) -> Actor {
+        Actor::account(
+            "a@example.org",
+            vec![Grant {
+                tenant: t("goslar"),
+                role,
+            }],
+        )
+    }
+
+    #[test]
+    fn coordinator_edits_partnerships_but_not_channels() {
+        let a = account(Role::PartnershipCoordinator);
+        assert!(a.permit(&t("goslar"), Kind::Partnership).is_some());
+        assert!(a.permit(&t("goslar"), Kind::Channel).is_none());
+    }
+
+    #[test]
+    fn a_role_counts_only_in_its_own_tenant() {
+        let a = account(Role::Administrator);
+        assert!(a.permit(&t("goslar"), Kind::Unit).is_some());
+        assert!(a.permit(&t("harz"), Kind::Unit).is_none());
+        assert!(!a.may_read(&t("harz")));
+    }
+
+    #[test]
+    fn read_only_and_approver_edit_nothing_in_the_registry() {
+        for role in [Role::ReadOnly, Role::HeadOfAdministration] {
+            let a = account(role);
+            assert!(Kind::ALL
+                .iter()
+                .all(|k| a.permit(&t("goslar"), *k).is_none()));
+            assert!(a.may_read(&t("goslar")));
+        }
+    }
+
+    #[test]
+    fn only_the_operator_gets_operator_permits() {
+        assert!(account(Role::Administrator)
+            .operator_permit(Kind::Tenant)
+            .is_none());
+        let op = Actor::operator("kommandozeile");
+        assert_eq!(
+            op.operator_permit(Kind::Tenant).unwrap().actor(),
+            "kommandozeile"
+        );
+        assert!(op.permit(&t("harz"), Kind::Unit).is_some());
+    }
+
+    #[test]
+    fn role_keys_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.key()), Some(r));
+        }
+        assert_eq!(Role::parse("chef"), None);
+    }
+}

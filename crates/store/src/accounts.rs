@@ -1,0 +1,292 @@
+//! Accounts, their roles per tenant, sign-in sessions and the lockout after
+//! failed sign-ins. Passwords arrive here already hashed; session ids only
+//! as their hash.
+
+use jiff::{SignedDuration, Timestamp};
+use kreiskom_core::{Actor, Grant, Role, TenantSlug};
+use sqlx::Row;
+
+use crate::audit::{self, Action, Change};
+use crate::{now, Result, Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub locked_until: Option<Timestamp>,
+    pub grants: Vec<Grant>,
+}
+
+impl Account {
+    pub fn actor(&self) -> Actor {
+        Actor::account(self.email.clone(), self.grants.clone())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub account: Account,
+    pub csrf: String,
+    pub expires_at: Timestamp,
+}
+
+/// What a failed sign-in did to the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginFailure {
+    /// Counted; this many attempts remain before the lock.
+    Counted {
+        failures: i64,
+    },
+    Locked {
+        until: Timestamp,
+    },
+}
+
+fn parse_time(s: Option<String>) -> Option<Timestamp> {
+    s.and_then(|s| s.parse().ok())
+}
+
+/// E-mail addresses are compared without regard to case.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl Store {
+    /// Creates an account with its roles. Only the operator, or an
+    /// administrator of every tenant granted, may do so.
+    pub async fn create_account(
+        &self,
+        actor: &Actor,
+        email: &str,
+        name: &str,
+        password_hash: &str,
+        grants: &[Grant],
+    ) -> Result<()> {
+        let email = normalize_email(email);
+        let allowed = actor.is_operator()
+            || grants
+                .iter()
+                .all(|g| actor.has_role(&g.tenant, Role::Administrator));
+        if !allowed {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.write().await?;
+        let exists = sqlx::query("SELECT email FROM accounts WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if exists {
+            return Err(StoreError::AccountExists(email));
+        }
+        let stamp = now();
+        sqlx::query(
+            "INSERT INTO accounts (email, name, password_hash, failed_logins, locked_until, created_at, updated_at)
+             VALUES ($1, $2, $3, 0, NULL, $4, $4)",
+        )
+        .bind(&email)
+        .bind(name)
+        .bind(password_hash)
+        .bind(&stamp)
+        .execute(&mut *tx)
+        .await?;
+        for g in grants {
+            let tenant_exists = sqlx::query("SELECT slug FROM tenants WHERE slug = $1")
+                .bind(g.tenant.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
+            if !tenant_exists {
+                return Err(StoreError::NotFound {
+                    kind: kreiskom_core::Kind::Tenant,
+                    slug: g.tenant.to_string(),
+                });
+            }
+            sqlx::query(
+                "INSERT INTO grants (email, tenant, role, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+            )
+            .bind(&email)
+            .bind(g.tenant.as_str())
+            .bind(g.role.key())
+            .bind(&stamp)
+            .execute(&mut *tx)
+            .await?;
+            let roles = serde_json::json!({ "email": email, "name": name, "role": g.role.key() })
+                .to_string();
+            audit::append(
+                &mut tx,
+                Change {
+                    actor: actor.name(),
+                    tenant: g.tenant.as_str(),
+                    kind: "accounts",
+                    slug: &email,
+                    action: Action::AccountCreated,
+                    version: None,
+                    before: None,
+                    after: Some(&roles),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn account(&self, email: &str) -> Result<Option<Account>> {
+        let email = normalize_email(email);
+        let Some(row) = sqlx::query(
+            "SELECT email, name, password_hash, locked_until FROM accounts WHERE email = $1",
+        )
+        .bind(&email)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let grants =
+            sqlx::query("SELECT tenant, role FROM grants WHERE email = $1 ORDER BY tenant, role")
+                .bind(&email)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .filter_map(|g| {
+                    let tenant = TenantSlug::parse(&g.try_get::<String, _>("tenant").ok()?).ok()?;
+                    let role = Role::parse(&g.try_get::<String, _>("role").ok()?)?;
+                    Some(Grant { tenant, role })
+                })
+                .collect();
+        Ok(Some(Account {
+            email: row.try_get("email")?,
+            name: row.try_get("name")?,
+            password_hash: row.try_get("password_hash")?,
+            locked_until: parse_time(row.try_get("locked_until")?),
+            grants,
+        }))
+    }
+
+    /// The accounts with a role in the tenant, for its administrators.
+    pub async fn accounts_of(&self, tenant: &TenantSlug) -> Result<Vec<Account>> {
+        let emails: Vec<String> =
+            sqlx::query("SELECT DISTINCT email FROM grants WHERE tenant = $1 ORDER BY email")
+                .bind(tenant.as_str())
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.try_get("email"))
+                .collect::<std::result::Result<_, _>>()?;
+        let mut out = Vec::new();
+        for e in emails {
+            out.extend(self.account(&e).await?);
+        }
+        Ok(out)
+    }
+
+    /// Counts a failed sign-in; the `max`-th failure in a row locks the
+    /// account for `lock_for`.
+    pub async fn login_failed(
+        &self,
+        email: &str,
+        at: Timestamp,
+        max: i64,
+        lock_for: SignedDuration,
+    ) -> Result<LoginFailure> {
+        let email = normalize_email(email);
+        let mut tx = self.write().await?;
+        let failures: i64 = match sqlx::query("SELECT failed_logins FROM accounts WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?
+        {
+            Some(row) => row.try_get::<i64, _>("failed_logins")? + 1,
+            None => return Ok(LoginFailure::Counted { failures: 1 }),
+        };
+        let outcome = if failures >= max {
+            let until = at.saturating_add(lock_for).unwrap_or(at);
+            sqlx::query(
+                "UPDATE accounts SET failed_logins = 0, locked_until = $1, updated_at = $2 WHERE email = $3",
+            )
+            .bind(until.to_string())
+            .bind(now())
+            .bind(&email)
+            .execute(&mut *tx)
+            .await?;
+            LoginFailure::Locked { until }
+        } else {
+            sqlx::query("UPDATE accounts SET failed_logins = $1, updated_at = $2 WHERE email = $3")
+                .bind(failures)
+                .bind(now())
+                .bind(&email)
+                .execute(&mut *tx)
+                .await?;
+            LoginFailure::Counted { failures }
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Starts a session after a successful sign-in and clears the count of
+    /// failures.
+    pub async fn create_session(
+        &self,
+        email: &str,
+        id_hash: &str,
+        csrf: &str,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        let email = normalize_email(email);
+        let stamp = now();
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "UPDATE accounts SET failed_logins = 0, locked_until = NULL, updated_at = $1 WHERE email = $2",
+        )
+        .bind(&stamp)
+        .bind(&email)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, email, csrf, expires_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(id_hash)
+        .bind(&email)
+        .bind(csrf)
+        .bind(expires_at.to_string())
+        .bind(&stamp)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The session with this id hash, if it has not expired at `at`.
+    pub async fn session(&self, id_hash: &str, at: Timestamp) -> Result<Option<Session>> {
+        let Some(row) =
+            sqlx::query("SELECT email, csrf, expires_at FROM sessions WHERE id_hash = $1")
+                .bind(id_hash)
+                .fetch_optional(&self.pool)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let Some(expires_at) = parse_time(row.try_get("expires_at")?) else {
+            return Ok(None);
+        };
+        if expires_at <= at {
+            return Ok(None);
+        }
+        let email: String = row.try_get("email")?;
+        Ok(self.account(&email).await?.map(|account| Session {
+            account,
+            csrf: row.try_get("csrf").unwrap_or_default(),
+            expires_at,
+        }))
+    }
+
+    pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

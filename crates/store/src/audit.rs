@@ -1,0 +1,184 @@
+//! The audit log: who changed what, when, and how it looked before and
+//! after. Entries are written in the transaction of the change; nothing in
+//! the store updates or deletes them.
+
+use kreiskom_core::{Kind, TenantSlug};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+use crate::{Result, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+    Import,
+    AccountCreated,
+}
+
+impl Action {
+    fn key(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::Import => "import",
+            Action::AccountCreated => "account_created",
+        }
+    }
+
+    fn parse(s: &str) -> Action {
+        match s {
+            "create" => Action::Create,
+            "delete" => Action::Delete,
+            "import" => Action::Import,
+            "account_created" => Action::AccountCreated,
+            _ => Action::Update,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Create => "angelegt",
+            Action::Update => "geändert",
+            Action::Delete => "gelöscht",
+            Action::Import => "importiert",
+            Action::AccountCreated => "Konto angelegt",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub actor: String,
+    /// The tenant the change was made in ('' for installation-wide ones).
+    pub tenant: String,
+    /// `regions`, `partnerships`, …, or `accounts`, `dataset`.
+    pub kind: String,
+    pub slug: String,
+    pub action: Action,
+    pub version: Option<i64>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// What one change looks like before it is written.
+pub(crate) struct Change<'a> {
+    pub actor: &'a str,
+    pub tenant: &'a str,
+    pub kind: &'a str,
+    pub slug: &'a str,
+    pub action: Action,
+    pub version: Option<i64>,
+    pub before: Option<&'a str>,
+    pub after: Option<&'a str>,
+}
+
+pub(crate) async fn append(tx: &mut Transaction<'static, Any>, change: Change<'_>) -> Result<()> {
+    let now = jiff::Timestamp::now();
+    let at = now.round(jiff::Unit::Second).unwrap_or(now).to_string();
+    let id = format!(
+        "{:020}-{:016x}",
+        now.as_microsecond(),
+        rand::random::<u64>()
+    );
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, at_us, actor, tenant, kind, slug, action, version, before, after, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $2, $2)",
+    )
+    .bind(&id)
+    .bind(&at)
+    .bind(now.as_microsecond())
+    .bind(change.actor)
+    .bind(change.tenant)
+    .bind(change.kind)
+    .bind(change.slug)
+    .bind(change.action.key())
+    .bind(change.version)
+    .bind(change.before)
+    .bind(change.after)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn entry(row: &sqlx::any::AnyRow) -> Result<AuditEntry> {
+    let json = |col: &str| -> Result<Option<serde_json::Value>> {
+        let raw: Option<String> = row.try_get(col)?;
+        Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
+    };
+    Ok(AuditEntry {
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        tenant: row.try_get("tenant")?,
+        kind: row.try_get("kind")?,
+        slug: row.try_get("slug")?,
+        action: Action::parse(&row.try_get::<String, _>("action")?),
+        version: row.try_get("version")?,
+        before: json("before")?,
+        after: json("after")?,
+    })
+}
+
+const COLUMNS: &str = "at, actor, tenant, kind, slug, action, version, before, after";
+
+impl Store {
+    /// The history of one record, newest first. Shared records are asked
+    /// for without a tenant and show changes made from every tenant.
+    pub async fn audit_of_record(
+        &self,
+        kind: Kind,
+        tenant: Option<&TenantSlug>,
+        slug: &str,
+    ) -> Result<Vec<AuditEntry>> {
+        let rows = match tenant {
+            Some(t) => {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM audit_log WHERE kind = $1 AND tenant = $2 AND slug = $3 ORDER BY at_us DESC, id DESC"
+                ))
+                .bind(kind.plural())
+                .bind(t.as_str())
+                .bind(slug)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM audit_log WHERE kind = $1 AND slug = $2 ORDER BY at_us DESC, id DESC"
+                ))
+                .bind(kind.plural())
+                .bind(slug)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter().map(entry).collect()
+    }
+
+    /// Changes made in one tenant, newest first, one page at a time; the
+    /// second value is the total count.
+    pub async fn audit_of_tenant(
+        &self,
+        tenant: &TenantSlug,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<AuditEntry>, i64)> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE tenant = $1 ORDER BY at_us DESC, id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(tenant.as_str())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE tenant = $1")
+            .bind(tenant.as_str())
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        Ok((rows.iter().map(entry).collect::<Result<_>>()?, total))
+    }
+}
