@@ -258,6 +258,10 @@ impl Record for Partnership {
     fn doubts(&self) -> &[Doubt] {
         &self.doubts
     }
+
+    fn doubts_mut(&mut self) -> &mut Vec<Doubt> {
+        &mut self.doubts
+    }
 }
 
 #[cfg(test)]

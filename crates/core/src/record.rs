@@ -153,6 +153,12 @@ pub trait Record:
     fn validate(&self) -> Vec<FieldError>;
     fn references(&self) -> Vec<Reference>;
     fn doubts(&self) -> &[Doubt];
+    /// Resolving a doubt removes it from here.
+    fn doubts_mut(&mut self) -> &mut Vec<Doubt>;
+    /// What lists show; the slug where a record has no name of its own.
+    fn title(&self) -> String {
+        self.slug().to_owned()
+    }
 }
 
 /// Pushes one reference per slug of a list field (`partnerships.0`, …).

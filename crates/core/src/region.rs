@@ -281,6 +281,14 @@ impl Record for Region {
     fn doubts(&self) -> &[Doubt] {
         &self.doubts
     }
+
+    fn title(&self) -> String {
+        self.name().to_owned()
+    }
+
+    fn doubts_mut(&mut self) -> &mut Vec<Doubt> {
+        &mut self.doubts
+    }
 }
 
 #[cfg(test)]

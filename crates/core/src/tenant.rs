@@ -26,6 +26,15 @@ macro_rules! record_basics {
         fn doubts(&self) -> &[Doubt] {
             &self.doubts
         }
+        fn doubts_mut(&mut self) -> &mut Vec<Doubt> {
+            &mut self.doubts
+        }
+    };
+    ($kind:expr, $title:ident) => {
+        record_basics!($kind);
+        fn title(&self) -> String {
+            self.$title.clone()
+        }
     };
 }
 
@@ -52,7 +61,7 @@ pub struct Tenant {
 }
 
 impl Record for Tenant {
-    record_basics!(Kind::Tenant);
+    record_basics!(Kind::Tenant, name);
 
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();
@@ -160,7 +169,7 @@ pub struct Unit {
 }
 
 impl Record for Unit {
-    record_basics!(Kind::Unit);
+    record_basics!(Kind::Unit, name);
 
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();
@@ -206,7 +215,7 @@ pub struct Person {
 }
 
 impl Record for Person {
-    record_basics!(Kind::Person);
+    record_basics!(Kind::Person, name);
 
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();
@@ -267,7 +276,7 @@ pub struct Organisation {
 }
 
 impl Record for Organisation {
-    record_basics!(Kind::Organisation);
+    record_basics!(Kind::Organisation, name);
 
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();
@@ -393,7 +402,7 @@ pub struct Activity {
 }
 
 impl Record for Activity {
-    record_basics!(Kind::Activity);
+    record_basics!(Kind::Activity, title);
 
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();
@@ -512,7 +521,7 @@ pub struct Collection {
 }
 
 impl Record for Collection {
-    record_basics!(Kind::Collection);
+    record_basics!(Kind::Collection, name);
 
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();
@@ -560,7 +569,7 @@ pub struct Service {
 }
 
 impl Record for Service {
-    record_basics!(Kind::Service);
+    record_basics!(Kind::Service, name);
 
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();
@@ -614,6 +623,17 @@ pub struct Channel {
 
 impl Record for Channel {
     record_basics!(Kind::Channel);
+
+    fn title(&self) -> String {
+        let platform = serde_json::to_value(self.platform)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        match &self.handle {
+            Some(h) => format!("{platform} {h}"),
+            None => platform,
+        }
+    }
 
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();

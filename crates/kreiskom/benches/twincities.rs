@@ -168,7 +168,10 @@ fn peak_rss_mib() -> f64 {
 async fn run(label: &str, url: &str, data: &Dataset) {
     let store = Store::connect(url).await.unwrap();
     let t = Instant::now();
-    let n = store.import(data, |_, _| {}).await.unwrap();
+    let n = store
+        .import(&kreiskom_core::Actor::operator("bench"), data, |_, _| {})
+        .await
+        .unwrap();
     let import = t.elapsed();
     let t = Instant::now();
     let exported = store.export().await.unwrap().to_canonical_json();

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kreiskom_core::Dataset;
+use kreiskom_core::{Actor, Dataset, Grant, Role, TenantSlug};
 use kreiskom_publish::Site;
 use kreiskom_store::Store;
 use kreiskom_web::{ApiToken, AppState};
@@ -52,6 +52,32 @@ enum Command {
     },
     /// Liest eine Exportdatei in eine leere Datenbank ein (alles oder nichts)
     Import { file: PathBuf },
+    /// Konten für die Verwaltung
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Legt ein Konto an und gibt ein Einmalpasswort aus
+    Add {
+        #[arg(long)]
+        email: String,
+        /// Landkreis (Kennung), mehrfach möglich
+        #[arg(long = "tenant", required = true)]
+        tenants: Vec<String>,
+        /// Rolle: admin, press, head, partnerships, web, print, readonly; mehrfach möglich
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Anzeigename (Standard: die E-Mail-Adresse)
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Setzt ein neues Einmalpasswort, z. B. nach einer Sperre oder wenn es vergessen wurde
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -90,7 +116,149 @@ async fn run(cli: Cli) -> Result<(), String> {
             output,
         } => export(&store, output).await,
         Command::Import { file } => import(&store, &file).await,
+        Command::User(UserCommand::Add {
+            email,
+            tenants,
+            roles,
+            name,
+        }) => add_user(&store, &email, &tenants, &roles, name).await,
+        Command::User(UserCommand::ResetPassword { email }) => {
+            let password = kreiskom_web::auth::generate_password();
+            store
+                .set_password(&email, &kreiskom_web::auth::hash_password(&password), true)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Neues Einmalpasswort für {email}: {password}");
+            println!("Bei der nächsten Anmeldung wird ein eigenes Passwort verlangt.");
+            Ok(())
+        }
     }
+}
+
+/// The operator at the command line, as the audit log names them.
+fn operator() -> Actor {
+    Actor::operator("kommandozeile")
+}
+
+async fn add_user(
+    store: &Store,
+    email: &str,
+    tenants: &[String],
+    roles: &[String],
+    name: Option<String>,
+) -> Result<(), String> {
+    let mut grants = Vec::new();
+    for t in tenants {
+        let tenant = TenantSlug::parse(t).map_err(|e| format!("Landkreis „{t}“: {e}"))?;
+        for r in roles {
+            let role = Role::parse(r).ok_or_else(|| {
+                let known: Vec<&str> = Role::ALL.iter().map(|r| r.key()).collect();
+                format!(
+                    "Rolle „{r}“ gibt es nicht; möglich sind: {}",
+                    known.join(", ")
+                )
+            })?;
+            grants.push(Grant {
+                tenant: tenant.clone(),
+                role,
+            });
+        }
+    }
+    let password = kreiskom_web::auth::generate_password();
+    let name = name.unwrap_or_else(|| email.to_owned());
+    store
+        .create_account(
+            &operator(),
+            email,
+            &name,
+            &kreiskom_web::auth::hash_password(&password),
+            &grants,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("Konto {email} angelegt:");
+    for g in &grants {
+        println!("  {}: {}", g.tenant, g.role.label());
+    }
+    println!("Einmalpasswort: {password}");
+    println!("Bei der ersten Anmeldung unter /admin/ wird ein eigenes Passwort verlangt.");
+    Ok(())
+}
+
+/// One account per role, each with that role in every demo district.
+const DEMO_ACCOUNTS: [(&str, &str, Role); 7] = [
+    (
+        "administration@demo.example",
+        "Demo Administration",
+        Role::Administrator,
+    ),
+    (
+        "presse@demo.example",
+        "Demo Pressestelle",
+        Role::PressOfficer,
+    ),
+    (
+        "landrat@demo.example",
+        "Demo Landrat",
+        Role::HeadOfAdministration,
+    ),
+    (
+        "partnerschaften@demo.example",
+        "Demo Partnerschaften",
+        Role::PartnershipCoordinator,
+    ),
+    (
+        "internet@demo.example",
+        "Demo Internetredaktion",
+        Role::WebEditor,
+    ),
+    (
+        "vordrucke@demo.example",
+        "Demo Vordruckstelle",
+        Role::PrintOffice,
+    ),
+    ("lesen@demo.example", "Demo Nur lesen", Role::ReadOnly),
+];
+
+/// Creates the demo accounts if missing and gives each a fresh password,
+/// so every `serve --demo` prints logins that work.
+async fn demo_accounts(store: &Store) -> Result<(), String> {
+    let tenants: Vec<TenantSlug> = store
+        .records::<kreiskom_core::Tenant>(None)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|t| t.slug)
+        .collect();
+    println!("Demo-Zugänge für /admin/ (Passwörter gelten bis zum nächsten Start mit --demo):");
+    for (email, name, role) in DEMO_ACCOUNTS {
+        let password = kreiskom_web::auth::generate_password();
+        let hash = kreiskom_web::auth::hash_password(&password);
+        if store
+            .account(email)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_none()
+        {
+            let grants: Vec<Grant> = tenants
+                .iter()
+                .map(|t| Grant {
+                    tenant: t.clone(),
+                    role,
+                })
+                .collect();
+            store
+                .create_account(&operator(), email, name, &hash, &grants)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        store
+            .set_password(email, &hash, false)
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("  {:<26} {email:<30} {password}", role.label());
+    }
+    Ok(())
 }
 
 fn parse_dataset(text: &str, origin: &str) -> Result<Dataset, String> {
@@ -110,7 +278,7 @@ async fn import_with_progress(store: &Store, dataset: &Dataset) -> Result<usize,
     let total = dataset.record_count();
     let step = (total / 20).max(1);
     let n = store
-        .import(dataset, |done, total| {
+        .import(&operator(), dataset, |done, total| {
             if done % step == 0 || done == total {
                 eprint!("\rImport: {done} von {total} Datensätzen");
                 let _ = std::io::stderr().flush();
@@ -174,6 +342,9 @@ async fn serve(
     } else if empty {
         println!("Die Datenbank ist leer. Daten hinzufügen mit `kreiskom import datei.json`,");
         println!("über die API unter /api/v1 (Token: KREISKOM_API_TOKEN) oder mit `kreiskom serve --demo`.");
+    }
+    if demo {
+        demo_accounts(&store).await?;
     }
     let api_token = config.api_token.clone().and_then(ApiToken::new);
     if api_token.is_none() {

@@ -139,3 +139,29 @@ mod tests {
         assert_eq!(number(1000000.0), "1.000.000");
     }
 }
+
+/// A stored instant ("2026-11-23T09:05:00Z") as people in Germany read it:
+/// "23.11.2026, 10:05 Uhr". Text that is no instant comes back unchanged.
+pub fn timestamp(text: &str) -> String {
+    let Ok(ts) = text.parse::<jiff::Timestamp>() else {
+        return text.to_owned();
+    };
+    let tz = jiff::tz::TimeZone::get("Europe/Berlin").unwrap_or(jiff::tz::TimeZone::UTC);
+    ts.to_zoned(tz).strftime("%d.%m.%Y, %H:%M Uhr").to_string()
+}
+
+#[cfg(test)]
+mod timestamp_tests {
+    #[test]
+    fn instants_are_shown_in_berlin_time() {
+        assert_eq!(
+            super::timestamp("2026-11-23T09:05:00Z"),
+            "23.11.2026, 10:05 Uhr"
+        );
+        assert_eq!(
+            super::timestamp("2026-07-01T09:05:00Z"),
+            "01.07.2026, 11:05 Uhr"
+        );
+        assert_eq!(super::timestamp("gestern"), "gestern");
+    }
+}

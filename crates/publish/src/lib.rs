@@ -2,6 +2,8 @@
 //! district may override by placing a file of the same name in its
 //! templates directory. `serve` renders from this crate in memory.
 
+pub mod admin;
+pub mod form;
 mod german;
 mod labels;
 mod views;
@@ -14,8 +16,9 @@ use minijinja::{Environment, Value};
 
 pub use german::{
     date as german_date, number as german_number, period as german_period, status as german_status,
+    timestamp as german_timestamp,
 };
-pub use labels::label;
+pub use labels::{field_label, label};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
@@ -48,9 +51,31 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/communication.html"),
     ),
     ("contact.html", include_str!("../templates/contact.html")),
-    ("doubts.html", include_str!("../templates/doubts.html")),
     ("error.html", include_str!("../templates/error.html")),
+    (
+        "admin_base.html",
+        include_str!("../templates/admin_base.html"),
+    ),
+    (
+        "admin_form.html",
+        include_str!("../templates/admin_form.html"),
+    ),
     ("admin.html", include_str!("../templates/admin.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("password.html", include_str!("../templates/password.html")),
+    (
+        "dashboard.html",
+        include_str!("../templates/dashboard.html"),
+    ),
+    ("doubts.html", include_str!("../templates/doubts.html")),
+    ("records.html", include_str!("../templates/records.html")),
+    ("record.html", include_str!("../templates/record.html")),
+    ("delete.html", include_str!("../templates/delete.html")),
+    ("audit.html", include_str!("../templates/audit.html")),
+    (
+        "audit_rows.html",
+        include_str!("../templates/audit_rows.html"),
+    ),
 ];
 
 #[derive(Clone)]
@@ -137,17 +162,32 @@ impl Site {
         self.render("contact.html", view)
     }
 
-    /// For editors: the tenants, each with its open doubt marks.
-    pub async fn admin(&self) -> Result<String> {
-        let tenants = views::tenants(&self.store).await?;
-        self.render("admin.html", minijinja::context! { tenants })
+    /// An admin page: `frame` is the signed-in person and where they are,
+    /// `view` what the page itself shows.
+    pub fn admin_page(
+        &self,
+        template: &str,
+        frame: &admin::Frame,
+        view: impl serde::Serialize,
+    ) -> Result<String> {
+        self.render(
+            template,
+            minijinja::context! { frame, ..Value::from_serialize(&view) },
+        )
     }
 
-    /// For editors: every record of the tenant and of its partnerships that
-    /// carries a doubt mark.
-    pub async fn doubts(&self, tenant: &str) -> Result<String> {
-        let view = views::doubts(&self.store, tenant).await?;
-        self.render("doubts.html", view)
+    /// The sign-in form; `error` after a failed attempt.
+    pub fn login_page(
+        &self,
+        csrf: &str,
+        next: &str,
+        error: Option<&str>,
+        notice: Option<&str>,
+    ) -> Result<String> {
+        self.render(
+            "login.html",
+            minijinja::context! { csrf, next, error, notice },
+        )
     }
 
     /// An error page in the site's look; never fails (falls back to text).

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 use kreiskom_core::{
-    Activity, Channel, Collection, Kind, Organisation, Partnership, Person, Record, Region,
-    RegionKind, Service, Tenant, TenantSlug, Unit,
+    Activity, Channel, Collection, Kind, Organisation, Partnership, Person, Region, RegionKind,
+    Service, Tenant, TenantSlug, Unit,
 };
 use kreiskom_store::Store;
 use serde::Serialize;
@@ -798,112 +798,5 @@ pub async fn contact(store: &Store, tenant: &str) -> Result<ContactView> {
         tenant: (&t).into(),
         units,
         people,
-    })
-}
-
-#[derive(Serialize)]
-struct DoubtView {
-    kind: String,
-    slug: String,
-    name: String,
-    field: String,
-    note: String,
-    source_text: Option<String>,
-}
-
-#[derive(Serialize)]
-pub struct DoubtsView {
-    tenant: TenantView,
-    doubts: Vec<DoubtView>,
-}
-
-fn doubt_views<R: Record>(records: &[R], name: impl Fn(&R) -> String, out: &mut Vec<DoubtView>) {
-    for r in records {
-        for d in r.doubts() {
-            out.push(DoubtView {
-                kind: R::KIND.label().to_owned(),
-                slug: r.slug().to_owned(),
-                name: name(r),
-                field: d.field.clone(),
-                note: d.note.clone(),
-                source_text: d.source_text.clone(),
-            });
-        }
-    }
-}
-
-/// Doubt marks on the tenant's own records, its partnerships and the
-/// regions they involve.
-pub async fn doubts(store: &Store, tenant: &str) -> Result<DoubtsView> {
-    let (slug, t) = load_tenant(store, tenant).await?;
-    let mut out = Vec::new();
-    doubt_views(std::slice::from_ref(&t), |t| t.name.clone(), &mut out);
-    let mut regions = Regions::new(store);
-    let mut home: Vec<String> = vec![t.region.to_string()];
-    home.extend(regions.child_slugs(t.region.as_str()).await?);
-    let mut partnerships = Vec::new();
-    let mut involved: Vec<String> = home.clone();
-    for h in &home {
-        for p in regions.partnerships_of(h).await? {
-            involved.extend(p.regions.iter().map(|r| r.to_string()));
-            involved.extend(
-                p.timeline
-                    .iter()
-                    .filter_map(|e| e.party.as_ref().map(|r| r.to_string())),
-            );
-            if !partnerships.iter().any(|x: &Partnership| x.slug == p.slug) {
-                partnerships.push(p);
-            }
-        }
-    }
-    involved.sort();
-    involved.dedup();
-    let mut region_records = Vec::new();
-    for r in &involved {
-        if let Some(region) = regions.get(r).await? {
-            region_records.push(region);
-        }
-    }
-    doubt_views(&region_records, |r| r.name().to_owned(), &mut out);
-    doubt_views(&partnerships, |p| p.slug.to_string(), &mut out);
-    let s = Some(&slug);
-    doubt_views(
-        &store.records::<Unit>(s).await?,
-        |u| u.name.clone(),
-        &mut out,
-    );
-    doubt_views(
-        &store.records::<Person>(s).await?,
-        |p| p.name.clone(),
-        &mut out,
-    );
-    doubt_views(
-        &store.records::<Organisation>(s).await?,
-        |o| o.name.clone(),
-        &mut out,
-    );
-    doubt_views(
-        &store.records::<Activity>(s).await?,
-        |a| a.title.clone(),
-        &mut out,
-    );
-    doubt_views(
-        &store.records::<Collection>(s).await?,
-        |c| c.name.clone(),
-        &mut out,
-    );
-    doubt_views(
-        &store.records::<Service>(s).await?,
-        |x| x.name.clone(),
-        &mut out,
-    );
-    doubt_views(
-        &store.records::<Channel>(s).await?,
-        |c| lbl("platform", c.platform),
-        &mut out,
-    );
-    Ok(DoubtsView {
-        tenant: (&t).into(),
-        doubts: out,
     })
 }

@@ -7,6 +7,7 @@ CREATE TABLE accounts (
     email TEXT NOT NULL PRIMARY KEY,
     name TEXT NOT NULL,
     password_hash TEXT NOT NULL,
+    must_change_password BIGINT NOT NULL,
     failed_logins BIGINT NOT NULL,
     locked_until TEXT,
     created_at TEXT NOT NULL,

@@ -14,6 +14,8 @@ pub struct Account {
     pub email: String,
     pub name: String,
     pub password_hash: String,
+    /// Set for a one-time password: the next sign-in must choose a new one.
+    pub must_change_password: bool,
     pub locked_until: Option<Timestamp>,
     pub grants: Vec<Grant>,
 }
@@ -53,8 +55,8 @@ pub fn normalize_email(email: &str) -> String {
 }
 
 impl Store {
-    /// Creates an account with its roles. Only the operator, or an
-    /// administrator of every tenant granted, may do so.
+    /// Creates an account with its roles and a one-time password. Only the
+    /// operator, or an administrator of every tenant granted, may do so.
     pub async fn create_account(
         &self,
         actor: &Actor,
@@ -63,6 +65,12 @@ impl Store {
         password_hash: &str,
         grants: &[Grant],
     ) -> Result<()> {
+        if !email.contains('@') || email.trim().len() < 3 {
+            return Err(StoreError::Invalid(vec![kreiskom_core::FieldError::new(
+                "email",
+                "ist keine E-Mail-Adresse",
+            )]));
+        }
         let email = normalize_email(email);
         let allowed = actor.is_operator()
             || grants
@@ -82,8 +90,8 @@ impl Store {
         }
         let stamp = now();
         sqlx::query(
-            "INSERT INTO accounts (email, name, password_hash, failed_logins, locked_until, created_at, updated_at)
-             VALUES ($1, $2, $3, 0, NULL, $4, $4)",
+            "INSERT INTO accounts (email, name, password_hash, must_change_password, failed_logins, locked_until, created_at, updated_at)
+             VALUES ($1, $2, $3, 1, 0, NULL, $4, $4)",
         )
         .bind(&email)
         .bind(name)
@@ -136,7 +144,7 @@ impl Store {
     pub async fn account(&self, email: &str) -> Result<Option<Account>> {
         let email = normalize_email(email);
         let Some(row) = sqlx::query(
-            "SELECT email, name, password_hash, locked_until FROM accounts WHERE email = $1",
+            "SELECT email, name, password_hash, must_change_password, locked_until FROM accounts WHERE email = $1",
         )
         .bind(&email)
         .fetch_optional(&self.pool)
@@ -160,9 +168,33 @@ impl Store {
             email: row.try_get("email")?,
             name: row.try_get("name")?,
             password_hash: row.try_get("password_hash")?,
+            must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
             locked_until: parse_time(row.try_get("locked_until")?),
             grants,
         }))
+    }
+
+    /// Replaces the password. `one_time` makes the next sign-in ask for a
+    /// new one (a reset by the operator); a person's own choice clears it.
+    pub async fn set_password(
+        &self,
+        email: &str,
+        password_hash: &str,
+        one_time: bool,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE accounts SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL, updated_at = $3 WHERE email = $4",
+        )
+        .bind(password_hash)
+        .bind(i64::from(one_time))
+        .bind(now())
+        .bind(normalize_email(email))
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NoAccount(normalize_email(email)));
+        }
+        Ok(())
     }
 
     /// The accounts with a role in the tenant, for its administrators.

@@ -1,6 +1,6 @@
 //! Export and import of the whole installation as one `Dataset`.
 
-use kreiskom_core::{Dataset, Kind, Permit, TenantData, DATASET_FORMAT};
+use kreiskom_core::{Actor, Dataset, Kind, TenantData, DATASET_FORMAT};
 use sqlx::Row;
 
 use crate::audit::{self, Action, Change};
@@ -51,13 +51,16 @@ impl Store {
 
     /// Imports a dataset into an empty database in one transaction: either
     /// all of it is there afterwards, or nothing is. `progress` is called
-    /// after each record with (done, total).
+    /// after each record with (done, total). Only the operator imports.
     pub async fn import(
         &self,
-        permit: &Permit,
+        actor: &Actor,
         dataset: &Dataset,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<usize> {
+        if !actor.is_operator() {
+            return Err(StoreError::Forbidden);
+        }
         dataset.check()?;
         let total = dataset.record_count();
         let mut tx = self.write().await?;
@@ -107,7 +110,7 @@ impl Store {
         audit::append(
             &mut tx,
             Change {
-                actor: permit.actor(),
+                actor: actor.name(),
                 tenant: "",
                 kind: "dataset",
                 slug: "",

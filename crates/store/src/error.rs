@@ -36,6 +36,8 @@ pub enum StoreError {
     Forbidden,
     #[error("Ein Konto mit der E-Mail-Adresse „{0}“ gibt es schon")]
     AccountExists(String),
+    #[error("Ein Konto mit der E-Mail-Adresse „{0}“ gibt es nicht")]
+    NoAccount(String),
     #[error("Die Datenbank ist nicht leer; ein Import ist nur in eine leere Datenbank möglich")]
     NotEmpty,
     #[error("Import abgelehnt, nichts wurde geändert. Erster fehlerhafter Datensatz: {0}")]

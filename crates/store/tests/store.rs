@@ -390,7 +390,7 @@ async fn bad_import_changes_nothing_and_names_the_record(url: &str) {
     }))
     .unwrap();
     let err = store
-        .import(&op(Kind::Tenant), &dataset, |_, _| {})
+        .import(&Actor::operator("test"), &dataset, |_, _| {})
         .await
         .unwrap_err();
     assert!(

@@ -4,23 +4,24 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use kreiskom_core::{
-    Activity, Channel, Collection, FieldError, Organisation, PartialDate, Partnership, Person,
-    Record, Region, Service, Tenant, TenantSlug, Unit,
+    Activity, Actor, Channel, Collection, FieldError, Organisation, PartialDate, Partnership,
+    Permit, Person, Record, Region, Service, Tenant, TenantSlug, Unit,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::auth::Writer;
+use crate::access::{permit_any, SharedWrite};
+use crate::auth::ApiActor;
 use crate::error::Error;
 use crate::openapi;
+use crate::routes::{Access, Routes};
 use crate::AppState;
 
-pub(crate) type Route = fn(Router<AppState>) -> Router<AppState>;
+pub(crate) type Route = fn(Routes) -> Routes;
 
 /// One kind of record as the API offers it.
 pub(crate) struct Entry {
@@ -55,44 +56,40 @@ pub(crate) const ENTRIES: [Entry; 10] = [
     scoped::<Channel>(),
 ];
 
-pub fn routes() -> Router<AppState> {
-    let mut router = Router::new()
-        .route(
-            "/api/v1/openapi.json",
-            get(|| async { Json(openapi::document()) }),
-        )
-        .route(
+pub(crate) fn routes(r: Routes) -> Routes {
+    let mut r = r
+        .get("/api/v1/openapi.json", Access::Public, || async {
+            Json(openapi::document())
+        })
+        .get(
             "/api/v1/partnerships/{slug}/status",
-            get(partnership_status),
+            Access::Public,
+            partnership_status,
         );
     for entry in &ENTRIES {
-        router = (entry.route)(router);
+        r = (entry.route)(r);
     }
-    router
+    r
 }
 
-fn route_global<R: Record>(router: Router<AppState>) -> Router<AppState> {
+fn route_global<R: Record>(r: Routes) -> Routes {
     let base = format!("/api/v1/{}", R::KIND.plural());
-    router
-        .route(&base, get(list_global::<R>).post(create_global::<R>))
-        .route(
-            &format!("{base}/{{slug}}"),
-            get(get_global::<R>)
-                .put(update_global::<R>)
-                .delete(delete_global::<R>),
-        )
+    let one = format!("{base}/{{slug}}");
+    r.get(&base, Access::Public, list_global::<R>)
+        .post(&base, Access::ApiWrite, create_global::<R>)
+        .get(&one, Access::Public, get_global::<R>)
+        .add(Method::PUT, &one, Access::ApiWrite, update_global::<R>)
+        .add(Method::DELETE, &one, Access::ApiWrite, delete_global::<R>)
 }
 
-fn route_scoped<R: Record>(router: Router<AppState>) -> Router<AppState> {
+fn route_scoped<R: Record>(r: Routes) -> Routes {
     let base = format!("/api/v1/tenants/{{tenant}}/{}", R::KIND.plural());
-    router
-        .route(&base, get(list_scoped::<R>).post(create_scoped::<R>))
-        .route(
-            &format!("{base}/{{slug}}"),
-            get(get_scoped::<R>)
-                .put(update_scoped::<R>)
-                .delete(delete_scoped::<R>),
-        )
+    let one = format!("{base}/{{slug}}");
+    r.get(&base, Access::Public, list_scoped::<R>)
+        .post(&base, Access::ApiWrite, create_scoped::<R>)
+        .get(&one, Access::Public, get_scoped::<R>)
+        .add(Method::PUT, &one, Access::ApiWrite, update_scoped::<R>)
+        .add(Method::DELETE, &one, Access::ApiWrite, delete_scoped::<R>)
 }
 
 /// A JSON body whose errors name the field, in German.
@@ -150,7 +147,7 @@ fn german_expected(expected: &str) -> String {
 }
 
 /// serde's English messages, said in German with the field they concern.
-fn german_json_error(e: &serde_path_to_error::Error<serde_json::Error>) -> FieldError {
+pub(crate) fn german_json_error(e: &serde_path_to_error::Error<serde_json::Error>) -> FieldError {
     let inner = e.inner();
     if matches!(
         inner.classify(),
@@ -158,9 +155,14 @@ fn german_json_error(e: &serde_path_to_error::Error<serde_json::Error>) -> Field
     ) {
         return german_json_error_plain(inner);
     }
+    // `facts[0].as_of` → `facts.0.as_of`, the form validation uses.
     let path = match e.path().to_string() {
         p if p == "." => String::new(),
-        p => p,
+        p => p
+            .replace('[', ".")
+            .replace(']', "")
+            .trim_start_matches('.')
+            .to_owned(),
     };
     let join = |name: &str| {
         if path.is_empty() {
@@ -276,37 +278,52 @@ async fn get_global<R: Record>(
 
 async fn create_global<R: Record>(
     State(state): State<AppState>,
-    _: Writer,
+    ApiActor(actor): ApiActor,
     ApiJson(record): ApiJson<R>,
 ) -> Result<Response, Error> {
+    let write = SharedWrite {
+        existing: None,
+        new: Some(&record),
+    };
+    let permit = permit_any(&state, &actor, &write).await?;
     Ok(with_etag(
         StatusCode::CREATED,
-        state.store.create(None, record).await?,
+        state.store.create(&permit, None, record).await?,
     ))
 }
 
 async fn update_global<R: Record>(
     State(state): State<AppState>,
-    _: Writer,
+    ApiActor(actor): ApiActor,
     Path(slug): Path<String>,
     headers: HeaderMap,
     ApiJson(record): ApiJson<R>,
 ) -> Result<Response, Error> {
+    let write = SharedWrite {
+        existing: Some(&slug),
+        new: Some(&record),
+    };
+    let permit = permit_any(&state, &actor, &write).await?;
     Ok(with_etag(
         StatusCode::OK,
         state
             .store
-            .update(None, &slug, record, if_match(&headers))
+            .update(&permit, None, &slug, record, if_match(&headers))
             .await?,
     ))
 }
 
 async fn delete_global<R: Record>(
     State(state): State<AppState>,
-    _: Writer,
+    ApiActor(actor): ApiActor,
     Path(slug): Path<String>,
 ) -> Result<StatusCode, Error> {
-    state.store.delete::<R>(None, &slug).await?;
+    let write = SharedWrite::<R> {
+        existing: Some(&slug),
+        new: None,
+    };
+    let permit = permit_any(&state, &actor, &write).await?;
+    state.store.delete::<R>(&permit, None, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -336,40 +353,50 @@ async fn get_scoped<R: Record>(
     ))
 }
 
+/// Records of a tenant are written by people with a fitting role there.
+fn scoped_permit<R: Record>(actor: &Actor, t: &str) -> Result<(TenantSlug, Permit), Error> {
+    let t = tenant(t)?;
+    let permit = actor.permit(&t, R::KIND).ok_or(Error::Forbidden)?;
+    Ok((t, permit))
+}
+
 async fn create_scoped<R: Record>(
     State(state): State<AppState>,
-    _: Writer,
+    ApiActor(actor): ApiActor,
     Path(t): Path<String>,
     ApiJson(record): ApiJson<R>,
 ) -> Result<Response, Error> {
+    let (t, permit) = scoped_permit::<R>(&actor, &t)?;
     Ok(with_etag(
         StatusCode::CREATED,
-        state.store.create(Some(&tenant(&t)?), record).await?,
+        state.store.create(&permit, Some(&t), record).await?,
     ))
 }
 
 async fn update_scoped<R: Record>(
     State(state): State<AppState>,
-    _: Writer,
+    ApiActor(actor): ApiActor,
     Path((t, slug)): Path<(String, String)>,
     headers: HeaderMap,
     ApiJson(record): ApiJson<R>,
 ) -> Result<Response, Error> {
+    let (t, permit) = scoped_permit::<R>(&actor, &t)?;
     Ok(with_etag(
         StatusCode::OK,
         state
             .store
-            .update(Some(&tenant(&t)?), &slug, record, if_match(&headers))
+            .update(&permit, Some(&t), &slug, record, if_match(&headers))
             .await?,
     ))
 }
 
 async fn delete_scoped<R: Record>(
     State(state): State<AppState>,
-    _: Writer,
+    ApiActor(actor): ApiActor,
     Path((t, slug)): Path<(String, String)>,
 ) -> Result<StatusCode, Error> {
-    state.store.delete::<R>(Some(&tenant(&t)?), &slug).await?;
+    let (t, permit) = scoped_permit::<R>(&actor, &t)?;
+    state.store.delete::<R>(&permit, Some(&t), &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,10 +4,8 @@
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 
-use crate::AppState;
+use crate::routes::{Access, Routes};
 
 macro_rules! asset {
     ($path:literal) => {
@@ -31,8 +29,8 @@ const ASSETS: &[(&str, &[u8])] = &[
     asset!("kern/fonts/fira-sans/FiraSans-BoldItalic.woff2"),
 ];
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/assets/{*path}", get(asset))
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/assets/{*path}", Access::Public, asset)
 }
 
 async fn asset(Path(path): Path<String>) -> Response {

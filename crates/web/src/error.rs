@@ -24,6 +24,15 @@ pub enum Error {
     Unauthorized,
     #[error("Schreibzugriff nicht eingerichtet")]
     WritesDisabled,
+    /// An admin page without a session: sign in, then come back to `next`.
+    #[error("Anmeldung erforderlich")]
+    SignInRequired { next: String },
+    #[error("neues Passwort nötig")]
+    PasswordChangeRequired,
+    #[error("keine Berechtigung")]
+    Forbidden,
+    #[error("CSRF-Token fehlt oder passt nicht")]
+    Csrf,
 }
 
 /// The JSON body of every API error.
@@ -45,10 +54,19 @@ impl Error {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 body("Die Eingaben sind unvollständig oder ungültig. Bitte die markierten Felder prüfen.".into(), fields.clone()),
             ),
-            Error::Unauthorized => (
+            Error::Unauthorized | Error::SignInRequired { .. } | Error::PasswordChangeRequired => (
                 StatusCode::UNAUTHORIZED,
-                body("Für Änderungen ist eine Anmeldung mit gültigem API-Token nötig.".into(), vec![]),
+                body("Bitte anmelden: im Browser mit Ihrem Konto, über die API mit gültigem API-Token.".into(), vec![]),
             ),
+            Error::Forbidden | Error::Store(StoreError::Forbidden) => (
+                StatusCode::FORBIDDEN,
+                body("Für diese Aktion fehlt Ihnen die Berechtigung. Rollen vergibt die Administration Ihres Landkreises.".into(), vec![]),
+            ),
+            Error::Csrf => (
+                StatusCode::FORBIDDEN,
+                body("Das Formular ist abgelaufen oder stammt nicht von dieser Seite. Bitte die Seite neu laden und erneut absenden.".into(), vec![]),
+            ),
+            Error::Store(e @ StoreError::AccountExists(_)) => (StatusCode::CONFLICT, body(format!("{e}."), vec![])),
             Error::WritesDisabled => (
                 StatusCode::FORBIDDEN,
                 body("Schreibzugriff über die API ist nicht eingerichtet: api_token in der Konfiguration (KREISKOM_API_TOKEN) setzen.".into(), vec![]),
@@ -98,17 +116,15 @@ pub struct PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        if let Error::SignInRequired { next } = &self.error {
+            let to = format!("/admin/anmelden?weiter={}", crate::admin::url_encode(next));
+            return axum::response::Redirect::to(&to).into_response();
+        }
+        if let Error::PasswordChangeRequired = &self.error {
+            return axum::response::Redirect::to("/admin/passwort").into_response();
+        }
         let (status, body) = self.error.status_and_body();
         let html = self.site.error_page(status.as_u16(), &body.message);
-        let mut response = (status, axum::response::Html(html)).into_response();
-        if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                axum::http::header::WWW_AUTHENTICATE,
-                "Basic realm=\"kreiskom\", charset=\"UTF-8\""
-                    .parse()
-                    .expect("static header"),
-            );
-        }
-        response
+        (status, axum::response::Html(html)).into_response()
     }
 }

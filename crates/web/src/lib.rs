@@ -1,32 +1,69 @@
 //! The HTTP surface of kreiskom. `app(state)` builds the whole router, so
 //! tests drive it without a socket and `serve` binds it to an address.
 
+mod access;
+mod admin;
 mod api;
 mod assets;
-mod auth;
+pub mod auth;
 mod error;
 mod openapi;
 mod pages;
+mod routes;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
 use kreiskom_publish::Site;
 use kreiskom_store::Store;
 
 pub use auth::ApiToken;
 pub use error::Error;
+pub use routes::{Access, RouteInfo};
 
-/// Today's date in Germany; replaceable so tests can ask "what did the page
-/// say on 1 June 2023?".
-pub type Clock = Arc<dyn Fn() -> Date + Send + Sync>;
+/// The current instant; replaceable so tests can ask "what did the page
+/// say on 1 June 2023?" or let a lockout run out.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
-pub fn berlin_today() -> Date {
-    let now = jiff::Timestamp::now();
-    match jiff::tz::TimeZone::get("Europe/Berlin") {
-        Ok(tz) => now.to_zoned(tz).date(),
-        Err(_) => now.to_zoned(jiff::tz::TimeZone::UTC).date(),
+fn berlin() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/Berlin").unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// Noon in Germany on `date`: a fixed clock for tests that care about the day.
+pub fn noon_in_germany(date: Date) -> Timestamp {
+    date.at(12, 0, 0, 0)
+        .to_zoned(berlin())
+        .map(|z| z.timestamp())
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// How sign-in defends itself.
+#[derive(Debug, Clone)]
+pub struct Security {
+    /// Failed sign-ins in a row that lock the account …
+    pub max_failed_logins: i64,
+    /// … for this long.
+    pub lock_for: SignedDuration,
+    /// Each failed attempt waits this long times the failures so far
+    /// (at most five), which slows guessing without locking anyone out.
+    pub failure_delay: Duration,
+    pub session_lifetime: SignedDuration,
+    /// Send cookies only over HTTPS; on behind a TLS proxy.
+    pub secure_cookies: bool,
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Self {
+            max_failed_logins: 5,
+            lock_for: SignedDuration::from_mins(15),
+            failure_delay: Duration::from_millis(400),
+            session_lifetime: SignedDuration::from_hours(10),
+            secure_cookies: false,
+        }
     }
 }
 
@@ -36,6 +73,7 @@ pub struct AppState {
     pub site: Site,
     pub api_token: Option<ApiToken>,
     pub clock: Clock,
+    pub security: Security,
 }
 
 impl AppState {
@@ -44,20 +82,38 @@ impl AppState {
             store,
             site,
             api_token,
-            clock: Arc::new(berlin_today),
+            clock: Arc::new(Timestamp::now),
+            security: Security::default(),
         }
     }
 
-    pub fn today(&self) -> Date {
+    pub fn now(&self) -> Timestamp {
         (self.clock)()
+    }
+
+    /// Today's date in Germany.
+    pub fn today(&self) -> Date {
+        self.now().to_zoned(berlin()).date()
     }
 }
 
+fn table() -> routes::Routes {
+    let r = routes::Routes::new();
+    let r = api::routes(r);
+    let r = admin::routes(r);
+    let r = pages::routes(r);
+    assets::routes(r)
+}
+
+/// Every route with its method and who may call it.
+pub fn route_table() -> Vec<RouteInfo> {
+    table().into_parts().1
+}
+
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .merge(api::routes())
-        .merge(pages::routes())
-        .merge(assets::routes())
+    let (router, _) = table().into_parts();
+    router
+        .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -66,10 +122,18 @@ async fn security_headers(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use axum::http::header::{HeaderValue, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
+    use axum::http::header::{
+        HeaderValue, CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    };
+    let admin = request.uri().path().starts_with("/admin");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if admin {
+        // Admin pages hold personal data and must not be framed or cached.
+        headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }

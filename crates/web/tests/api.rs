@@ -185,7 +185,7 @@ async fn invalid_input_gets_422_with_a_german_message_per_field(url: &str) {
         ),
         (
             json!({"slug": "x", "kind": "district", "country": "DE", "names": [{"lang": "de", "name": "X"}], "facts": [{"kind": "population", "value": 1, "as_of": "03.07.2014"}]}),
-            "facts[0].as_of",
+            "facts.0.as_of",
             "Ungültiges Datum „03.07.2014“",
         ),
     ];
@@ -238,10 +238,14 @@ async fn writes_need_the_token(url: &str) {
             .await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{auth:?}");
         assert_eq!(reply.headers.get("www-authenticate").unwrap(), "Bearer");
-        assert!(reply.json()["message"]
-            .as_str()
-            .unwrap()
-            .contains("API-Token"));
+        assert!(
+            reply.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("API-Token"),
+            "{}",
+            reply.text
+        );
     }
     for (method, path) in [
         ("PUT", "/api/v1/regions/goslar"),

@@ -1,13 +1,14 @@
 #![allow(dead_code)] // each test binary uses part of it
 //! A kreiskom app on a real database, driven without a socket.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use kreiskom_core::Dataset;
+use kreiskom_core::{Actor, Dataset, Grant, Role, TenantSlug};
 use kreiskom_publish::Site;
 use kreiskom_store::Store;
 use kreiskom_web::{ApiToken, AppState};
@@ -20,20 +21,187 @@ const DEMO: &str = include_str!("../../../demo/demo.json");
 pub struct App {
     pub router: Router,
     pub store: Store,
+    /// Seconds the clock has been moved forward.
+    pub later: Arc<AtomicI64>,
 }
 
 pub async fn app(url: &str, demo: bool, today: jiff::civil::Date) -> App {
     let store = Store::connect(url).await.unwrap();
     if demo {
         let dataset: Dataset = serde_json::from_str(DEMO).unwrap();
-        store.import(&dataset, |_, _| {}).await.unwrap();
+        store
+            .import(&Actor::operator("test"), &dataset, |_, _| {})
+            .await
+            .unwrap();
     }
     let site = Site::new(store.clone(), None);
     let mut state = AppState::new(store.clone(), site, ApiToken::new(TOKEN.into()));
-    state.clock = Arc::new(move || today);
+    let later = Arc::new(AtomicI64::new(0));
+    let start = kreiskom_web::noon_in_germany(today);
+    let offset = later.clone();
+    state.clock = Arc::new(move || {
+        start
+            .checked_add(jiff::SignedDuration::from_secs(
+                offset.load(Ordering::SeqCst),
+            ))
+            .unwrap()
+    });
+    // Keep the slowdown after failed sign-ins, but short.
+    state.security.failure_delay = std::time::Duration::from_millis(5);
     App {
         router: kreiskom_web::app(state),
         store,
+        later,
+    }
+}
+
+/// A signed-in browser: its session cookie and the CSRF token its forms carry.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub const PASSWORD: &str = "ein langes Testpasswort";
+
+/// The value of the first `name="csrf"` field on a page.
+pub fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .unwrap_or_else(|| panic!("no CSRF field in {html}"));
+    let rest = &html[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// `name=value` of a Set-Cookie header for `name`.
+pub fn cookie_of(reply: &Reply, name: &str) -> Option<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+pub fn form_body(pairs: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(pairs).unwrap()
+}
+
+impl App {
+    /// An account with its own password already chosen.
+    pub async fn user(&self, email: &str, grants: &[(&str, Role)]) {
+        let grants: Vec<Grant> = grants
+            .iter()
+            .map(|(t, role)| Grant {
+                tenant: TenantSlug::parse(t).unwrap(),
+                role: *role,
+            })
+            .collect();
+        let hash = kreiskom_web::auth::hash_password(PASSWORD);
+        self.store
+            .create_account(&Actor::operator("test"), email, email, &hash, &grants)
+            .await
+            .unwrap();
+        self.store.set_password(email, &hash, false).await.unwrap();
+    }
+
+    /// Signs in through the form, as a browser does; the reply to the
+    /// form post comes back beside the session (None when refused).
+    pub async fn sign_in(&self, email: &str, password: &str) -> (Reply, Option<Session>) {
+        let form = self.get("/admin/anmelden").await;
+        let login_cookie = cookie_of(&form, "kreiskom_anmeldung").unwrap();
+        let csrf = csrf_of(&form.text);
+        let body = form_body(&[
+            ("email", email),
+            ("password", password),
+            ("csrf", &csrf),
+            ("weiter", "/admin/"),
+        ]);
+        let reply = self
+            .request(
+                "POST",
+                "/admin/anmelden",
+                Some(&body),
+                &[("cookie", &login_cookie)],
+                true,
+            )
+            .await;
+        let Some(cookie) = cookie_of(&reply, "kreiskom_sitzung") else {
+            return (reply, None);
+        };
+        let page = self
+            .request(
+                "GET",
+                "/admin/passwort",
+                None,
+                &[("cookie", &cookie)],
+                false,
+            )
+            .await;
+        let csrf = csrf_of(&page.text);
+        (reply, Some(Session { cookie, csrf }))
+    }
+
+    pub async fn signed_in(&self, email: &str) -> Session {
+        let (reply, session) = self.sign_in(email, PASSWORD).await;
+        session.unwrap_or_else(|| panic!("sign-in of {email} refused: {}", reply.text))
+    }
+
+    pub async fn get_as(&self, path: &str, session: &Session) -> Reply {
+        self.request("GET", path, None, &[("cookie", &session.cookie)], false)
+            .await
+    }
+
+    /// Posts a form with the session's CSRF token.
+    pub async fn post_as(&self, path: &str, session: &Session, pairs: &[(&str, &str)]) -> Reply {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &session.csrf)];
+        all.extend_from_slice(pairs);
+        self.request(
+            "POST",
+            path,
+            Some(&form_body(&all)),
+            &[("cookie", &session.cookie)],
+            true,
+        )
+        .await
+    }
+
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+        form: bool,
+    ) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if form {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        let req = req
+            .body(body.map_or_else(Body::empty, |b| Body::from(b.to_owned())))
+            .unwrap();
+        self.reply(req).await
+    }
+
+    async fn reply(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let etag = headers
+            .get(header::ETAG)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            etag,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 }
 
@@ -73,19 +241,7 @@ impl App {
             None => req.body(Body::empty()),
         }
         .unwrap();
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let etag = headers
-            .get(header::ETAG)
-            .map(|v| v.to_str().unwrap().to_owned());
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            etag,
-            headers,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        self.reply(req).await
     }
 
     pub async fn get(&self, path: &str) -> Reply {

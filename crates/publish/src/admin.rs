@@ -1,0 +1,618 @@
+//! What the admin pages show: the tenant's records of each kind, one record
+//! as a form with its doubt marks and history, the audit log and the
+//! dashboard. Access checks are the caller's; these functions only gather.
+
+use std::collections::BTreeMap;
+
+use kreiskom_core::{
+    Activity, Channel, Collection, Doubt, FieldError, Kind, Organisation, Partnership, Person,
+    Record, Region, Service, Tenant, TenantSlug, Unit,
+};
+use kreiskom_store::{AuditEntry, Store, Stored};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::form::{self, Field};
+use crate::{PublishError, Result};
+
+/// The kinds in the order the admin navigation lists them.
+pub const KINDS: [Kind; 10] = [
+    Kind::Partnership,
+    Kind::Region,
+    Kind::Activity,
+    Kind::Organisation,
+    Kind::Collection,
+    Kind::Person,
+    Kind::Unit,
+    Kind::Service,
+    Kind::Channel,
+    Kind::Tenant,
+];
+
+pub const PAGE_SIZE: usize = 25;
+
+/// The signed-in person as every admin page shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Viewer {
+    pub name: String,
+    pub email: String,
+    pub csrf: String,
+    /// Tenants this person may open, with their names.
+    pub tenants: Vec<TenantLink>,
+    /// Labels of the roles in the current tenant.
+    pub roles: Vec<String>,
+    /// Kinds this person may change in the current tenant (`Kind::path`).
+    pub editable: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TenantLink {
+    pub slug: String,
+    pub name: String,
+}
+
+/// The regions and partnerships a tenant looks after: its own region and
+/// those below it, their partnerships, and every region these involve.
+#[derive(Debug, Default)]
+pub struct TenantScope {
+    pub home: Vec<String>,
+    pub partnerships: Vec<String>,
+    pub regions: Vec<String>,
+}
+
+impl TenantScope {
+    pub fn contains(&self, kind: Kind, slug: &str) -> bool {
+        match kind {
+            Kind::Region => self.regions.iter().any(|r| r == slug),
+            Kind::Partnership => self.partnerships.iter().any(|p| p == slug),
+            _ => false,
+        }
+    }
+
+    /// A partnership belongs to the tenant when one side is at home.
+    pub fn is_home_partnership(&self, p: &Partnership) -> bool {
+        p.regions
+            .iter()
+            .any(|r| self.home.iter().any(|h| h == r.as_str()))
+    }
+}
+
+pub async fn tenant(store: &Store, tenant: &TenantSlug) -> Result<Tenant> {
+    Ok(store
+        .get::<Tenant>(None, tenant.as_str())
+        .await?
+        .ok_or(PublishError::NotFound)?
+        .record)
+}
+
+pub async fn scope(store: &Store, tenant: &Tenant) -> Result<TenantScope> {
+    let mut home = vec![tenant.region.to_string()];
+    let mut i = 0;
+    // Towns below the district, and their localities.
+    while i < home.len() {
+        for r in store.referrers(Kind::Region, None, &home[i]).await? {
+            if r.kind == Kind::Region && r.field == "parent" && !home.contains(&r.slug) {
+                home.push(r.slug);
+            }
+        }
+        i += 1;
+    }
+    let mut partnerships = Vec::new();
+    let mut regions = home.clone();
+    for h in &home {
+        for r in store.referrers(Kind::Region, None, h).await? {
+            if r.kind != Kind::Partnership || partnerships.contains(&r.slug) {
+                continue;
+            }
+            if let Some(p) = store.get::<Partnership>(None, &r.slug).await? {
+                regions.extend(p.record.regions.iter().map(|r| r.to_string()));
+                regions.extend(
+                    p.record
+                        .timeline
+                        .iter()
+                        .filter_map(|e| e.party.as_ref().map(|r| r.to_string())),
+                );
+                partnerships.push(r.slug);
+            }
+        }
+    }
+    regions.sort();
+    regions.dedup();
+    partnerships.sort();
+    Ok(TenantScope {
+        home,
+        partnerships,
+        regions,
+    })
+}
+
+/// The records of one kind that a tenant's admin pages show.
+pub async fn tenant_records<R: Record>(
+    store: &Store,
+    slug: &TenantSlug,
+    scope: &TenantScope,
+) -> Result<Vec<Stored<R>>> {
+    let shared = |slugs: &[String]| slugs.to_vec();
+    let slugs = match R::KIND {
+        Kind::Region => shared(&scope.regions),
+        Kind::Partnership => shared(&scope.partnerships),
+        Kind::Tenant => vec![slug.to_string()],
+        _ => return Ok(store.list::<R>(Some(slug)).await?),
+    };
+    let mut out = Vec::new();
+    for s in slugs {
+        out.extend(store.get::<R>(None, &s).await?);
+    }
+    Ok(out)
+}
+
+/// Where a record of the tenant is edited.
+pub fn record_path(tenant: &str, kind: Kind, slug: &str) -> String {
+    format!("/admin/{tenant}/{}/{slug}", kind.path())
+}
+
+/// Region names for partnership titles ("Landkreis Goslar – Powiat
+/// Trzebnicki"), looked up once per page.
+async fn title_of<R: Record>(
+    store: &Store,
+    record: &R,
+    names: &mut BTreeMap<String, String>,
+) -> Result<String> {
+    if R::KIND != Kind::Partnership {
+        return Ok(record.title());
+    }
+    let value = serde_json::to_value(record).expect("records serialize");
+    let mut parts = Vec::new();
+    for r in value["regions"].as_array().into_iter().flatten() {
+        let slug = r.as_str().unwrap_or_default().to_owned();
+        if !names.contains_key(&slug) {
+            let name = store
+                .get::<Region>(None, &slug)
+                .await?
+                .map_or_else(|| slug.clone(), |r| r.record.name().to_owned());
+            names.insert(slug.clone(), name);
+        }
+        parts.push(names[&slug].clone());
+    }
+    Ok(parts.join(" – "))
+}
+
+#[derive(Debug, Serialize)]
+pub struct Row {
+    slug: String,
+    title: String,
+    href: String,
+    doubts: usize,
+    updated: String,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    /// "1" shows only records with open doubt marks.
+    #[serde(default)]
+    pub hinweise: String,
+    #[serde(default)]
+    pub seite: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListView {
+    kind: String,
+    kind_path: String,
+    kind_label: String,
+    rows: Vec<Row>,
+    q: String,
+    doubts_only: bool,
+    page: usize,
+    pages: usize,
+    total: usize,
+    can_create: bool,
+}
+
+pub async fn list<R: Record>(
+    store: &Store,
+    slug: &TenantSlug,
+    scope: &TenantScope,
+    query: &ListQuery,
+    can_create: bool,
+) -> Result<ListView> {
+    let needle = query.q.trim().to_lowercase();
+    let doubts_only = query.hinweise == "1";
+    let mut names = BTreeMap::new();
+    let mut rows = Vec::new();
+    for s in tenant_records::<R>(store, slug, scope).await? {
+        let title = title_of(store, &s.record, &mut names).await?;
+        let hit = needle.is_empty()
+            || title.to_lowercase().contains(&needle)
+            || s.record.slug().contains(&needle);
+        if !hit || (doubts_only && s.record.doubts().is_empty()) {
+            continue;
+        }
+        rows.push(Row {
+            href: record_path(slug.as_str(), R::KIND, s.record.slug()),
+            slug: s.record.slug().to_owned(),
+            title,
+            doubts: s.record.doubts().len(),
+            updated: crate::german::timestamp(&s.updated_at),
+        });
+    }
+    rows.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+    let total = rows.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = query.seite.unwrap_or(1).clamp(1, pages);
+    let rows = rows
+        .into_iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
+    Ok(ListView {
+        kind: R::KIND.plural().to_owned(),
+        kind_path: R::KIND.path().to_owned(),
+        kind_label: R::KIND.label_plural().to_owned(),
+        rows,
+        q: query.q.clone(),
+        doubts_only,
+        page,
+        pages,
+        total,
+        can_create,
+    })
+}
+
+/// One changed field, for the history and for an edit conflict.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&p, v, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                flatten(&format!("{prefix}.{i}"), v, out);
+            }
+        }
+        Value::Null => {}
+        Value::String(s) => {
+            out.insert(prefix.to_owned(), s.clone());
+        }
+        other => {
+            out.insert(prefix.to_owned(), other.to_string());
+        }
+    }
+}
+
+/// The fields that differ between two versions of a record.
+pub fn changes(before: &Value, after: &Value) -> Vec<FieldChange> {
+    let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
+    flatten("", before, &mut a);
+    flatten("", after, &mut b);
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| FieldChange {
+            field: k.clone(),
+            before: a.get(k).cloned().unwrap_or_default(),
+            after: b.get(k).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+pub struct HistoryEntry {
+    at: String,
+    actor: String,
+    action: String,
+    record: String,
+    href: Option<String>,
+    changes: Vec<FieldChange>,
+}
+
+fn history_entry(e: &AuditEntry) -> HistoryEntry {
+    let null = Value::Null;
+    let kind = Kind::from_plural(&e.kind);
+    HistoryEntry {
+        at: crate::german::timestamp(&e.at),
+        actor: e.actor.clone(),
+        action: e.action.label().to_owned(),
+        record: match kind {
+            Some(k) => format!("{} „{}“", k.label(), e.slug),
+            None if e.kind == "accounts" => format!("Konto „{}“", e.slug),
+            None => "Datenbestand".to_owned(),
+        },
+        href: kind
+            .filter(|_| !e.tenant.is_empty() && e.after.is_some())
+            .map(|k| record_path(&e.tenant, k, &e.slug)),
+        changes: changes(
+            e.before.as_ref().unwrap_or(&null),
+            e.after.as_ref().unwrap_or(&null),
+        ),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct DoubtItem {
+    index: usize,
+    field: String,
+    note: String,
+    source_text: Option<String>,
+}
+
+/// What a second editor sees when someone else saved first.
+#[derive(Debug, Serialize)]
+pub struct Conflict {
+    pub actor: String,
+    pub at: String,
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RecordView {
+    kind_path: String,
+    kind_label: String,
+    slug: String,
+    title: String,
+    is_new: bool,
+    can_edit: bool,
+    version: i64,
+    fields: Vec<Field>,
+    errors: Vec<FieldError>,
+    message: Option<String>,
+    conflict: Option<Conflict>,
+    doubts: Vec<DoubtItem>,
+    history: Vec<HistoryEntry>,
+    public_href: Option<String>,
+}
+
+/// A record's page: `value` is what the form shows (the stored record, or
+/// what the user submitted when it could not be saved).
+pub struct RecordPage<'a> {
+    pub tenant: &'a TenantSlug,
+    pub value: &'a Value,
+    pub version: i64,
+    pub doubts: &'a [Doubt],
+    pub errors: Vec<FieldError>,
+    pub message: Option<String>,
+    pub conflict: Option<Conflict>,
+    pub is_new: bool,
+    pub can_edit: bool,
+}
+
+pub async fn record<R: Record>(store: &Store, page: RecordPage<'_>) -> Result<RecordView> {
+    let slug = page.value["slug"].as_str().unwrap_or_default().to_owned();
+    let history = if page.is_new {
+        Vec::new()
+    } else {
+        let tenant = (R::KIND.scope() == kreiskom_core::Scope::Tenant).then_some(page.tenant);
+        store
+            .audit_of_record(R::KIND, tenant, &slug)
+            .await?
+            .iter()
+            .map(history_entry)
+            .collect()
+    };
+    let title = match serde_json::from_value::<R>(page.value.clone()) {
+        Ok(r) => title_of(store, &r, &mut BTreeMap::new()).await?,
+        Err(_) => slug.clone(),
+    };
+    let public_href = match R::KIND {
+        Kind::Partnership if !page.is_new => {
+            Some(format!("/{}/partnerschaften/{slug}", page.tenant))
+        }
+        _ => None,
+    };
+    Ok(RecordView {
+        kind_path: R::KIND.path().to_owned(),
+        kind_label: R::KIND.label().to_owned(),
+        title,
+        is_new: page.is_new,
+        can_edit: page.can_edit,
+        version: page.version,
+        fields: form::fields::<R>(page.value, &page.errors, !page.is_new, !page.can_edit),
+        errors: page.errors,
+        message: page.message,
+        conflict: page.conflict,
+        doubts: page
+            .doubts
+            .iter()
+            .enumerate()
+            .map(|(index, d)| DoubtItem {
+                index,
+                field: d.field.clone(),
+                note: d.note.clone(),
+                source_text: d.source_text.clone(),
+            })
+            .collect(),
+        history,
+        public_href,
+        slug,
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuditView {
+    entries: Vec<HistoryEntry>,
+    page: usize,
+    pages: usize,
+    total: i64,
+}
+
+pub async fn audit(store: &Store, tenant: &TenantSlug, page: Option<usize>) -> Result<AuditView> {
+    let per_page = 50;
+    let page = page.unwrap_or(1).max(1);
+    let (entries, total) = store
+        .audit_of_tenant(tenant, ((page - 1) * per_page) as i64, per_page as i64)
+        .await?;
+    Ok(AuditView {
+        entries: entries.iter().map(history_entry).collect(),
+        page,
+        pages: (total as usize).div_ceil(per_page).max(1),
+        total,
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct DoubtRow {
+    kind: String,
+    title: String,
+    href: String,
+    field: String,
+    note: String,
+    source_text: Option<String>,
+}
+
+async fn doubt_rows<R: Record>(
+    store: &Store,
+    slug: &TenantSlug,
+    scope: &TenantScope,
+    out: &mut Vec<DoubtRow>,
+) -> Result<()> {
+    let mut names = BTreeMap::new();
+    for s in tenant_records::<R>(store, slug, scope).await? {
+        for d in s.record.doubts() {
+            out.push(DoubtRow {
+                kind: R::KIND.label().to_owned(),
+                title: title_of(store, &s.record, &mut names).await?,
+                href: record_path(slug.as_str(), R::KIND, s.record.slug()),
+                field: d.field.clone(),
+                note: d.note.clone(),
+                source_text: d.source_text.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every open doubt mark on the records a tenant looks after.
+pub async fn doubts(
+    store: &Store,
+    slug: &TenantSlug,
+    scope: &TenantScope,
+) -> Result<Vec<DoubtRow>> {
+    let mut out = Vec::new();
+    doubt_rows::<Tenant>(store, slug, scope, &mut out).await?;
+    doubt_rows::<Region>(store, slug, scope, &mut out).await?;
+    doubt_rows::<Partnership>(store, slug, scope, &mut out).await?;
+    doubt_rows::<Unit>(store, slug, scope, &mut out).await?;
+    doubt_rows::<Person>(store, slug, scope, &mut out).await?;
+    doubt_rows::<Organisation>(store, slug, scope, &mut out).await?;
+    doubt_rows::<Activity>(store, slug, scope, &mut out).await?;
+    doubt_rows::<Collection>(store, slug, scope, &mut out).await?;
+    doubt_rows::<Service>(store, slug, scope, &mut out).await?;
+    doubt_rows::<Channel>(store, slug, scope, &mut out).await?;
+    Ok(out)
+}
+
+#[derive(Debug, Serialize)]
+pub struct KindCount {
+    path: String,
+    label: String,
+    count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DashboardView {
+    doubts: usize,
+    counts: Vec<KindCount>,
+    recent: Vec<HistoryEntry>,
+}
+
+pub async fn dashboard(
+    store: &Store,
+    slug: &TenantSlug,
+    scope: &TenantScope,
+) -> Result<DashboardView> {
+    let doubts = doubts(store, slug, scope).await?.len();
+    let counts = vec![
+        KindCount {
+            path: Kind::Partnership.path().into(),
+            label: Kind::Partnership.label_plural().into(),
+            count: scope.partnerships.len(),
+        },
+        KindCount {
+            path: Kind::Region.path().into(),
+            label: Kind::Region.label_plural().into(),
+            count: scope.regions.len(),
+        },
+    ];
+    let (recent, _) = store.audit_of_tenant(slug, 0, 10).await?;
+    Ok(DashboardView {
+        doubts,
+        counts,
+        recent: recent.iter().map(history_entry).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_name_each_differing_field() {
+        let before = serde_json::json!({"name": "A", "facts": [{"value": 1}], "website": null});
+        let after = serde_json::json!({"name": "B", "facts": [{"value": 1}, {"value": 2}]});
+        assert_eq!(
+            changes(&before, &after),
+            vec![
+                FieldChange {
+                    field: "facts.1.value".into(),
+                    before: String::new(),
+                    after: "2".into()
+                },
+                FieldChange {
+                    field: "name".into(),
+                    before: "A".into(),
+                    after: "B".into()
+                },
+            ]
+        );
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct NavItem {
+    path: String,
+    label: String,
+}
+
+/// Around every admin page: who is signed in, which tenant, which section.
+#[derive(Debug, Serialize)]
+pub struct Frame {
+    pub viewer: Viewer,
+    pub tenant: Option<TenantLink>,
+    pub here: String,
+    nav: Vec<NavItem>,
+}
+
+impl Frame {
+    pub fn new(viewer: Viewer, tenant: Option<TenantLink>, here: &str) -> Self {
+        Self {
+            viewer,
+            tenant,
+            here: here.to_owned(),
+            nav: KINDS
+                .iter()
+                .map(|k| NavItem {
+                    path: k.path().to_owned(),
+                    label: k.label_plural().to_owned(),
+                })
+                .collect(),
+        }
+    }
+}

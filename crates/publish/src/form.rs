@@ -1,0 +1,658 @@
+//! HTML forms for every kind of record, derived from the record's JSON
+//! Schema: the same schema that documents the API lays out the fields, and
+//! reads the submitted form back into JSON, so a new field in `core` shows
+//! up in the admin UI without a template change.
+//!
+//! Field names are dotted paths (`timeline.2.date`), the same paths the
+//! validation errors use, so each message lands next to its field.
+
+use std::collections::BTreeMap;
+
+use kreiskom_core::{FieldError, Record};
+use schemars::generate::SchemaSettings;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::labels::{field_label, label};
+
+/// Fields the generic form leaves alone: doubt marks are resolved one by
+/// one on the record page, not edited as free text.
+const SKIPPED: &[&str] = &["doubts"];
+
+/// The schema of a record with its definitions, ready to walk.
+pub struct RecordSchema {
+    root: Value,
+}
+
+impl RecordSchema {
+    pub fn of<R: Record>() -> Self {
+        let schema = SchemaSettings::draft2020_12()
+            .into_generator()
+            .into_root_schema_for::<R>();
+        Self {
+            root: serde_json::to_value(schema).expect("schema is JSON"),
+        }
+    }
+
+    fn resolve<'a>(&'a self, node: &'a Value) -> &'a Value {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(r) => r
+                .strip_prefix("#/$defs/")
+                .and_then(|name| self.root.get("$defs")?.get(name))
+                .map_or(node, |n| self.resolve(n)),
+            None => node,
+        }
+    }
+
+    /// The node without its `null` alternative, and whether null is allowed.
+    fn shape<'a>(&'a self, node: &'a Value) -> (Shape<'a>, bool) {
+        let def_name = node
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/$defs/"));
+        if let Some(any) = node.get("anyOf").and_then(Value::as_array) {
+            let non_null: Vec<&Value> = any
+                .iter()
+                .filter(|n| n.get("type").and_then(Value::as_str) != Some("null"))
+                .collect();
+            if non_null.len() == 1 {
+                let (shape, _) = self.shape(non_null[0]);
+                return (shape, non_null.len() < any.len());
+            }
+        }
+        let node = self.resolve(node);
+        let (ty, nullable) = match node.get("type") {
+            Some(Value::String(t)) => (t.as_str(), false),
+            Some(Value::Array(ts)) => (
+                ts.iter()
+                    .filter_map(Value::as_str)
+                    .find(|t| *t != "null")
+                    .unwrap_or("string"),
+                ts.iter().any(|t| t == "null"),
+            ),
+            _ => ("string", false),
+        };
+        let choices = enum_values(node);
+        let shape = if !choices.is_empty() {
+            Shape::Choice {
+                values: choices,
+                group: def_name.and_then(label_group),
+            }
+        } else {
+            match ty {
+                "object" => Shape::Object(node),
+                "array" => Shape::List(node),
+                "boolean" => Shape::Bool,
+                "integer" => Shape::Integer,
+                "number" => Shape::Number,
+                _ => Shape::Text,
+            }
+        };
+        (shape, nullable)
+    }
+}
+
+enum Shape<'a> {
+    Object(&'a Value),
+    List(&'a Value),
+    Choice {
+        values: Vec<String>,
+        group: Option<&'static str>,
+    },
+    Bool,
+    Integer,
+    Number,
+    Text,
+}
+
+fn enum_values(node: &Value) -> Vec<String> {
+    let mut out: Vec<String> = node
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(|v| {
+            v.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(c) = node.get("const").and_then(Value::as_str) {
+        out.push(c.to_owned());
+    }
+    if let Some(alts) = node.get("oneOf").and_then(Value::as_array) {
+        for alt in alts {
+            out.extend(enum_values(alt));
+        }
+    }
+    out
+}
+
+/// Which `label` group names the values of an enumeration.
+fn label_group(def: &str) -> Option<&'static str> {
+    Some(match def {
+        "Category" => "category",
+        "EventKind" => "event",
+        "Topic" => "topic",
+        "RegionKind" => "region",
+        "FactKind" => "fact",
+        "ActivityKind" => "activity",
+        "FundingSource" => "funding",
+        "ItemKind" => "item",
+        "LocationKind" => "location",
+        "OrganisationKind" => "organisation",
+        "Platform" => "platform",
+        "Qualifier" => "qualifier",
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// One field as a template renders it; groups and lists hold children.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Field {
+    pub name: String,
+    pub id: String,
+    pub label: String,
+    pub hint: Option<String>,
+    /// text, textarea, number, checkbox, select, checkboxes, group, list
+    pub widget: &'static str,
+    pub value: String,
+    pub checked: bool,
+    pub required: bool,
+    pub readonly: bool,
+    pub choices: Vec<Choice>,
+    pub error: Option<String>,
+    pub children: Vec<Field>,
+    /// A list row that may be removed with its "Entfernen" box.
+    pub removable: bool,
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+fn html_id(name: &str) -> String {
+    format!("f-{}", name.replace(['.', '_'], "-"))
+}
+
+fn scalar_text(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => crate::german::number(n.as_f64().unwrap_or_default()),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+struct Builder<'a> {
+    schema: &'a RecordSchema,
+    errors: &'a [FieldError],
+    /// The slug is fixed once a record exists.
+    editing: bool,
+    readonly: bool,
+}
+
+impl Builder<'_> {
+    fn error(&self, name: &str) -> Option<String> {
+        let msgs: Vec<&str> = self
+            .errors
+            .iter()
+            .filter(|e| e.field == name)
+            .map(|e| e.message.as_str())
+            .collect();
+        (!msgs.is_empty()).then(|| msgs.join("; "))
+    }
+
+    fn object(&self, node: &Value, prefix: &str, value: Option<&Value>) -> Vec<Field> {
+        let required: Vec<&str> = node
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let Some(props) = node.get("properties").and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        // `slug` first, then the schema's order (alphabetical) with the
+        // record's main fields ahead of the lists.
+        let mut keys: Vec<&String> = props
+            .keys()
+            .filter(|k| !SKIPPED.contains(&k.as_str()))
+            .collect();
+        keys.sort_by_key(|k| (field_rank(k), k.as_str()));
+        keys.into_iter()
+            .map(|key| {
+                self.field(
+                    &props[key],
+                    &join(prefix, key),
+                    key,
+                    required.contains(&key.as_str()),
+                    value.and_then(|v| v.get(key)),
+                )
+            })
+            .collect()
+    }
+
+    fn field(
+        &self,
+        node: &Value,
+        name: &str,
+        key: &str,
+        required: bool,
+        value: Option<&Value>,
+    ) -> Field {
+        let (shape, _) = self.schema.shape(node);
+        let mut f = Field {
+            name: name.to_owned(),
+            id: html_id(name),
+            label: field_label(key).to_owned(),
+            hint: hint(key, node),
+            required,
+            readonly: self.readonly || (self.editing && name == "slug"),
+            error: self.error(name),
+            ..Field::default()
+        };
+        match shape {
+            Shape::Object(obj) => {
+                f.widget = "group";
+                f.children = self.object(obj, name, value);
+            }
+            Shape::List(list) => self.list(&mut f, list, value),
+            Shape::Choice { values, group } => {
+                f.widget = "select";
+                let current = scalar_text(value);
+                f.choices = choices(&values, group, |v| v == current);
+                f.value = current;
+            }
+            Shape::Bool => {
+                f.widget = "checkbox";
+                f.checked = value.and_then(Value::as_bool).unwrap_or(false);
+            }
+            Shape::Integer | Shape::Number => {
+                f.widget = "number";
+                f.value = scalar_text(value);
+            }
+            Shape::Text => {
+                f.widget = if is_long_text(key) {
+                    "textarea"
+                } else {
+                    "text"
+                };
+                f.value = scalar_text(value);
+            }
+        }
+        f
+    }
+
+    fn list(&self, f: &mut Field, list: &Value, value: Option<&Value>) {
+        let items = list.get("items").unwrap_or(&Value::Null);
+        let current: Vec<Value> = value.and_then(Value::as_array).cloned().unwrap_or_default();
+        if let (Shape::Choice { values, group }, _) = self.schema.shape(items) {
+            f.widget = "checkboxes";
+            f.choices = choices(&values, group, |v| current.iter().any(|c| c == v));
+            return;
+        }
+        f.widget = "list";
+        let fixed = match (list.get("minItems"), list.get("maxItems")) {
+            (Some(a), Some(b)) if a == b => a.as_u64().map(|n| n as usize),
+            _ => None,
+        };
+        let rows = fixed.unwrap_or(current.len() + usize::from(!self.readonly));
+        for i in 0..rows {
+            let name = format!("{}.{i}", f.name);
+            let row_value = current.get(i);
+            let mut row = match self.schema.shape(items).0 {
+                Shape::Object(obj) => Field {
+                    widget: "group",
+                    children: self.object(obj, &name, row_value),
+                    ..Field::default()
+                },
+                _ => self.field(items, &name, "", fixed.is_some(), row_value),
+            };
+            row.name = name.clone();
+            row.id = html_id(&name);
+            row.error = self.error(&name);
+            row.label = if i < current.len() || fixed.is_some() {
+                format!("{} {}", f.label, i + 1)
+            } else {
+                format!("{}: neuer Eintrag", f.label)
+            };
+            row.removable = fixed.is_none() && i < current.len() && !self.readonly;
+            f.children.push(row);
+        }
+    }
+}
+
+fn choices(values: &[String], group: Option<&str>, selected: impl Fn(&str) -> bool) -> Vec<Choice> {
+    values
+        .iter()
+        .map(|v| Choice {
+            value: v.clone(),
+            label: group
+                .and_then(|g| label(g, v))
+                .map_or_else(|| v.clone(), str::to_owned),
+            selected: selected(v),
+        })
+        .collect()
+}
+
+/// Main fields first, lists of details last.
+fn field_rank(key: &str) -> u8 {
+    match key {
+        "slug" => 0,
+        "name" | "title" | "names" | "kind" | "category" | "regions" => 1,
+        "description" | "tasks" | "partnership_intro" => 3,
+        "timeline" | "facts" | "items" | "locations" | "figures" | "funding" | "successors" => 4,
+        _ => 2,
+    }
+}
+
+fn is_long_text(key: &str) -> bool {
+    matches!(
+        key,
+        "description" | "tasks" | "partnership_intro" | "note" | "purpose" | "participants"
+    )
+}
+
+fn hint(key: &str, node: &Value) -> Option<String> {
+    let pattern = node.get("pattern").and_then(Value::as_str).unwrap_or("");
+    let nullable_pattern = node
+        .get("anyOf")
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|n| n.get("pattern").is_some()));
+    if pattern.contains("early|late") {
+        return Some("Datum in der Genauigkeit der Quelle, z. B. 2014-07-03, 2022-12, 2003, early 2003, late 2003, 1960s".into());
+    }
+    if key == "slug" {
+        return Some("Kleinbuchstaben, Ziffern und Bindestriche, z. B. landkreis-goslar; nach dem Anlegen nicht mehr änderbar".into());
+    }
+    if pattern.starts_with("^[a-z0-9]") || nullable_pattern {
+        return Some("Kennung des verknüpften Datensatzes, z. B. goslar".into());
+    }
+    if matches!(key, "description" | "tasks" | "partnership_intro") {
+        return Some("Markdown: **fett**, *kursiv*, Listen mit „- “".into());
+    }
+    if key == "country" {
+        return Some("ISO-3166-Code mit zwei Buchstaben, z. B. DE, PL, FR".into());
+    }
+    if key == "lang" {
+        return Some("ISO-639-1-Code, z. B. de, pl".into());
+    }
+    None
+}
+
+/// The fields of a form for `value` (a record as JSON, or `{}` for a new
+/// one), with `errors` next to their fields.
+pub fn fields<R: Record>(
+    value: &Value,
+    errors: &[FieldError],
+    editing: bool,
+    readonly: bool,
+) -> Vec<Field> {
+    let schema = RecordSchema::of::<R>();
+    let b = Builder {
+        schema: &schema,
+        errors,
+        editing,
+        readonly,
+    };
+    b.object(&schema.root, "", Some(value))
+}
+
+/// Submitted form fields by name; a name may come several times
+/// (checkbox groups).
+pub type Submitted = BTreeMap<String, Vec<String>>;
+
+pub fn submitted(pairs: Vec<(String, String)>) -> Submitted {
+    let mut out = Submitted::new();
+    for (k, v) in pairs {
+        out.entry(k).or_default().push(v);
+    }
+    out
+}
+
+struct Reader<'a> {
+    schema: &'a RecordSchema,
+    form: &'a Submitted,
+    errors: Vec<FieldError>,
+}
+
+impl Reader<'_> {
+    fn text(&self, name: &str) -> Option<&str> {
+        self.form
+            .get(name)
+            .and_then(|v| v.first())
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Whether anything under `prefix` was filled in.
+    fn any_under(&self, prefix: &str) -> bool {
+        let dotted = format!("{prefix}.");
+        self.form.iter().any(|(k, v)| {
+            (k == prefix || k.starts_with(&dotted))
+                && !k.ends_with("._remove")
+                && v.iter().any(|s| !s.trim().is_empty())
+        })
+    }
+
+    fn object(&mut self, node: &Value, prefix: &str) -> Map<String, Value> {
+        let mut out = Map::new();
+        let Some(props) = node.get("properties").and_then(Value::as_object) else {
+            return out;
+        };
+        for (key, child) in props {
+            if SKIPPED.contains(&key.as_str()) {
+                continue;
+            }
+            if let Some(v) = self.value(child, &join(prefix, key)) {
+                out.insert(key.clone(), v);
+            }
+        }
+        out
+    }
+
+    /// `None` leaves the key out: absent optional fields, so serde's
+    /// defaults and "Pflichtfeld fehlt" apply as they do for the API.
+    fn value(&mut self, node: &Value, name: &str) -> Option<Value> {
+        let (shape, nullable) = self.schema.shape(node);
+        match shape {
+            Shape::Object(obj) => {
+                if nullable && !self.any_under(name) {
+                    return None;
+                }
+                Some(Value::Object(self.object(obj, name)))
+            }
+            Shape::List(list) => Some(self.list(list, name)),
+            Shape::Choice { .. } => self.text(name).map(|s| Value::String(s.to_owned())),
+            Shape::Bool => Some(Value::Bool(self.text(name).is_some())),
+            Shape::Integer | Shape::Number => {
+                let raw = self.text(name)?;
+                let normal = if raw.contains(',') {
+                    raw.replace('.', "").replace(',', ".")
+                } else {
+                    raw.to_owned()
+                };
+                let parsed = if matches!(shape, Shape::Integer) {
+                    normal.parse::<i64>().ok().map(Value::from)
+                } else {
+                    normal
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64)
+                        .map(Value::Number)
+                };
+                if parsed.is_none() {
+                    self.errors.push(FieldError::new(
+                        name,
+                        if matches!(shape, Shape::Integer) {
+                            "muss eine ganze Zahl sein"
+                        } else {
+                            "muss eine Zahl sein (z. B. 1234 oder 12,5)"
+                        },
+                    ));
+                }
+                parsed
+            }
+            Shape::Text => self.text(name).map(|s| Value::String(s.to_owned())),
+        }
+    }
+
+    fn list(&mut self, list: &Value, name: &str) -> Value {
+        let items = list.get("items").unwrap_or(&Value::Null);
+        if let (Shape::Choice { .. }, _) = self.schema.shape(items) {
+            let picked = self.form.get(name).cloned().unwrap_or_default();
+            return Value::Array(picked.into_iter().map(Value::String).collect());
+        }
+        let dotted = format!("{name}.");
+        let mut indices: Vec<usize> = self
+            .form
+            .keys()
+            .filter_map(|k| k.strip_prefix(&dotted))
+            .filter_map(|rest| rest.split('.').next()?.parse().ok())
+            .collect();
+        indices.sort_unstable();
+        indices.dedup();
+        let fixed = list.get("minItems").is_some() && list.get("minItems") == list.get("maxItems");
+        let mut out = Vec::new();
+        for i in indices {
+            let row = format!("{name}.{i}");
+            let removed = self.text(&format!("{row}._remove")).is_some();
+            if removed || (!fixed && !self.any_under(&row)) {
+                continue;
+            }
+            // Errors point at the row's place in the saved list.
+            let before = self.errors.len();
+            let value = self.value(items, &row);
+            let at = format!("{name}.{}", out.len());
+            for e in &mut self.errors[before..] {
+                e.field = e.field.replacen(&row, &at, 1);
+            }
+            out.push(value.unwrap_or_else(|| Value::String(String::new())));
+        }
+        Value::Array(out)
+    }
+}
+
+/// Reads a submitted form back into the record's JSON shape. Numbers that
+/// do not parse come back as errors; everything else is left to the
+/// record's own validation.
+pub fn read<R: Record>(form: &Submitted) -> (Value, Vec<FieldError>) {
+    let schema = RecordSchema::of::<R>();
+    let mut reader = Reader {
+        schema: &schema,
+        form,
+        errors: Vec::new(),
+    };
+    let value = Value::Object(reader.object(&schema.root, ""));
+    (value, reader.errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kreiskom_core::{Partnership, Region};
+
+    fn form(pairs: &[(&str, &str)]) -> Submitted {
+        submitted(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn partnership_form_reads_back_into_a_valid_record() {
+        let (value, errors) = read::<Partnership>(&form(&[
+            ("slug", "goslar-trebnitz"),
+            ("regions.0", "goslar"),
+            ("regions.1", "powiat-trzebnicki"),
+            ("category", "partnership"),
+            ("topics", "youth"),
+            ("topics", "culture"),
+            ("timeline.0.date", "2003"),
+            ("timeline.0.kind", "charter_signed"),
+            ("timeline.0.note", ""),
+            // The blank row for a new event stays out.
+            ("timeline.1.date", ""),
+            ("timeline.1.kind", ""),
+        ]));
+        assert!(errors.is_empty(), "{errors:?}");
+        let p: Partnership = serde_json::from_value(value).unwrap();
+        assert_eq!(p.timeline.len(), 1);
+        assert_eq!(p.topics.len(), 2);
+        assert!(p.timeline[0].note.is_none());
+    }
+
+    #[test]
+    fn removed_rows_are_dropped_and_errors_follow_the_kept_rows() {
+        let (value, errors) = read::<Region>(&form(&[
+            ("slug", "goslar"),
+            ("kind", "district"),
+            ("country", "DE"),
+            ("names.0.lang", "de"),
+            ("names.0.name", "Landkreis Goslar"),
+            ("facts.0.kind", "population"),
+            ("facts.0.value", "1"),
+            ("facts.0._remove", "on"),
+            ("facts.1.kind", "area_km2"),
+            ("facts.1.value", "viel"),
+            ("facts.2.kind", "population"),
+            ("facts.2.value", "136.789"),
+            ("facts.3.kind", "population_density"),
+            ("facts.3.value", "14,5"),
+        ]));
+        let facts = value["facts"].as_array().unwrap();
+        assert_eq!(facts.len(), 3);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "facts.0.value");
+        assert_eq!(facts[1]["value"], 136.789);
+        assert_eq!(facts[2]["value"], 14.5);
+    }
+
+    #[test]
+    fn fields_show_values_errors_and_a_blank_row() {
+        let p = serde_json::json!({
+            "slug": "goslar-trebnitz", "regions": ["goslar", "powiat-trzebnicki"],
+            "category": "partnership", "timeline": [{"date": "2003", "kind": "charter_signed"}]
+        });
+        let errors = [FieldError::new("timeline.0.date", "ist kein Datum")];
+        let f = fields::<Partnership>(&p, &errors, true, false);
+        let slug = f.iter().find(|f| f.name == "slug").unwrap();
+        assert!(slug.readonly);
+        let timeline = f.iter().find(|f| f.name == "timeline").unwrap();
+        assert_eq!(timeline.children.len(), 2);
+        let date = &timeline.children[0]
+            .children
+            .iter()
+            .find(|c| c.name == "timeline.0.date")
+            .unwrap();
+        assert_eq!(date.value, "2003");
+        assert_eq!(date.error.as_deref(), Some("ist kein Datum"));
+        let kind = timeline.children[0]
+            .children
+            .iter()
+            .find(|c| c.name == "timeline.0.kind")
+            .unwrap();
+        assert!(kind
+            .choices
+            .iter()
+            .any(|c| c.selected && c.label == "Partnerschaftsurkunde unterzeichnet"));
+        let regions = f.iter().find(|f| f.name == "regions").unwrap();
+        assert_eq!(
+            regions.children.len(),
+            2,
+            "exactly two partners, no blank row"
+        );
+        assert!(f.iter().all(|f| f.name != "doubts"));
+    }
+}

@@ -1,0 +1,921 @@
+//! The admin UI under /admin: sign-in, the tenant's dashboard, and list,
+//! create, edit and delete for every kind of record, with the same
+//! validation as the API. Forms post back to the page they came from, so
+//! it all works without JavaScript.
+
+use std::sync::OnceLock;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
+use kreiskom_core::{
+    Activity, Channel, Collection, FieldError, Kind, Organisation, Partnership, Person, Record,
+    Region, Scope, Service, Tenant, TenantSlug, Unit,
+};
+use kreiskom_publish::admin::{self as views, Conflict, Frame, ListQuery, RecordPage, TenantScope};
+use kreiskom_publish::form;
+use kreiskom_store::{LoginFailure, StoreError, Stored};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::access::{permit_in, SharedWrite};
+use crate::auth::{self, Form, InTenant, SignedIn};
+use crate::error::{Error, PageError};
+use crate::routes::{Access, Routes};
+use crate::AppState;
+
+type Reply = Result<Response, PageError>;
+
+pub(crate) fn routes(r: Routes) -> Routes {
+    let r = r
+        .get("/admin", Access::Public, || async {
+            Redirect::permanent("/admin/")
+        })
+        .get("/admin/anmelden", Access::Public, login_form)
+        .post("/admin/anmelden", Access::Public, login)
+        .post("/admin/abmelden", Access::SignedIn, logout)
+        .get("/admin/passwort", Access::SignedIn, password_form)
+        .post("/admin/passwort", Access::SignedIn, change_password)
+        .get("/admin/", Access::SignedIn, choose_tenant)
+        .get("/admin/{tenant}/", Access::Tenant, dashboard)
+        .get("/admin/{tenant}/hinweise", Access::Tenant, doubts)
+        .get("/admin/{tenant}/protokoll", Access::Tenant, audit);
+    let r = kind::<Partnership>(r);
+    let r = kind::<Region>(r);
+    let r = kind::<Activity>(r);
+    let r = kind::<Organisation>(r);
+    let r = kind::<Collection>(r);
+    let r = kind::<Person>(r);
+    let r = kind::<Unit>(r);
+    let r = kind::<Service>(r);
+    let r = kind::<Channel>(r);
+    kind::<Tenant>(r)
+}
+
+fn kind<R: Record>(r: Routes) -> Routes {
+    let base = format!("/admin/{{tenant}}/{}", R::KIND.path());
+    let one = format!("{base}/{{slug}}");
+    const T: Access = Access::Tenant;
+    r.get(&format!("{base}/"), T, list::<R>)
+        .get(&format!("{base}/neu"), T, new_form::<R>)
+        .post(&format!("{base}/neu"), T, create::<R>)
+        .get(&one, T, show::<R>)
+        .post(&one, T, save::<R>)
+        .get(&format!("{one}/loeschen"), T, confirm_delete::<R>)
+        .post(&format!("{one}/loeschen"), T, delete::<R>)
+        .add(
+            Method::POST,
+            &format!("{one}/hinweise/{{index}}/erledigt"),
+            T,
+            resolve_doubt::<R>,
+        )
+}
+
+/// Percent-encodes a path for a query parameter.
+pub(crate) fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn fail(s: &AppState) -> impl Fn(Error) -> PageError + '_ {
+    |error| PageError {
+        error,
+        site: s.site.clone(),
+    }
+}
+
+fn html(
+    s: &AppState,
+    status: StatusCode,
+    page: Result<String, kreiskom_publish::PublishError>,
+) -> Reply {
+    let page = page.map_err(|e| fail(s)(e.into()))?;
+    Ok((status, Html(page)).into_response())
+}
+
+async fn frame(s: &AppState, t: &InTenant, here: &str) -> Result<Frame, PageError> {
+    let viewer = t.user.viewer(s, Some(&t.tenant)).await.map_err(fail(s))?;
+    let tenant = viewer
+        .tenants
+        .iter()
+        .find(|x| x.slug == t.tenant.as_str())
+        .cloned();
+    Ok(Frame::new(viewer, tenant, here))
+}
+
+async fn render(
+    s: &AppState,
+    t: &InTenant,
+    here: &str,
+    status: StatusCode,
+    template: &str,
+    view: impl serde::Serialize,
+) -> Reply {
+    let frame = frame(s, t, here).await?;
+    html(s, status, s.site.admin_page(template, &frame, view))
+}
+
+// --- signing in and out ---------------------------------------------------
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    #[serde(default)]
+    weiter: String,
+    #[serde(default)]
+    abgemeldet: Option<String>,
+}
+
+/// Only pages of this site are valid places to return to.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with("/admin/") && !next.contains("//") && !next.contains('\\') {
+        next
+    } else {
+        "/admin/"
+    }
+}
+
+fn login_page(
+    s: &AppState,
+    jar: CookieJar,
+    status: StatusCode,
+    next: &str,
+    error: Option<&str>,
+    notice: Option<&str>,
+) -> Reply {
+    let csrf = auth::random_token();
+    let page = s
+        .site
+        .login_page(&csrf, safe_next(next), error, notice)
+        .map_err(|e| fail(s)(e.into()))?;
+    let jar = jar.add(auth::login_csrf_cookie(csrf, s.security.secure_cookies));
+    Ok((status, jar, Html(page)).into_response())
+}
+
+async fn login_form(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Query(q): Query<LoginQuery>,
+) -> Reply {
+    let notice = q.abgemeldet.map(|_| "Sie sind abgemeldet.");
+    login_page(&s, jar, StatusCode::OK, &q.weiter, None, notice)
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    weiter: String,
+}
+
+/// Verifying against this when the account does not exist keeps the
+/// answer as slow as for a wrong password, so timing tells nothing.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| auth::hash_password("kein Konto"))
+}
+
+fn locked_message(until: jiff::Timestamp) -> String {
+    format!(
+        "Zu viele Fehlversuche: Das Konto ist bis {} gesperrt. Bitte später erneut versuchen.",
+        kreiskom_publish::german_timestamp(&until.to_string())
+    )
+}
+
+async fn login(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    axum::Form(f): axum::Form<LoginForm>,
+) -> Reply {
+    let expected = jar
+        .get(auth::LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned());
+    if expected
+        .as_deref()
+        .is_none_or(|e| e.is_empty() || e != f.csrf)
+    {
+        return login_page(
+            &s,
+            jar,
+            StatusCode::FORBIDDEN,
+            &f.weiter,
+            Some("Das Anmeldeformular ist abgelaufen. Bitte erneut anmelden."),
+            None,
+        );
+    }
+    let now = s.now();
+    let account = s
+        .store
+        .account(&f.email)
+        .await
+        .map_err(|e| fail(&s)(e.into()))?;
+    if let Some(until) = account
+        .as_ref()
+        .and_then(|a| a.locked_until)
+        .filter(|u| *u > now)
+    {
+        let msg = locked_message(until);
+        return login_page(
+            &s,
+            jar,
+            StatusCode::TOO_MANY_REQUESTS,
+            &f.weiter,
+            Some(&msg),
+            None,
+        );
+    }
+    let hash = account
+        .as_ref()
+        .map_or(dummy_hash(), |a| a.password_hash.as_str());
+    let password = f.password.clone();
+    let hash_owned = hash.to_owned();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&hash_owned, &password))
+        .await
+        .unwrap_or(false);
+    match account {
+        Some(account) if ok => {
+            let token = auth::random_token();
+            let csrf = auth::random_token();
+            let expires = now.checked_add(s.security.session_lifetime).unwrap_or(now);
+            s.store
+                .create_session(&account.email, &auth::token_hash(&token), &csrf, expires)
+                .await
+                .map_err(|e| fail(&s)(e.into()))?;
+            tracing::info!(email = %account.email, "signed in");
+            let jar = jar
+                .remove(Cookie::build(auth::LOGIN_CSRF_COOKIE).path("/admin"))
+                .add(auth::session_cookie(token, s.security.secure_cookies));
+            Ok((jar, Redirect::to(safe_next(&f.weiter))).into_response())
+        }
+        _ => {
+            let failure = s
+                .store
+                .login_failed(
+                    &f.email,
+                    now,
+                    s.security.max_failed_logins,
+                    s.security.lock_for,
+                )
+                .await
+                .map_err(|e| fail(&s)(e.into()))?;
+            let failures = match failure {
+                LoginFailure::Counted { failures } => failures,
+                LoginFailure::Locked { .. } => s.security.max_failed_logins,
+            };
+            tracing::warn!(email = %f.email, failures, "failed sign-in");
+            tokio::time::sleep(s.security.failure_delay * failures.clamp(1, 5) as u32).await;
+            match failure {
+                LoginFailure::Locked { until } => {
+                    let msg = locked_message(until);
+                    login_page(
+                        &s,
+                        jar,
+                        StatusCode::TOO_MANY_REQUESTS,
+                        &f.weiter,
+                        Some(&msg),
+                        None,
+                    )
+                }
+                LoginFailure::Counted { .. } => login_page(
+                    &s,
+                    jar,
+                    StatusCode::UNAUTHORIZED,
+                    &f.weiter,
+                    Some("E-Mail-Adresse oder Passwort sind falsch."),
+                    None,
+                ),
+            }
+        }
+    }
+}
+
+async fn logout(State(s): State<AppState>, jar: CookieJar, form: Form) -> Reply {
+    s.store
+        .delete_session(&form.user.session_hash)
+        .await
+        .map_err(|e| fail(&s)(e.into()))?;
+    let jar = jar.remove(Cookie::build(auth::SESSION_COOKIE).path("/"));
+    Ok((jar, Redirect::to("/admin/anmelden?abgemeldet=1")).into_response())
+}
+
+async fn password_page(
+    s: &AppState,
+    user: &SignedIn,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Reply {
+    let viewer = user.viewer(s, None).await.map_err(fail(s))?;
+    let must = user.account.must_change_password;
+    let frame = Frame::new(viewer, None, "");
+    html(
+        s,
+        status,
+        s.site.admin_page(
+            "password.html",
+            &frame,
+            serde_json::json!({ "error": error, "must_change": must }),
+        ),
+    )
+}
+
+async fn password_form(State(s): State<AppState>, user: SignedIn) -> Reply {
+    password_page(&s, &user, StatusCode::OK, None).await
+}
+
+pub const MIN_PASSWORD_LENGTH: usize = 12;
+
+async fn change_password(State(s): State<AppState>, form: Form) -> Reply {
+    let user = &form.user;
+    let current = form.get("aktuell").unwrap_or("").to_owned();
+    let new = form.get("neu").unwrap_or("").to_owned();
+    let repeat = form.get("wiederholung").unwrap_or("");
+    let hash = user.account.password_hash.clone();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &current))
+        .await
+        .unwrap_or(false);
+    let error = if !ok {
+        Some("Das bisherige Passwort ist falsch.".to_owned())
+    } else if new.chars().count() < MIN_PASSWORD_LENGTH {
+        Some(format!(
+            "Das neue Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein."
+        ))
+    } else if new != repeat {
+        Some("Die beiden Eingaben des neuen Passworts stimmen nicht überein.".to_owned())
+    } else if new == form.get("aktuell").unwrap_or("") {
+        Some("Das neue Passwort muss sich vom bisherigen unterscheiden.".to_owned())
+    } else {
+        None
+    };
+    if let Some(e) = error {
+        return password_page(&s, user, StatusCode::UNPROCESSABLE_ENTITY, Some(&e)).await;
+    }
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&new))
+        .await
+        .map_err(|_| fail(&s)(Error::Forbidden))?;
+    s.store
+        .set_password(&user.account.email, &hash, false)
+        .await
+        .map_err(|e| fail(&s)(e.into()))?;
+    Ok(Redirect::to("/admin/").into_response())
+}
+
+// --- overview pages -------------------------------------------------------
+
+async fn choose_tenant(State(s): State<AppState>, user: SignedIn) -> Reply {
+    let viewer = user.viewer(&s, None).await.map_err(fail(&s))?;
+    if let [only] = viewer.tenants.as_slice() {
+        return Ok(Redirect::to(&format!("/admin/{}/", only.slug)).into_response());
+    }
+    let tenants = viewer.tenants.clone();
+    let frame = Frame::new(viewer, None, "");
+    html(
+        &s,
+        StatusCode::OK,
+        s.site
+            .admin_page("admin.html", &frame, minijinja_context(tenants)),
+    )
+}
+
+fn minijinja_context(tenants: Vec<views::TenantLink>) -> serde_json::Value {
+    serde_json::json!({ "tenants": tenants })
+}
+
+async fn tenant_scope(s: &AppState, t: &TenantSlug) -> Result<TenantScope, PageError> {
+    let tenant = views::tenant(&s.store, t)
+        .await
+        .map_err(|e| fail(s)(e.into()))?;
+    views::scope(&s.store, &tenant)
+        .await
+        .map_err(|e| fail(s)(e.into()))
+}
+
+async fn dashboard(State(s): State<AppState>, t: InTenant) -> Reply {
+    let scope = tenant_scope(&s, &t.tenant).await?;
+    let view = views::dashboard(&s.store, &t.tenant, &scope)
+        .await
+        .map_err(|e| fail(&s)(e.into()))?;
+    render(&s, &t, "dashboard", StatusCode::OK, "dashboard.html", view).await
+}
+
+async fn doubts(State(s): State<AppState>, t: InTenant) -> Reply {
+    let scope = tenant_scope(&s, &t.tenant).await?;
+    let doubts = views::doubts(&s.store, &t.tenant, &scope)
+        .await
+        .map_err(|e| fail(&s)(e.into()))?;
+    render(
+        &s,
+        &t,
+        "hinweise",
+        StatusCode::OK,
+        "doubts.html",
+        serde_json::json!({ "doubts": doubts }),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    seite: Option<usize>,
+}
+
+async fn audit(State(s): State<AppState>, t: InTenant, Query(q): Query<PageQuery>) -> Reply {
+    let view = views::audit(&s.store, &t.tenant, q.seite)
+        .await
+        .map_err(|e| fail(&s)(e.into()))?;
+    render(&s, &t, "protokoll", StatusCode::OK, "audit.html", view).await
+}
+
+// --- records --------------------------------------------------------------
+
+fn tenant_key<R: Record>(t: &TenantSlug) -> Option<&TenantSlug> {
+    (R::KIND.scope() == Scope::Tenant).then_some(t)
+}
+
+/// A record as this tenant sees it; shared records outside the tenant's
+/// scope are not found here.
+async fn fetch<R: Record>(
+    s: &AppState,
+    t: &TenantSlug,
+    slug: &str,
+) -> Result<Stored<R>, PageError> {
+    let in_scope = match R::KIND {
+        Kind::Tenant => slug == t.as_str(),
+        Kind::Region | Kind::Partnership => tenant_scope(s, t).await?.contains(R::KIND, slug),
+        _ => true,
+    };
+    if !in_scope {
+        return Err(fail(s)(Error::NotFound));
+    }
+    s.store
+        .fetch::<R>(tenant_key::<R>(t), slug)
+        .await
+        .map_err(|e| fail(s)(e.into()))
+}
+
+async fn list<R: Record>(
+    State(s): State<AppState>,
+    t: InTenant,
+    Query(q): Query<ListQuery>,
+) -> Reply {
+    let scope = tenant_scope(&s, &t.tenant).await?;
+    let can_create = R::KIND != Kind::Tenant && t.user.actor.may_edit(&t.tenant, R::KIND);
+    let view = views::list::<R>(&s.store, &t.tenant, &scope, &q, can_create)
+        .await
+        .map_err(|e| fail(&s)(e.into()))?;
+    render(&s, &t, R::KIND.path(), StatusCode::OK, "records.html", view).await
+}
+
+#[derive(Deserialize)]
+struct Notice {
+    gespeichert: Option<String>,
+    angelegt: Option<String>,
+    geklaert: Option<String>,
+}
+
+impl Notice {
+    fn message(&self) -> Option<String> {
+        if self.angelegt.is_some() {
+            Some("Angelegt.".into())
+        } else if self.gespeichert.is_some() {
+            Some("Gespeichert.".into())
+        } else if self.geklaert.is_some() {
+            Some("Der Hinweis ist als geklärt markiert.".into())
+        } else {
+            None
+        }
+    }
+}
+
+struct Shown<'a> {
+    status: StatusCode,
+    value: &'a Value,
+    version: i64,
+    doubts: &'a [kreiskom_core::Doubt],
+    errors: Vec<FieldError>,
+    message: Option<String>,
+    conflict: Option<Conflict>,
+    is_new: bool,
+}
+
+async fn record_page<R: Record>(s: &AppState, t: &InTenant, shown: Shown<'_>) -> Reply {
+    let can_edit = t.user.actor.may_edit(&t.tenant, R::KIND);
+    let view = views::record::<R>(
+        &s.store,
+        RecordPage {
+            tenant: &t.tenant,
+            value: shown.value,
+            version: shown.version,
+            doubts: shown.doubts,
+            errors: shown.errors,
+            message: shown.message,
+            conflict: shown.conflict,
+            is_new: shown.is_new,
+            can_edit,
+        },
+    )
+    .await
+    .map_err(|e| fail(s)(e.into()))?;
+    render(s, t, R::KIND.path(), shown.status, "record.html", view).await
+}
+
+async fn show<R: Record>(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug)): Path<(String, String)>,
+    Query(n): Query<Notice>,
+) -> Reply {
+    let stored = fetch::<R>(&s, &t.tenant, &slug).await?;
+    let value = serde_json::to_value(&stored.record).expect("records serialize");
+    record_page::<R>(
+        &s,
+        &t,
+        Shown {
+            status: StatusCode::OK,
+            value: &value,
+            version: stored.version,
+            doubts: stored.record.doubts(),
+            errors: Vec::new(),
+            message: n.message(),
+            conflict: None,
+            is_new: false,
+        },
+    )
+    .await
+}
+
+fn may_edit<R: Record>(s: &AppState, t: &InTenant) -> Result<(), PageError> {
+    if t.user.actor.may_edit(&t.tenant, R::KIND) {
+        Ok(())
+    } else {
+        Err(fail(s)(Error::Forbidden))
+    }
+}
+
+async fn new_form<R: Record>(State(s): State<AppState>, t: InTenant) -> Reply {
+    may_edit::<R>(&s, &t)?;
+    if R::KIND == Kind::Tenant {
+        return Err(fail(&s)(Error::Forbidden));
+    }
+    let value = serde_json::json!({});
+    record_page::<R>(
+        &s,
+        &t,
+        Shown {
+            status: StatusCode::OK,
+            value: &value,
+            version: 0,
+            doubts: &[],
+            errors: Vec::new(),
+            message: None,
+            conflict: None,
+            is_new: true,
+        },
+    )
+    .await
+}
+
+/// The submitted form as a record, or the errors that keep it from being
+/// one; `value` is always what the user typed, to show it again.
+fn read_record<R: Record>(
+    form: &Form,
+    slug: Option<&str>,
+    doubts: &[kreiskom_core::Doubt],
+) -> (Value, Result<R, Vec<FieldError>>) {
+    let submitted = form::submitted(
+        form.fields
+            .iter()
+            .filter(|(k, _)| k != "csrf" && k != "version")
+            .cloned()
+            .collect(),
+    );
+    let (mut value, mut errors) = form::read::<R>(&submitted);
+    if let Some(slug) = slug {
+        value["slug"] = Value::String(slug.to_owned());
+    }
+    if !doubts.is_empty() {
+        value["doubts"] = serde_json::to_value(doubts).expect("doubts serialize");
+    }
+    let parsed: Result<R, _> = serde_path_to_error::deserialize(value.clone());
+    let record = match parsed {
+        Ok(r) if errors.is_empty() => Ok(r),
+        Ok(_) => Err(errors),
+        Err(e) => {
+            let first = crate::api::german_json_error(&e);
+            errors.push(first);
+            Err(errors)
+        }
+    };
+    (value, record)
+}
+
+async fn create<R: Record>(State(s): State<AppState>, t: InTenant, form: Form) -> Reply {
+    may_edit::<R>(&s, &t)?;
+    if R::KIND == Kind::Tenant {
+        return Err(fail(&s)(Error::Forbidden));
+    }
+    let (value, record) = read_record::<R>(&form, None, &[]);
+    let result = match record {
+        Ok(record) => {
+            let write = SharedWrite {
+                existing: None,
+                new: Some(&record),
+            };
+            match permit_in(&s, &t.user.actor, &t.tenant, &write).await {
+                Ok(permit) => s
+                    .store
+                    .create(&permit, tenant_key::<R>(&t.tenant), record)
+                    .await
+                    .map_err(Error::from),
+                Err(e) => Err(e),
+            }
+        }
+        Err(errors) => Err(Error::Body(errors)),
+    };
+    match result {
+        Ok(stored) => Ok(Redirect::to(&format!(
+            "{}?angelegt=1",
+            views::record_path(t.tenant.as_str(), R::KIND, stored.record.slug())
+        ))
+        .into_response()),
+        Err(Error::Body(errors) | Error::Store(StoreError::Invalid(errors))) => {
+            invalid::<R>(&s, &t, &value, 0, &[], errors, true).await
+        }
+        Err(Error::Store(StoreError::AlreadyExists { .. })) => {
+            let errors = vec![FieldError::new(
+                "slug",
+                "ist schon vergeben; bitte eine andere Kennung wählen",
+            )];
+            invalid::<R>(&s, &t, &value, 0, &[], errors, true).await
+        }
+        Err(e) => Err(fail(&s)(e)),
+    }
+}
+
+async fn invalid<R: Record>(
+    s: &AppState,
+    t: &InTenant,
+    value: &Value,
+    version: i64,
+    doubts: &[kreiskom_core::Doubt],
+    errors: Vec<FieldError>,
+    is_new: bool,
+) -> Reply {
+    record_page::<R>(
+        s,
+        t,
+        Shown {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            value,
+            version,
+            doubts,
+            errors,
+            message: None,
+            conflict: None,
+            is_new,
+        },
+    )
+    .await
+}
+
+async fn save<R: Record>(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug)): Path<(String, String)>,
+    form: Form,
+) -> Reply {
+    may_edit::<R>(&s, &t)?;
+    let current = fetch::<R>(&s, &t.tenant, &slug).await?;
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(current.version);
+    let (value, record) = read_record::<R>(&form, Some(&slug), current.record.doubts());
+    let record = match record {
+        Ok(r) => r,
+        Err(errors) => {
+            return invalid::<R>(
+                &s,
+                &t,
+                &value,
+                version,
+                current.record.doubts(),
+                errors,
+                false,
+            )
+            .await
+        }
+    };
+    let write = SharedWrite {
+        existing: Some(&slug),
+        new: Some(&record),
+    };
+    let permit = permit_in(&s, &t.user.actor, &t.tenant, &write)
+        .await
+        .map_err(fail(&s))?;
+    match s
+        .store
+        .update(
+            &permit,
+            tenant_key::<R>(&t.tenant),
+            &slug,
+            record,
+            Some(version),
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "{}?gespeichert=1",
+            views::record_path(t.tenant.as_str(), R::KIND, &slug)
+        ))
+        .into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            invalid::<R>(
+                &s,
+                &t,
+                &value,
+                version,
+                current.record.doubts(),
+                errors,
+                false,
+            )
+            .await
+        }
+        Err(StoreError::Conflict { .. }) => conflict::<R>(&s, &t, &slug, &value).await,
+        Err(e) => Err(fail(&s)(e.into())),
+    }
+}
+
+/// Someone else saved since this form was opened: show their change next
+/// to the user's input and let the user decide; nothing is overwritten.
+async fn conflict<R: Record>(s: &AppState, t: &InTenant, slug: &str, mine: &Value) -> Reply {
+    let now = fetch::<R>(s, &t.tenant, slug).await?;
+    let theirs = serde_json::to_value(&now.record).expect("records serialize");
+    let last = s
+        .store
+        .audit_of_record(R::KIND, tenant_key::<R>(&t.tenant), slug)
+        .await
+        .map_err(|e| fail(s)(e.into()))?;
+    let (actor, at) = last
+        .first()
+        .map(|e| (e.actor.clone(), kreiskom_publish::german_timestamp(&e.at)))
+        .unwrap_or_else(|| ("jemand".into(), now.updated_at.clone()));
+    record_page::<R>(
+        s,
+        t,
+        Shown {
+            status: StatusCode::CONFLICT,
+            value: mine,
+            // Saving again is now a decision made with the other change in view.
+            version: now.version,
+            doubts: now.record.doubts(),
+            errors: Vec::new(),
+            message: None,
+            conflict: Some(Conflict {
+                actor,
+                at,
+                changes: views::changes(&theirs, mine)
+                    .into_iter()
+                    .filter(|c| !c.field.starts_with("doubts"))
+                    .collect(),
+            }),
+            is_new: false,
+        },
+    )
+    .await
+}
+
+async fn delete_page<R: Record>(
+    s: &AppState,
+    t: &InTenant,
+    slug: &str,
+    status: StatusCode,
+    error: Option<String>,
+) -> Reply {
+    let stored = fetch::<R>(s, &t.tenant, slug).await?;
+    let back = views::record_path(t.tenant.as_str(), R::KIND, slug);
+    render(
+        s,
+        t,
+        R::KIND.path(),
+        status,
+        "delete.html",
+        serde_json::json!({
+            "kind_label": R::KIND.label(),
+            "title": stored.record.title(),
+            "back": back,
+            "error": error,
+        }),
+    )
+    .await
+}
+
+async fn confirm_delete<R: Record>(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug)): Path<(String, String)>,
+) -> Reply {
+    may_edit::<R>(&s, &t)?;
+    delete_page::<R>(&s, &t, &slug, StatusCode::OK, None).await
+}
+
+async fn delete<R: Record>(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug)): Path<(String, String)>,
+    _form: Form,
+) -> Reply {
+    may_edit::<R>(&s, &t)?;
+    fetch::<R>(&s, &t.tenant, &slug).await?;
+    let write = SharedWrite::<R> {
+        existing: Some(&slug),
+        new: None,
+    };
+    let permit = if R::KIND == Kind::Tenant {
+        t.user
+            .actor
+            .operator_permit(R::KIND)
+            .ok_or(Error::Forbidden)
+    } else {
+        permit_in(&s, &t.user.actor, &t.tenant, &write).await
+    }
+    .map_err(fail(&s))?;
+    match s
+        .store
+        .delete::<R>(&permit, tenant_key::<R>(&t.tenant), &slug)
+        .await
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/admin/{}/{}/", t.tenant, R::KIND.path())).into_response())
+        }
+        Err(e @ StoreError::InUse { .. }) => {
+            delete_page::<R>(
+                &s,
+                &t,
+                &slug,
+                StatusCode::CONFLICT,
+                Some(format!("Nicht gelöscht: {e}.")),
+            )
+            .await
+        }
+        Err(e) => Err(fail(&s)(e.into())),
+    }
+}
+
+async fn resolve_doubt<R: Record>(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug, index)): Path<(String, String, usize)>,
+    form: Form,
+) -> Reply {
+    may_edit::<R>(&s, &t)?;
+    let stored = fetch::<R>(&s, &t.tenant, &slug).await?;
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(stored.version);
+    let mut record = stored.record.clone();
+    if index >= record.doubts().len() {
+        return Err(fail(&s)(Error::NotFound));
+    }
+    record.doubts_mut().remove(index);
+    let write = SharedWrite {
+        existing: Some(&slug),
+        new: Some(&record),
+    };
+    let permit = permit_in(&s, &t.user.actor, &t.tenant, &write)
+        .await
+        .map_err(fail(&s))?;
+    match s
+        .store
+        .update(
+            &permit,
+            tenant_key::<R>(&t.tenant),
+            &slug,
+            record,
+            Some(version),
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "{}?geklaert=1",
+            views::record_path(t.tenant.as_str(), R::KIND, &slug)
+        ))
+        .into_response()),
+        Err(StoreError::Conflict { .. }) => {
+            let mine = serde_json::to_value(&stored.record).expect("records serialize");
+            conflict::<R>(&s, &t, &slug, &mine).await
+        }
+        Err(e) => Err(fail(&s)(e.into())),
+    }
+}
