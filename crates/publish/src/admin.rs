@@ -238,7 +238,7 @@ pub async fn list<R: Record>(
             updated: crate::german::timestamp(&s.updated_at),
         });
     }
-    rows.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+    rows.sort_by_key(|r| r.title.to_lowercase());
     let total = rows.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = query.seite.unwrap_or(1).clamp(1, pages);

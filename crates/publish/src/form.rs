@@ -542,6 +542,29 @@ impl Reader<'_> {
     }
 }
 
+/// Checkbox groups come back in the schema's order; where the chosen set
+/// did not change, the stored order stays, so saving changes nothing the
+/// user did not change.
+pub fn keep_unchanged_order(new: &mut Value, old: &Value) {
+    let Some(fields) = new.as_object_mut() else {
+        return;
+    };
+    for (key, value) in fields.iter_mut() {
+        let (Some(now), Some(before)) = (value.as_array(), old.get(key).and_then(Value::as_array))
+        else {
+            continue;
+        };
+        let scalars = |a: &Vec<Value>| a.iter().all(Value::is_string);
+        let mut a: Vec<&str> = now.iter().filter_map(Value::as_str).collect();
+        let mut b: Vec<&str> = before.iter().filter_map(Value::as_str).collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        if scalars(now) && scalars(before) && a == b {
+            *value = Value::Array(before.clone());
+        }
+    }
+}
+
 /// Reads a submitted form back into the record's JSON shape. Numbers that
 /// do not parse come back as errors; everything else is left to the
 /// record's own validation.
@@ -591,6 +614,17 @@ mod tests {
         assert_eq!(p.timeline.len(), 1);
         assert_eq!(p.topics.len(), 2);
         assert!(p.timeline[0].note.is_none());
+    }
+
+    #[test]
+    fn an_unchanged_choice_keeps_its_stored_order() {
+        let old = serde_json::json!({"topics": ["youth", "culture"], "regions": ["a", "b"]});
+        let mut same = serde_json::json!({"topics": ["culture", "youth"], "regions": ["b", "a"]});
+        keep_unchanged_order(&mut same, &old);
+        assert_eq!(same, old);
+        let mut changed = serde_json::json!({"topics": ["culture", "sport"]});
+        keep_unchanged_order(&mut changed, &old);
+        assert_eq!(changed["topics"], serde_json::json!(["culture", "sport"]));
     }
 
     #[test]

@@ -119,6 +119,14 @@ impl Site {
             Value::from_safe_string(markdown(&text))
         });
         env.add_filter("zahl", german::number);
+        env.add_filter("kurz", |text: String, max: usize| -> String {
+            if text.chars().count() <= max {
+                text
+            } else {
+                let cut: String = text.chars().take(max).collect();
+                format!("{}…", cut.trim_end())
+            }
+        });
         env.add_filter("datum", |text: String| -> String {
             kreiskom_core::PartialDate::parse(&text).map_or(text, |d| german::date(&d))
         });

@@ -359,7 +359,7 @@ async fn export_import_round_trip_is_byte_identical(url: &str, second_url: &str)
     let mut seen = 0;
     let n = copy
         .import(
-            &op(Kind::Tenant),
+            &Actor::operator("test"),
             &serde_json::from_str(&first).unwrap(),
             |done, _| seen = done,
         )
@@ -370,7 +370,7 @@ async fn export_import_round_trip_is_byte_identical(url: &str, second_url: &str)
     // A second import into the now filled database is refused.
     let again = copy
         .import(
-            &op(Kind::Tenant),
+            &Actor::operator("test"),
             &serde_json::from_str(&first).unwrap(),
             |_, _| {},
         )

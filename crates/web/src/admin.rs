@@ -587,11 +587,7 @@ async fn new_form<R: Record>(State(s): State<AppState>, t: InTenant) -> Reply {
 
 /// The submitted form as a record, or the errors that keep it from being
 /// one; `value` is always what the user typed, to show it again.
-fn read_record<R: Record>(
-    form: &Form,
-    slug: Option<&str>,
-    doubts: &[kreiskom_core::Doubt],
-) -> (Value, Result<R, Vec<FieldError>>) {
+fn read_record<R: Record>(form: &Form, current: Option<&R>) -> (Value, Result<R, Vec<FieldError>>) {
     let submitted = form::submitted(
         form.fields
             .iter()
@@ -600,11 +596,13 @@ fn read_record<R: Record>(
             .collect(),
     );
     let (mut value, mut errors) = form::read::<R>(&submitted);
-    if let Some(slug) = slug {
-        value["slug"] = Value::String(slug.to_owned());
-    }
-    if !doubts.is_empty() {
-        value["doubts"] = serde_json::to_value(doubts).expect("doubts serialize");
+    if let Some(current) = current {
+        let stored = serde_json::to_value(current).expect("records serialize");
+        form::keep_unchanged_order(&mut value, &stored);
+        value["slug"] = Value::String(current.slug().to_owned());
+        if !current.doubts().is_empty() {
+            value["doubts"] = stored["doubts"].clone();
+        }
     }
     let parsed: Result<R, _> = serde_path_to_error::deserialize(value.clone());
     let record = match parsed {
@@ -624,7 +622,7 @@ async fn create<R: Record>(State(s): State<AppState>, t: InTenant, form: Form) -
     if R::KIND == Kind::Tenant {
         return Err(fail(&s)(Error::Forbidden));
     }
-    let (value, record) = read_record::<R>(&form, None, &[]);
+    let (value, record) = read_record::<R>(&form, None);
     let result = match record {
         Ok(record) => {
             let write = SharedWrite {
@@ -700,7 +698,7 @@ async fn save<R: Record>(
         .get("version")
         .and_then(|v| v.parse().ok())
         .unwrap_or(current.version);
-    let (value, record) = read_record::<R>(&form, Some(&slug), current.record.doubts());
+    let (value, record) = read_record::<R>(&form, Some(&current.record));
     let record = match record {
         Ok(r) => r,
         Err(errors) => {

@@ -1,0 +1,810 @@
+//! The admin workspace: signing in, roles, editing records in forms, edit
+//! conflicts and the audit log, on the demo data and both databases.
+
+mod common;
+
+use std::sync::atomic::Ordering;
+
+use axum::http::StatusCode;
+use common::{app, cookie_of, csrf_of, day, form_body, Session, PASSWORD, TOKEN};
+use kreiskom_core::{Kind, Partnership, Role, TenantSlug, Unit};
+use kreiskom_web::{route_table, Access};
+
+fn t(s: &str) -> TenantSlug {
+    TenantSlug::parse(s).unwrap()
+}
+
+/// Decoded enough to compare with text.
+fn text(html: &str) -> String {
+    html.replace("&#x2f;", "/").replace("&quot;", "\"")
+}
+
+async fn sign_in_out_and_the_one_time_password(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    // An account as `kreiskom user add` makes it: a one-time password.
+    let hash = kreiskom_web::auth::hash_password("einmal-1234-abcd");
+    app.store
+        .create_account(
+            &kreiskom_core::Actor::operator("test"),
+            "Presse@Goslar.example",
+            "Presse Goslar",
+            &hash,
+            &[kreiskom_core::Grant {
+                tenant: t("goslar"),
+                role: Role::PressOfficer,
+            }],
+        )
+        .await
+        .unwrap();
+    let (reply, session) = app
+        .sign_in("presse@goslar.example", "einmal-1234-abcd")
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let set_cookie = reply.headers["set-cookie"].to_str().unwrap().to_owned();
+    let all: Vec<&str> = reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    let session_cookie = all
+        .iter()
+        .find(|c| c.starts_with("kreiskom_sitzung="))
+        .unwrap_or_else(|| panic!("{set_cookie}"));
+    assert!(session_cookie.contains("HttpOnly"));
+    assert!(session_cookie.contains("SameSite=Strict"));
+    let session = session.unwrap();
+
+    // The one-time password opens nothing but the page that replaces it.
+    let dashboard = app.get_as("/admin/goslar/", &session).await;
+    assert_eq!(dashboard.status, StatusCode::SEE_OTHER);
+    assert_eq!(dashboard.headers["location"], "/admin/passwort");
+    let short = app
+        .post_as(
+            "/admin/passwort",
+            &session,
+            &[
+                ("aktuell", "einmal-1234-abcd"),
+                ("neu", "kurz"),
+                ("wiederholung", "kurz"),
+            ],
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.text.contains("mindestens 12 Zeichen"));
+    let changed = app
+        .post_as(
+            "/admin/passwort",
+            &session,
+            &[
+                ("aktuell", "einmal-1234-abcd"),
+                ("neu", PASSWORD),
+                ("wiederholung", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    let dashboard = app.get_as("/admin/goslar/", &session).await;
+    assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.text);
+    assert!(dashboard.text.contains("Presse Goslar"));
+    assert!(dashboard.text.contains("Pressestelle"), "the role is shown");
+    // One tenant only: the chooser goes straight there.
+    let chooser = app.get_as("/admin/", &session).await;
+    assert_eq!(chooser.headers["location"], "/admin/goslar/");
+
+    // Signing out ends the session on the server, not only in the browser.
+    let out = app.post_as("/admin/abmelden", &session, &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.headers["location"], "/admin/anmelden?abgemeldet=1");
+    let after = app.get_as("/admin/goslar/", &session).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert!(after.headers["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/admin/anmelden"));
+    // The old password no longer works, the new one does.
+    let (old, none) = app
+        .sign_in("presse@goslar.example", "einmal-1234-abcd")
+        .await;
+    assert!(none.is_none());
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    assert!(old
+        .text
+        .contains("E-Mail-Adresse oder Passwort sind falsch"));
+    app.signed_in("presse@goslar.example").await;
+}
+
+async fn repeated_failures_lock_the_account_for_a_while(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    app.user("lesen@harz.example", &[("harz", Role::ReadOnly)])
+        .await;
+    for n in 1..5 {
+        let (reply, session) = app.sign_in("lesen@harz.example", "falsch").await;
+        assert!(session.is_none());
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let (fifth, _) = app.sign_in("lesen@harz.example", "falsch").await;
+    assert_eq!(fifth.status, StatusCode::TOO_MANY_REQUESTS);
+    // Noon in Berlin plus 15 minutes.
+    assert!(
+        fifth.text.contains("bis 23.11.2026, 12:15 Uhr gesperrt"),
+        "{}",
+        fifth.text
+    );
+    // Locked means locked, also with the right password.
+    let (right, session) = app.sign_in("lesen@harz.example", PASSWORD).await;
+    assert!(session.is_none());
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+    // Unknown accounts get the same answer as wrong passwords.
+    let (unknown, _) = app.sign_in("niemand@harz.example", "falsch").await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert!(unknown
+        .text
+        .contains("E-Mail-Adresse oder Passwort sind falsch"));
+    // After the lock has run out, the right password works again.
+    app.later.store(16 * 60, Ordering::SeqCst);
+    app.signed_in("lesen@harz.example").await;
+}
+
+async fn forms_without_the_session_csrf_token_are_refused(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    app.user("web@goslar.example", &[("goslar", Role::WebEditor)])
+        .await;
+    let session = app.signed_in("web@goslar.example").await;
+    let unit = app
+        .store
+        .list::<Unit>(Some(&t("goslar")))
+        .await
+        .unwrap()
+        .remove(0);
+    let path = format!("/admin/goslar/einheiten/{}", unit.record.slug);
+    let forged = Session {
+        csrf: "von-einer-anderen-seite".into(),
+        ..session.clone()
+    };
+    let reply = app
+        .post_as(&path, &forged, &[("name", "Übernommen"), ("version", "1")])
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.text.contains("Das Formular ist abgelaufen"));
+    let after = app
+        .store
+        .fetch::<Unit>(Some(&t("goslar")), unit.record.slug.as_str())
+        .await
+        .unwrap();
+    assert_eq!(after.record.name, unit.record.name, "nothing changed");
+    assert_eq!(after.version, unit.version);
+    // Signing out needs the token too, so a foreign page cannot do it.
+    let out = app.post_as("/admin/abmelden", &forged, &[]).await;
+    assert_eq!(out.status, StatusCode::FORBIDDEN);
+    // The sign-in form checks its own token against its cookie.
+    let body = form_body(&[
+        ("email", "web@goslar.example"),
+        ("password", PASSWORD),
+        ("csrf", "x"),
+    ]);
+    let login = app
+        .request("POST", "/admin/anmelden", Some(&body), &[], true)
+        .await;
+    assert_eq!(login.status, StatusCode::FORBIDDEN);
+    assert!(cookie_of(&login, "kreiskom_sitzung").is_none());
+    // API writes with a session need the token in a header.
+    let api = app
+        .request(
+            "DELETE",
+            &format!("/api/v1/tenants/goslar/units/{}", unit.record.slug),
+            None,
+            &[("cookie", &session.cookie)],
+            false,
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::FORBIDDEN);
+}
+
+/// A real path for a route pattern: the tenant is Goslar, slugs are
+/// records that Goslar's admin pages show.
+async fn concrete_path(app: &common::App, pattern: &str) -> String {
+    let mut path = pattern
+        .replace("{tenant}", "goslar")
+        .replace("{index}", "0")
+        .replace("{*path}", "site.css");
+    if path.contains("{slug}") {
+        let segment = pattern
+            .split('/')
+            .take_while(|s| *s != "{slug}")
+            .last()
+            .unwrap();
+        let kind = Kind::from_path(segment)
+            .or_else(|| Kind::from_plural(segment))
+            .unwrap_or_else(|| panic!("which kind is {pattern}?"));
+        let slug = match kind {
+            Kind::Tenant => "goslar".to_owned(),
+            Kind::Region => "goslar".to_owned(),
+            Kind::Partnership => "goslar-trebnitz".to_owned(),
+            _ => first_slug(app, kind).await,
+        };
+        path = path.replace("{slug}", &slug);
+    }
+    path
+}
+
+async fn first_slug(app: &common::App, kind: Kind) -> String {
+    let export = app.store.export().await.unwrap();
+    let goslar = export
+        .tenants
+        .iter()
+        .find(|t| t.tenant.slug.as_str() == "goslar")
+        .unwrap();
+    let v = serde_json::to_value(goslar).unwrap();
+    let key = match kind {
+        Kind::Unit => "units",
+        Kind::Person => "people",
+        Kind::Organisation => "organisations",
+        Kind::Activity => "activities",
+        Kind::Collection => "collections",
+        Kind::Service => "services",
+        Kind::Channel => "channels",
+        _ => unreachable!(),
+    };
+    // Goslar's demo data has no people; the checks come before the lookup.
+    v[key][0]["slug"].as_str().unwrap_or("unbekannt").to_owned()
+}
+
+/// Some valid record of the kind an API path is about, from any tenant.
+async fn any_record(app: &common::App, pattern: &str) -> String {
+    let plural = pattern
+        .trim_end_matches("/{slug}")
+        .rsplit('/')
+        .next()
+        .unwrap();
+    let goslars = match plural {
+        "regions" => Some("/api/v1/regions/goslar"),
+        "partnerships" => Some("/api/v1/partnerships/goslar-trebnitz"),
+        "tenants" => Some("/api/v1/tenants/goslar"),
+        _ => None,
+    };
+    if let Some(path) = goslars {
+        return app.get(path).await.text;
+    }
+    let export = serde_json::to_value(app.store.export().await.unwrap()).unwrap();
+    let found = export[plural].get(0).cloned().or_else(|| {
+        export["tenants"].as_array().unwrap().iter().find_map(|t| {
+            if plural == "tenants" {
+                Some(t["tenant"].clone())
+            } else {
+                t[plural].get(0).cloned()
+            }
+        })
+    });
+    found
+        .unwrap_or_else(|| panic!("no {plural} in the demo data"))
+        .to_string()
+}
+
+async fn every_route_refuses_strangers(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    // An administrator of Harz is a stranger to Goslar.
+    app.user("admin@harz.example", &[("harz", Role::Administrator)])
+        .await;
+    let foreign = app.signed_in("admin@harz.example").await;
+    let table = route_table();
+    assert!(table.len() > 100, "{} routes", table.len());
+    let body = r#"{"slug": "x"}"#;
+    for route in &table {
+        let path = concrete_path(&app, &route.path).await;
+        let method = route.method.as_str();
+        let label = format!("{method} {}", route.path);
+        match route.access {
+            Access::Public => {
+                assert!(
+                    method == "GET" || route.path == "/admin/anmelden",
+                    "{label} changes data without a check"
+                );
+                continue;
+            }
+            Access::ApiWrite => {
+                let anonymous = app
+                    .request(
+                        method,
+                        &path,
+                        Some(body),
+                        &[("content-type", "application/json")],
+                        false,
+                    )
+                    .await;
+                assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{label}");
+                // Send a valid record so the refusal is about the person,
+                // not about the body.
+                let record = any_record(&app, &route.path).await;
+                let stranger = app
+                    .request(
+                        method,
+                        &path,
+                        Some(&record),
+                        &[
+                            ("cookie", &foreign.cookie),
+                            ("x-csrf-token", &foreign.csrf),
+                            ("content-type", "application/json"),
+                        ],
+                        false,
+                    )
+                    .await;
+                if label == "POST /api/v1/regions" {
+                    // A new partner region concerns no tenant yet, so any
+                    // coordinator may add one; this one exists already.
+                    assert_eq!(stranger.status, StatusCode::CONFLICT, "{label}");
+                } else {
+                    assert_eq!(
+                        stranger.status,
+                        StatusCode::FORBIDDEN,
+                        "{label}: {}",
+                        stranger.text
+                    );
+                }
+            }
+            Access::SignedIn | Access::Tenant => {
+                let anonymous = if method == "GET" {
+                    app.get(&path).await
+                } else {
+                    app.request(method, &path, Some("csrf=x"), &[], true).await
+                };
+                assert_eq!(anonymous.status, StatusCode::SEE_OTHER, "{label}");
+                assert!(
+                    anonymous.headers["location"]
+                        .to_str()
+                        .unwrap()
+                        .starts_with("/admin/anmelden"),
+                    "{label}"
+                );
+                if route.access == Access::Tenant {
+                    let stranger = if method == "GET" {
+                        app.get_as(&path, &foreign).await
+                    } else {
+                        app.post_as(&path, &foreign, &[("version", "1"), ("name", "x")])
+                            .await
+                    };
+                    assert_eq!(stranger.status, StatusCode::FORBIDDEN, "{label}");
+                }
+            }
+        }
+    }
+    // Nothing above changed Goslar's data.
+    let (_, goslar_log) = app.store.audit_of_tenant(&t("goslar"), 0, 1).await.unwrap();
+    assert_eq!(goslar_log, 0);
+    // The audit log has no route that writes.
+    assert!(table
+        .iter()
+        .filter(|r| r.path.contains("protokoll"))
+        .all(|r| r.method == "GET"));
+}
+
+async fn roles_decide_what_can_be_changed(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    app.user("lesen@goslar.example", &[("goslar", Role::ReadOnly)])
+        .await;
+    app.user("presse@goslar.example", &[("goslar", Role::PressOfficer)])
+        .await;
+    let reader = app.signed_in("lesen@goslar.example").await;
+    let page = app
+        .get_as("/admin/goslar/partnerschaften/goslar-trebnitz", &reader)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Nur Ansicht"));
+    assert!(!page.text.contains("class=\"record-form\" novalidate"));
+    assert!(!page.text.contains("Speichern"));
+    let list = app.get_as("/admin/goslar/partnerschaften/", &reader).await;
+    assert!(!list.text.contains("Neu anlegen"));
+    let refused = app
+        .post_as(
+            "/admin/goslar/partnerschaften/goslar-trebnitz",
+            &reader,
+            &[("version", "1"), ("category", "friendship")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // The press office keeps channels, not partnerships.
+    let press = app.signed_in("presse@goslar.example").await;
+    let refused = app
+        .post_as(
+            "/admin/goslar/partnerschaften/goslar-trebnitz/loeschen",
+            &press,
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(app
+        .store
+        .get::<Partnership>(None, "goslar-trebnitz")
+        .await
+        .unwrap()
+        .is_some());
+    // A partnership of another district is not Goslar's to see here.
+    let other = app
+        .get_as("/admin/goslar/partnerschaften/harz-iasi", &reader)
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+}
+
+/// The fields of the edit form as a browser would send them back.
+fn form_fields(html: &str) -> Vec<(String, String)> {
+    let doc = text(html);
+    let form = &doc[doc.find("class=\"record-form\"").unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    let mut out = Vec::new();
+    let mut rest = form;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let tag_end = rest.find('>').unwrap();
+        let tag = &rest[..tag_end];
+        let attr = |name: &str| {
+            let key = format!(" {name}=\"");
+            tag.find(&key).map(|i| {
+                let v = &tag[i + key.len()..];
+                v[..v.find('"').unwrap()].to_owned()
+            })
+        };
+        if tag.starts_with("input") {
+            let Some(name) = attr("name") else { continue };
+            let ty = attr("type").unwrap_or_default();
+            if ty == "checkbox" && !tag.contains(" checked") {
+                continue;
+            }
+            out.push((name, attr("value").unwrap_or_default()));
+        } else if tag.starts_with("textarea") {
+            let name = attr("name").unwrap();
+            let body = &rest[tag_end + 1..];
+            out.push((name, body[..body.find("</textarea>").unwrap()].to_owned()));
+        } else if tag.starts_with("select") {
+            let name = attr("name").unwrap();
+            let body = &rest[tag_end + 1..rest.find("</select>").unwrap()];
+            let value = body
+                .split("<option")
+                .find(|o| o.contains(" selected"))
+                .and_then(|o| o.split("value=\"").nth(1))
+                .map(|v| v[..v.find('"').unwrap()].to_owned())
+                .unwrap_or_default();
+            out.push((name, value));
+        }
+    }
+    out
+}
+
+fn set(fields: &mut [(String, String)], name: &str, value: &str) {
+    fields
+        .iter_mut()
+        .find(|(k, _)| k == name)
+        .unwrap_or_else(|| panic!("no field {name}"))
+        .1 = value.to_owned();
+}
+
+async fn post_fields(
+    app: &common::App,
+    path: &str,
+    session: &Session,
+    fields: &[(String, String)],
+) -> common::Reply {
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(k, _)| k != "csrf")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    app.post_as(path, session, &pairs).await
+}
+
+async fn second_save_of_the_same_record_is_refused_and_shows_the_first(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    app.user(
+        "anna@goslar.example",
+        &[("goslar", Role::PartnershipCoordinator)],
+    )
+    .await;
+    app.user(
+        "bernd@goslar.example",
+        &[("goslar", Role::PartnershipCoordinator)],
+    )
+    .await;
+    let anna = app.signed_in("anna@goslar.example").await;
+    let bernd = app.signed_in("bernd@goslar.example").await;
+    let path = "/admin/goslar/partnerschaften/goslar-trebnitz";
+    // Both open the form.
+    let mut annas = form_fields(&app.get_as(path, &anna).await.text);
+    let mut bernds = form_fields(&app.get_as(path, &bernd).await.text);
+    set(&mut annas, "description", "Von Anna ergänzt.");
+    let saved = post_fields(&app, path, &anna, &annas).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    set(&mut bernds, "description", "Von Bernd ergänzt.");
+    let refused = post_fields(&app, path, &bernd, &bernds).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    let page = text(&refused.text);
+    assert!(
+        page.contains("Nicht gespeichert: anna@goslar.example hat diesen Datensatz"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Von Anna ergänzt."),
+        "the other change is shown"
+    );
+    assert!(page.contains("Von Bernd ergänzt."), "the own input is kept");
+    let stored = app
+        .store
+        .fetch::<Partnership>(None, "goslar-trebnitz")
+        .await
+        .unwrap();
+    assert_eq!(
+        stored.record.description.as_deref(),
+        Some("Von Anna ergänzt.")
+    );
+    // Saving again, having seen Anna's change, is Bernd's decision.
+    let again = form_fields(&refused.text);
+    let saved = post_fields(&app, path, &bernd, &again).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let stored = app
+        .store
+        .fetch::<Partnership>(None, "goslar-trebnitz")
+        .await
+        .unwrap();
+    assert_eq!(
+        stored.record.description.as_deref(),
+        Some("Von Bernd ergänzt.")
+    );
+}
+
+async fn edits_are_validated_audited_and_reach_the_public_page(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    app.user(
+        "anna@goslar.example",
+        &[("goslar", Role::PartnershipCoordinator)],
+    )
+    .await;
+    let anna = app.signed_in("anna@goslar.example").await;
+    let path = "/admin/goslar/partnerschaften/goslar-trebnitz";
+    let mut fields = form_fields(&app.get_as(path, &anna).await.text);
+    let n = fields
+        .iter()
+        .filter(|(k, _)| k.starts_with("timeline.") && k.ends_with(".kind"))
+        .count();
+    let new_row = n - 1; // the blank row for a new event
+                         // A date the model cannot hold: refused, with the message at the field.
+    set(
+        &mut fields,
+        &format!("timeline.{new_row}.date"),
+        "03.07.2014",
+    );
+    set(
+        &mut fields,
+        &format!("timeline.{new_row}.kind"),
+        "council_resolution",
+    );
+    set(
+        &mut fields,
+        &format!("timeline.{new_row}.note"),
+        "Kreistag bestätigt die Partnerschaft",
+    );
+    let refused = post_fields(&app, path, &anna, &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = text(&refused.text);
+    assert!(page.contains("Ungültiges Datum „03.07.2014“"), "{page}");
+    assert!(
+        page.contains("Kreistag bestätigt die Partnerschaft"),
+        "input kept"
+    );
+    set(
+        &mut fields,
+        &format!("timeline.{new_row}.date"),
+        "2014-07-03",
+    );
+    let saved = post_fields(&app, path, &anna, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let public = text(
+        &app.get("/goslar/partnerschaften/goslar-trebnitz")
+            .await
+            .text,
+    );
+    assert!(public.contains("Kreistag bestätigt die Partnerschaft"));
+    // Who did it, with before and after, per record and per tenant.
+    let log = app
+        .store
+        .audit_of_record(Kind::Partnership, None, "goslar-trebnitz")
+        .await
+        .unwrap();
+    assert_eq!(log[0].actor, "anna@goslar.example");
+    assert_eq!(log[0].tenant, "goslar");
+    let before = log[0].before.as_ref().unwrap()["timeline"]
+        .as_array()
+        .unwrap()
+        .len();
+    let after = log[0].after.as_ref().unwrap()["timeline"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(after, before + 1);
+    let record_page = text(&app.get_as(path, &anna).await.text);
+    assert!(record_page.contains("Verlauf"));
+    assert!(record_page.contains("anna@goslar.example"));
+    let audit = text(&app.get_as("/admin/goslar/protokoll", &anna).await.text);
+    assert!(
+        audit.contains("Partnerschaft „goslar-trebnitz“</a> geändert"),
+        "{audit}"
+    );
+    assert!(
+        !audit.contains("<code>topics"),
+        "unchanged topics are no change"
+    );
+    assert!(audit.contains("Kreistag bestätigt die Partnerschaft"));
+    // Creating with a taken slug keeps the input and says why.
+    let taken = app
+        .post_as(
+            "/admin/goslar/organisationen/neu",
+            &anna,
+            &[
+                ("slug", &first_slug(&app, Kind::Organisation).await),
+                ("name", "Neuer Verein"),
+                ("kind", "association"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        taken.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        taken.text
+    );
+    assert!(text(&taken.text).contains("ist schon vergeben"));
+    assert!(taken.text.contains("Neuer Verein"));
+}
+
+async fn doubts_are_resolved_one_by_one(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    app.user(
+        "koordination@harz.example",
+        &[("harz", Role::PartnershipCoordinator)],
+    )
+    .await;
+    let session = app.signed_in("koordination@harz.example").await;
+    let list = app
+        .get_as("/admin/harz/gebiete/?hinweise=1", &session)
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    let list = text(&list.text);
+    let row = "<td class=\"kern-table__cell\"><a class=\"kern-link\" href=\"";
+    let href_at = list.find(row).expect("a region with doubts");
+    let rest = &list[href_at + row.len()..];
+    let href = rest[..rest.find('"').unwrap()].to_owned();
+    let slug = href.rsplit('/').next().unwrap().to_owned();
+    let before = app
+        .store
+        .fetch::<kreiskom_core::Region>(None, &slug)
+        .await
+        .unwrap();
+    let n = before.record.doubts.len();
+    assert!(n > 0);
+    let page = app.get_as(&href, &session).await;
+    assert!(page.text.contains("Als geklärt markieren"));
+    let done = app
+        .post_as(
+            &format!("{href}/hinweise/0/erledigt"),
+            &session,
+            &[("version", &before.version.to_string())],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let after = app
+        .store
+        .fetch::<kreiskom_core::Region>(None, &slug)
+        .await
+        .unwrap();
+    assert_eq!(after.record.doubts.len(), n - 1);
+    assert_eq!(after.record.doubts[..], before.record.doubts[1..]);
+    let log = app
+        .store
+        .audit_of_record(Kind::Region, None, &slug)
+        .await
+        .unwrap();
+    assert_eq!(log[0].actor, "koordination@harz.example");
+}
+
+async fn lists_filter_and_paginate(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    app.user("lesen@harz.example", &[("harz", Role::ReadOnly)])
+        .await;
+    let s = app.signed_in("lesen@harz.example").await;
+    let all = app.get_as("/admin/harz/gebiete/", &s).await.text;
+    let total: usize = all
+        .split("role=\"status\">")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(total > 25, "Harz looks after {total} regions");
+    assert!(all.contains("Seite 1 von 2"));
+    let second = app.get_as("/admin/harz/gebiete/?seite=2", &s).await.text;
+    assert_eq!(
+        second.matches("<tr class=\"kern-table__row\"><td").count(),
+        total - 25
+    );
+    let found = app.get_as("/admin/harz/gebiete/?q=osterw", &s).await.text;
+    assert!(found.contains("Osterwieck"));
+    assert!(!found.contains("Halberstadt</a>"));
+    // The dashboard points at what needs attention.
+    let dashboard = app.get_as("/admin/harz/", &s).await.text;
+    assert!(dashboard.contains("offene Hinweise zu den Daten"));
+}
+
+async fn api_writes_check_roles_too(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    app.user("web@goslar.example", &[("goslar", Role::WebEditor)])
+        .await;
+    let s = app.signed_in("web@goslar.example").await;
+    let headers = |csrf: &str| {
+        vec![
+            ("cookie".to_owned(), s.cookie.clone()),
+            ("x-csrf-token".to_owned(), csrf.to_owned()),
+            ("content-type".to_owned(), "application/json".to_owned()),
+        ]
+    };
+    let unit = r#"{"slug": "neue-stelle", "name": "Neue Stelle"}"#;
+    let h = headers(&s.csrf);
+    let h: Vec<(&str, &str)> = h.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let created = app
+        .request(
+            "POST",
+            "/api/v1/tenants/goslar/units",
+            Some(unit),
+            &h,
+            false,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let foreign = app
+        .request("POST", "/api/v1/tenants/harz/units", Some(unit), &h, false)
+        .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    let partnership = app.get("/api/v1/partnerships/goslar-trebnitz").await.text;
+    let not_theirs = app
+        .request(
+            "PUT",
+            "/api/v1/partnerships/goslar-trebnitz",
+            Some(&partnership),
+            &h,
+            false,
+        )
+        .await;
+    assert_eq!(
+        not_theirs.status,
+        StatusCode::FORBIDDEN,
+        "web editors keep no partnerships"
+    );
+    // The operator's token still may do everything, and is logged as such.
+    let by_token = app
+        .write(
+            "DELETE",
+            "/api/v1/tenants/goslar/units/neue-stelle",
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(by_token.status, StatusCode::NO_CONTENT);
+    let log = app
+        .store
+        .audit_of_record(Kind::Unit, Some(&t("goslar")), "neue-stelle")
+        .await
+        .unwrap();
+    assert_eq!(
+        log.iter().map(|e| e.actor.as_str()).collect::<Vec<_>>(),
+        ["api-token", "web@goslar.example"]
+    );
+    let _ = TOKEN;
+    let _ = csrf_of;
+}
+
+kreiskom_testkit::on_both_backends!(
+    sign_in_out_and_the_one_time_password,
+    repeated_failures_lock_the_account_for_a_while,
+    forms_without_the_session_csrf_token_are_refused,
+    every_route_refuses_strangers,
+    roles_decide_what_can_be_changed,
+    second_save_of_the_same_record_is_refused_and_shows_the_first,
+    edits_are_validated_audited_and_reach_the_public_page,
+    doubts_are_resolved_one_by_one,
+    lists_filter_and_paginate,
+    api_writes_check_roles_too,
+);
