@@ -164,8 +164,17 @@ fn serving_twice_keeps_the_data(db: &str) {
         "{first}"
     );
     assert!(page.contains("Territoire de Belfort"));
+    assert!(
+        first.contains("Partnerschaftskoordination")
+            && first.contains("partnerschaften@demo.example"),
+        "one demo login per role: {first}"
+    );
     let (second, page) = serve_once(dir.path(), db, true);
     assert!(second.contains("enthält schon Daten"), "{second}");
+    assert!(
+        second.contains("lesen@demo.example"),
+        "logins are printed again"
+    );
     assert!(page.contains("Territoire de Belfort"));
     let export = kreiskom(dir.path(), db, &["export", "--format", "json"]);
     assert_eq!(
@@ -173,6 +182,110 @@ fn serving_twice_keeps_the_data(db: &str) {
         std::fs::read_to_string(DEMO).unwrap(),
         "nothing lost, nothing doubled"
     );
+}
+
+fn user_add_prints_a_one_time_password(db: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(kreiskom(dir.path(), db, &["import", DEMO]).status.success());
+    let add = |args: &[&str]| {
+        let mut all = vec!["user", "add"];
+        all.extend_from_slice(args);
+        kreiskom(dir.path(), db, &all)
+    };
+    let out = add(&[
+        "--email",
+        "Presse@Goslar.example",
+        "--tenant",
+        "goslar",
+        "--tenant",
+        "harz",
+        "--role",
+        "press",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    let password = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("Einmalpasswort: "))
+        .unwrap_or_else(|| panic!("{printed}"))
+        .trim()
+        .to_owned();
+    assert!(printed.contains("goslar: Pressestelle") && printed.contains("harz: Pressestelle"));
+    let account = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = kreiskom_store::Store::connect(db).await.unwrap();
+        store
+            .account("presse@goslar.example")
+            .await
+            .unwrap()
+            .unwrap()
+    });
+    assert_eq!(account.grants.len(), 2);
+    assert!(account.must_change_password);
+    assert!(kreiskom_web::auth::verify_password(
+        &account.password_hash,
+        &password
+    ));
+    assert!(
+        !account.password_hash.contains(&password),
+        "only the hash is stored"
+    );
+
+    let again = add(&[
+        "--email",
+        "presse@goslar.example",
+        "--tenant",
+        "goslar",
+        "--role",
+        "press",
+    ]);
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("gibt es schon"),
+        "{}",
+        text(&again.stderr)
+    );
+    let role = add(&[
+        "--email",
+        "x@goslar.example",
+        "--tenant",
+        "goslar",
+        "--role",
+        "chef",
+    ]);
+    assert!(text(&role.stderr).contains("Rolle „chef“ gibt es nicht; möglich sind: admin, press"));
+    let tenant = add(&[
+        "--email",
+        "x@goslar.example",
+        "--tenant",
+        "atlantis",
+        "--role",
+        "press",
+    ]);
+    assert!(
+        text(&tenant.stderr).contains("Mandant „atlantis“ gibt es nicht"),
+        "{}",
+        text(&tenant.stderr)
+    );
+
+    let reset = kreiskom(
+        dir.path(),
+        db,
+        &["user", "reset-password", "--email", "presse@goslar.example"],
+    );
+    assert!(text(&reset.stdout).contains("Neues Einmalpasswort für presse@goslar.example"));
+}
+
+#[test]
+fn sqlite_user_add_prints_a_one_time_password() {
+    user_add_prints_a_one_time_password(&kreiskom_testkit::sqlite().url);
+}
+
+#[test]
+fn postgres_user_add_prints_a_one_time_password() {
+    let Some(db) = kreiskom_testkit::postgres() else {
+        return;
+    };
+    user_add_prints_a_one_time_password(&db.url);
 }
 
 #[test]
