@@ -28,8 +28,13 @@ export async function startServer() {
     child.stderr.on('data', (chunk) => { output += chunk; });
     child.on('exit', (code) => fail(new Error(`server exited with ${code}:\n${output}`)));
   });
+  // `serve --demo` prints one login per role: "  Rolle  e-mail  password".
+  const logins = Object.fromEntries(
+    [...output.matchAll(/(\S+@demo\.example)\s+(\S+)/g)].map((m) => [m[1], m[2]]),
+  );
   return {
     url,
+    logins,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((ok) => child.once('exit', ok));
@@ -46,4 +51,13 @@ export async function launchBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+}
+
+/// Signs in through the form, as a person does.
+export async function signIn(page, server, email) {
+  await page.goto(`${server.url}/admin/anmelden`);
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort').fill(server.logins[email]);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/admin/anmelden'));
 }

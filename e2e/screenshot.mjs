@@ -1,7 +1,7 @@
 // Takes full-page screenshots of the given paths on the demo:
 //   node e2e/screenshot.mjs out-dir /harz/partnerschaften /goslar/
 import { mkdirSync } from 'node:fs';
-import { startServer, launchBrowser } from './browser.mjs';
+import { startServer, launchBrowser, signIn } from './browser.mjs';
 
 const [outDir, ...paths] = process.argv.slice(2);
 mkdirSync(outDir, { recursive: true });
@@ -9,10 +9,12 @@ const server = await startServer();
 const browser = await launchBrowser();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // E2E_LOGIN=partnerschaften@demo.example signs in first, for admin pages.
+  if (process.env.E2E_LOGIN) await signIn(page, server, process.env.E2E_LOGIN);
   for (const path of paths) {
     await page.goto(server.url + path);
     const file = `${outDir}/${path.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'index'}.png`;
-    await page.screenshot({ path: file, fullPage: true });
+    await page.screenshot({ path: file, fullPage: !process.env.E2E_VIEWPORT });
     console.log(file);
   }
 } finally {

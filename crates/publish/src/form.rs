@@ -348,7 +348,7 @@ fn choices(values: &[String], group: Option<&str>, selected: impl Fn(&str) -> bo
 fn field_rank(key: &str) -> u8 {
     match key {
         "slug" => 0,
-        "name" | "title" | "names" | "kind" | "category" | "regions" => 1,
+        "name" | "title" | "names" | "date" | "kind" | "category" | "regions" => 1,
         "description" | "tasks" | "partnership_intro" => 3,
         "timeline" | "facts" | "items" | "locations" | "figures" | "funding" | "successors" => 4,
         _ => 2,

@@ -45,7 +45,7 @@ impl Action {
             Action::Update => "geändert",
             Action::Delete => "gelöscht",
             Action::Import => "importiert",
-            Action::AccountCreated => "Konto angelegt",
+            Action::AccountCreated => "angelegt",
         }
     }
 }

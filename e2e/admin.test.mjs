@@ -1,0 +1,128 @@
+// The admin workspace in headless Chromium: a partnership coordinator adds
+// a timeline event and finds it on the public page; a read-only account
+// finds no way to change anything; axe-core checks the admin pages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { startServer, launchBrowser, signIn } from './browser.mjs';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  assert.equal(Object.keys(server.logins).length, 7, 'one demo login per role');
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the partnership coordinator adds a timeline event that the public page shows', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server, 'partnerschaften@demo.example');
+  // Seven districts: the chooser comes first.
+  await page.getByRole('link', { name: 'Landkreis Harz' }).click();
+  await page.getByRole('navigation', { name: 'Verwaltung' }).getByRole('link', { name: 'Partnerschaften' }).click();
+  await page.getByLabel('Suche nach Name oder Kennung').fill('Bistri');
+  await page.getByRole('button', { name: 'Filtern' }).click();
+  await page.getByRole('link', { name: /Bistrița-Năsăud/ }).click();
+  assert.match(await page.locator('h1').innerText(), /Partnerschaft: Landkreis Harz – Kreis Bistrița-Năsăud/);
+
+  const blank = page.getByRole('group', { name: 'Chronik: neuer Eintrag' });
+  await blank.getByLabel('Datum').fill('2026-11-20');
+  await blank.getByLabel('Art').selectOption({ label: 'Kreistagsbeschluss' });
+  await blank.getByLabel('Anmerkung').fill('Kreistag beschließt gemeinsames Jugendcamp');
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  assert.match(await page.getByRole('status').first().innerText(), /Gespeichert/);
+  assert.match(await page.locator('#verlauf + *').innerText(), /partnerschaften@demo\.example/);
+
+  await page.getByRole('link', { name: 'Öffentliche Seite ansehen' }).click();
+  const timeline = await page.locator('ol.timeline').innerText();
+  assert.match(timeline, /20\. November 2026/);
+  assert.match(timeline, /Kreistag beschließt gemeinsames Jugendcamp/);
+  await context.close();
+});
+
+test('a bad date is refused with the message at the field, and the input stays', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server, 'partnerschaften@demo.example');
+  await page.goto(`${server.url}/admin/goslar/partnerschaften/goslar-trebnitz`);
+  const blank = page.getByRole('group', { name: 'Chronik: neuer Eintrag' });
+  await blank.getByLabel('Datum').fill('3.7.14');
+  await blank.getByLabel('Art').selectOption({ label: 'Kreistagsbeschluss' });
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  const field = page.locator('.kern-form-input--error');
+  assert.match(await field.innerText(), /Ungültiges Datum „3\.7\.14“/);
+  assert.equal(await field.locator('input').inputValue(), '3.7.14');
+  await context.close();
+});
+
+test('a read-only account finds no way to change anything', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server, 'lesen@demo.example');
+  for (const path of [
+    '/admin/goslar/', '/admin/goslar/partnerschaften/', '/admin/goslar/partnerschaften/goslar-trebnitz',
+    '/admin/goslar/organisationen/', '/admin/goslar/hinweise', '/admin/goslar/mandant/goslar',
+  ]) {
+    await page.goto(server.url + path);
+    // The only form that posts is signing out.
+    const posting = await page.locator('form[method="post"]').evaluateAll(
+      (forms) => forms.map((f) => f.getAttribute('action')),
+    );
+    assert.deepEqual(posting, ['/admin/abmelden'], path);
+    assert.equal(await page.getByRole('link', { name: /Neu anlegen|Löschen/ }).count(), 0, path);
+    assert.equal(await page.getByRole('button', { name: /Speichern|geklärt/ }).count(), 0, path);
+  }
+  // Going around the page does not help either.
+  const status = await page.evaluate(async () => {
+    const csrf = document.querySelector('input[name="csrf"]').value;
+    const body = new URLSearchParams({ csrf, version: '1', category: 'friendship' });
+    const r = await fetch('/admin/goslar/partnerschaften/goslar-trebnitz', { method: 'POST', body });
+    return r.status;
+  });
+  assert.equal(status, 403);
+  await context.close();
+});
+
+test('admin pages have no serious or critical accessibility violations', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.url}/admin/anmelden`);
+  const pages = [['/admin/anmelden', page.url()]];
+  await signIn(page, server, 'administration@demo.example');
+  for (const path of [
+    '/admin/harz/', '/admin/harz/partnerschaften/', '/admin/harz/partnerschaften/harz-iasi',
+    '/admin/harz/gebiete/neu', '/admin/harz/hinweise', '/admin/harz/protokoll', '/admin/passwort',
+  ]) pages.push([path, server.url + path]);
+  for (const [path, url] of pages) {
+    if (path === '/admin/anmelden') {
+      const anonymous = await browser.newPage();
+      await anonymous.goto(url);
+      await check(anonymous, path);
+      await anonymous.close();
+    } else {
+      await page.goto(url);
+      await check(page, path);
+    }
+  }
+  await context.close();
+});
+
+async function check(page, path) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  assert.deepEqual(
+    bad.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`),
+    [],
+    path,
+  );
+}
