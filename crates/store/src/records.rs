@@ -138,18 +138,16 @@ impl Store {
         check_references(&mut tx, &key, &record).await?;
         let stored = insert(&mut tx, &key, &record).await?;
         let after = serde_json::to_string(&record).expect("records always serialize");
-        audit::append(
+        let version = Some(stored.version);
+        log::<R>(
             &mut tx,
-            Change {
-                actor: permit.actor(),
-                tenant: audit_tenant(&key, permit),
-                kind: R::KIND.plural(),
-                slug: record.slug(),
-                action: Action::Create,
-                version: Some(stored.version),
-                before: None,
-                after: Some(&after),
-            },
+            permit,
+            &key,
+            record.slug(),
+            Action::Create,
+            version,
+            None,
+            Some(&after),
         )
         .await?;
         tx.commit().await?;
@@ -223,18 +221,16 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let stored = decode(&row)?;
-        audit::append(
+        let version = Some(stored.version);
+        log::<R>(
             &mut tx,
-            Change {
-                actor: permit.actor(),
-                tenant: audit_tenant(&key, permit),
-                kind: R::KIND.plural(),
-                slug,
-                action: Action::Update,
-                version: Some(stored.version),
-                before: Some(&before),
-                after: Some(&data),
-            },
+            permit,
+            &key,
+            slug,
+            Action::Update,
+            version,
+            Some(&before),
+            Some(&data),
         )
         .await?;
         tx.commit().await?;
@@ -288,18 +284,15 @@ impl Store {
             });
         }
         let before = current_data(&mut tx, R::KIND, &key, slug).await?;
-        audit::append(
+        log::<R>(
             &mut tx,
-            Change {
-                actor: permit.actor(),
-                tenant: audit_tenant(&key, permit),
-                kind: R::KIND.plural(),
-                slug,
-                action: Action::Delete,
-                version: Some(version),
-                before: Some(&before),
-                after: None,
-            },
+            permit,
+            &key,
+            slug,
+            Action::Delete,
+            Some(version),
+            Some(&before),
+            None,
         )
         .await?;
         sqlx::query("DELETE FROM record_references WHERE from_kind = $1 AND from_tenant = $2 AND from_slug = $3")
@@ -385,14 +378,39 @@ fn check_permit<R: Record>(permit: &Permit) {
     );
 }
 
-/// Tenant-scoped records are logged under their tenant; shared ones under
-/// the tenant on whose behalf they were changed.
-fn audit_tenant<'a>(key: &'a str, permit: &'a Permit) -> &'a str {
-    if key.is_empty() {
+/// One change of a record into the audit log. Tenant-scoped records are
+/// logged under their tenant; shared ones under the tenant on whose behalf
+/// they were changed.
+#[allow(clippy::too_many_arguments)]
+async fn log<R: Record>(
+    tx: &mut Transaction<'static, Any>,
+    permit: &Permit,
+    key: &str,
+    slug: &str,
+    action: Action,
+    version: Option<i64>,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> Result<()> {
+    let tenant = if key.is_empty() {
         permit.tenant().map_or("", |t| t.as_str())
     } else {
         key
-    }
+    };
+    audit::append(
+        tx,
+        Change {
+            actor: permit.actor(),
+            tenant,
+            kind: R::KIND.plural(),
+            slug,
+            action,
+            version,
+            before,
+            after,
+        },
+    )
+    .await
 }
 
 async fn current_data(

@@ -641,11 +641,7 @@ async fn create<R: Record>(State(s): State<AppState>, t: InTenant, form: Form) -
         Err(errors) => Err(Error::Body(errors)),
     };
     match result {
-        Ok(stored) => Ok(Redirect::to(&format!(
-            "{}?angelegt=1",
-            views::record_path(t.tenant.as_str(), R::KIND, stored.record.slug())
-        ))
-        .into_response()),
+        Ok(stored) => Ok(saved::<R>(&t, stored.record.slug(), "angelegt")),
         Err(Error::Body(errors) | Error::Store(StoreError::Invalid(errors))) => {
             invalid::<R>(&s, &t, &value, 0, &[], errors, true).await
         }
@@ -714,29 +710,8 @@ async fn save<R: Record>(
             .await
         }
     };
-    let write = SharedWrite {
-        existing: Some(&slug),
-        new: Some(&record),
-    };
-    let permit = permit_in(&s, &t.user.actor, &t.tenant, &write)
-        .await
-        .map_err(fail(&s))?;
-    match s
-        .store
-        .update(
-            &permit,
-            tenant_key::<R>(&t.tenant),
-            &slug,
-            record,
-            Some(version),
-        )
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "{}?gespeichert=1",
-            views::record_path(t.tenant.as_str(), R::KIND, &slug)
-        ))
-        .into_response()),
+    match update_in_tenant(&s, &t, &slug, record, version).await? {
+        Ok(_) => Ok(saved::<R>(&t, &slug, "gespeichert")),
         Err(StoreError::Invalid(errors)) => {
             invalid::<R>(
                 &s,
@@ -752,6 +727,39 @@ async fn save<R: Record>(
         Err(StoreError::Conflict { .. }) => conflict::<R>(&s, &t, &slug, &value).await,
         Err(e) => Err(fail(&s)(e.into())),
     }
+}
+
+/// Saves a changed record on behalf of the tenant, once the record is
+/// known to concern it; the store's answer is left to the caller.
+async fn update_in_tenant<R: Record>(
+    s: &AppState,
+    t: &InTenant,
+    slug: &str,
+    record: R,
+    version: i64,
+) -> Result<Result<Stored<R>, StoreError>, PageError> {
+    let write = SharedWrite {
+        existing: Some(slug),
+        new: Some(&record),
+    };
+    let permit = permit_in(s, &t.user.actor, &t.tenant, &write)
+        .await
+        .map_err(fail(s))?;
+    Ok(s.store
+        .update(
+            &permit,
+            tenant_key::<R>(&t.tenant),
+            slug,
+            record,
+            Some(version),
+        )
+        .await)
+}
+
+/// Back to the record's page, which says what happened (`notice`).
+fn saved<R: Record>(t: &InTenant, slug: &str, notice: &str) -> Response {
+    let path = views::record_path(t.tenant.as_str(), R::KIND, slug);
+    Redirect::to(&format!("{path}?{notice}=1")).into_response()
 }
 
 /// Someone else saved since this form was opened: show their change next
@@ -887,29 +895,8 @@ async fn resolve_doubt<R: Record>(
         return Err(fail(&s)(Error::NotFound));
     }
     record.doubts_mut().remove(index);
-    let write = SharedWrite {
-        existing: Some(&slug),
-        new: Some(&record),
-    };
-    let permit = permit_in(&s, &t.user.actor, &t.tenant, &write)
-        .await
-        .map_err(fail(&s))?;
-    match s
-        .store
-        .update(
-            &permit,
-            tenant_key::<R>(&t.tenant),
-            &slug,
-            record,
-            Some(version),
-        )
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "{}?geklaert=1",
-            views::record_path(t.tenant.as_str(), R::KIND, &slug)
-        ))
-        .into_response()),
+    match update_in_tenant(&s, &t, &slug, record, version).await? {
+        Ok(_) => Ok(saved::<R>(&t, &slug, "geklaert")),
         Err(StoreError::Conflict { .. }) => {
             let mine = serde_json::to_value(&stored.record).expect("records serialize");
             conflict::<R>(&s, &t, &slug, &mine).await
