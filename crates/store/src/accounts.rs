@@ -197,23 +197,6 @@ impl Store {
         Ok(())
     }
 
-    /// The accounts with a role in the tenant, for its administrators.
-    pub async fn accounts_of(&self, tenant: &TenantSlug) -> Result<Vec<Account>> {
-        let emails: Vec<String> =
-            sqlx::query("SELECT DISTINCT email FROM grants WHERE tenant = $1 ORDER BY email")
-                .bind(tenant.as_str())
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| r.try_get("email"))
-                .collect::<std::result::Result<_, _>>()?;
-        let mut out = Vec::new();
-        for e in emails {
-            out.extend(self.account(&e).await?);
-        }
-        Ok(out)
-    }
-
     /// Counts a failed sign-in; the `max`-th failure in a row locks the
     /// account for `lock_for`.
     pub async fn login_failed(
