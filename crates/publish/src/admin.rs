@@ -132,10 +132,9 @@ pub async fn tenant_records<R: Record>(
     slug: &TenantSlug,
     scope: &TenantScope,
 ) -> Result<Vec<Stored<R>>> {
-    let shared = |slugs: &[String]| slugs.to_vec();
     let slugs = match R::KIND {
-        Kind::Region => shared(&scope.regions),
-        Kind::Partnership => shared(&scope.partnerships),
+        Kind::Region => scope.regions.clone(),
+        Kind::Partnership => scope.partnerships.clone(),
         Kind::Tenant => vec![slug.to_string()],
         _ => return Ok(store.list::<R>(Some(slug)).await?),
     };

@@ -194,7 +194,8 @@ impl Site {
     ) -> Result<String> {
         self.render(
             "login.html",
-            minijinja::context! { csrf, next, error, notice },
+            // No one is signed in: an empty frame, so the layout shows no menu.
+            minijinja::context! { frame => minijinja::context! {}, csrf, next, error, notice },
         )
     }
 

@@ -382,13 +382,12 @@ async fn choose_tenant(State(s): State<AppState>, user: SignedIn) -> Reply {
     html(
         &s,
         StatusCode::OK,
-        s.site
-            .admin_page("admin.html", &frame, minijinja_context(tenants)),
+        s.site.admin_page(
+            "admin.html",
+            &frame,
+            serde_json::json!({ "tenants": tenants }),
+        ),
     )
-}
-
-fn minijinja_context(tenants: Vec<views::TenantLink>) -> serde_json::Value {
-    serde_json::json!({ "tenants": tenants })
 }
 
 async fn tenant_scope(s: &AppState, t: &TenantSlug) -> Result<TenantScope, PageError> {
@@ -695,22 +694,12 @@ async fn save<R: Record>(
         .and_then(|v| v.parse().ok())
         .unwrap_or(current.version);
     let (value, record) = read_record::<R>(&form, Some(&current.record));
-    let record = match record {
-        Ok(r) => r,
-        Err(errors) => {
-            return invalid::<R>(
-                &s,
-                &t,
-                &value,
-                version,
-                current.record.doubts(),
-                errors,
-                false,
-            )
-            .await
-        }
+    // A form that is no record is refused as the store refuses invalid ones.
+    let result = match record {
+        Ok(record) => update_in_tenant(&s, &t, &slug, record, version).await?,
+        Err(errors) => Err(StoreError::Invalid(errors)),
     };
-    match update_in_tenant(&s, &t, &slug, record, version).await? {
+    match result {
         Ok(_) => Ok(saved::<R>(&t, &slug, "gespeichert")),
         Err(StoreError::Invalid(errors)) => {
             invalid::<R>(

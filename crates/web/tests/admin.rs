@@ -6,7 +6,7 @@ mod common;
 use std::sync::atomic::Ordering;
 
 use axum::http::StatusCode;
-use common::{app, cookie_of, csrf_of, day, form_body, Session, PASSWORD, TOKEN};
+use common::{app, cookie_of, day, form_body, Session, PASSWORD};
 use kreiskom_core::{Kind, Partnership, Role, TenantSlug, Unit};
 use kreiskom_web::{route_table, Access};
 
@@ -792,8 +792,6 @@ async fn api_writes_check_roles_too(url: &str) {
         log.iter().map(|e| e.actor.as_str()).collect::<Vec<_>>(),
         ["api-token", "web@goslar.example"]
     );
-    let _ = TOKEN;
-    let _ = csrf_of;
 }
 
 kreiskom_testkit::on_both_backends!(
