@@ -69,7 +69,10 @@ impl Role {
                 Region | Partnership | Activity | Organisation | Collection | Person
             ),
             Role::WebEditor => matches!(kind, Unit | Service | Channel | Person),
-            Role::PressOfficer => matches!(kind, Channel | Person),
+            Role::PressOfficer => matches!(
+                kind,
+                Channel | Person | PressRelease | MailingList | Journalist | PressInquiry
+            ),
             Role::PrintOffice => matches!(kind, Unit | Person),
             Role::HeadOfAdministration | Role::ReadOnly => false,
         }

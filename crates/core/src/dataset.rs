@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::partnership::Partnership;
+use crate::press::{Journalist, MailingList, PressInquiry, PressRelease};
 use crate::record::{Kind, Record, Scope};
 use crate::region::Region;
 use crate::tenant::{Activity, Channel, Collection, Organisation, Person, Service, Tenant, Unit};
@@ -45,6 +46,14 @@ pub struct TenantData {
     pub services: Vec<Service>,
     #[serde(default)]
     pub channels: Vec<Channel>,
+    #[serde(default)]
+    pub mailing_lists: Vec<MailingList>,
+    #[serde(default)]
+    pub journalists: Vec<Journalist>,
+    #[serde(default)]
+    pub press_releases: Vec<PressRelease>,
+    #[serde(default)]
+    pub press_inquiries: Vec<PressInquiry>,
 }
 
 /// The first record of a dataset that cannot be taken, and why.
@@ -159,6 +168,10 @@ impl Dataset {
             local.add(t, &data.collections)?;
             local.add(t, &data.services)?;
             local.add(t, &data.channels)?;
+            local.add(t, &data.mailing_lists)?;
+            local.add(t, &data.journalists)?;
+            local.add(t, &data.press_releases)?;
+            local.add(t, &data.press_inquiries)?;
             check_records(&global, &local, None, std::slice::from_ref(&data.tenant))?;
             check_records(&global, &local, t, &data.units)?;
             check_records(&global, &local, t, &data.people)?;
@@ -167,6 +180,11 @@ impl Dataset {
             check_records(&global, &local, t, &data.collections)?;
             check_records(&global, &local, t, &data.services)?;
             check_records(&global, &local, t, &data.channels)?;
+            check_records(&global, &local, t, &data.mailing_lists)?;
+            check_records(&global, &local, t, &data.journalists)?;
+            check_records(&global, &local, t, &data.press_releases)?;
+            check_records(&global, &local, t, &data.press_inquiries)?;
+            check_release_numbers(t, &data.press_releases)?;
         }
         Ok(())
     }
@@ -188,6 +206,10 @@ impl Dataset {
             by_slug(&mut t.collections);
             by_slug(&mut t.services);
             by_slug(&mut t.channels);
+            by_slug(&mut t.mailing_lists);
+            by_slug(&mut t.journalists);
+            by_slug(&mut t.press_releases);
+            by_slug(&mut t.press_inquiries);
         }
     }
 
@@ -214,9 +236,35 @@ impl Dataset {
                         + t.collections.len()
                         + t.services.len()
                         + t.channels.len()
+                        + t.mailing_lists.len()
+                        + t.journalists.len()
+                        + t.press_releases.len()
+                        + t.press_inquiries.len()
                 })
                 .sum::<usize>()
     }
+}
+
+/// A release number is given once per tenant and year.
+fn check_release_numbers(
+    tenant: Option<&str>,
+    releases: &[PressRelease],
+) -> Result<(), DatasetError> {
+    let mut seen = BTreeSet::new();
+    for r in releases {
+        if let Some(n) = r.workflow.number {
+            if !seen.insert((n.year, n.number)) {
+                return Err(DatasetError {
+                    record: name(tenant, Kind::PressRelease, r.slug()),
+                    errors: vec![FieldError::new(
+                        "workflow.number",
+                        format!("Nr. {n} ist doppelt vergeben"),
+                    )],
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

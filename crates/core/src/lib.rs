@@ -6,10 +6,12 @@ pub mod dataset;
 pub mod date;
 pub mod doubt;
 pub mod partnership;
+pub mod press;
 pub mod record;
 pub mod region;
 pub mod slug;
 pub mod tenant;
+pub mod time;
 pub mod validation;
 
 pub use access::{Actor, Grant, Permit, Role};
@@ -19,17 +21,23 @@ pub use doubt::Doubt;
 pub use partnership::{
     Category, EventKind, Partnership, PartnershipEvent, Status, StatusAt, Topic,
 };
+pub use press::{
+    Appointment, Due, Image, InquiryStatus, Journalist, MailingList, PressInquiry, PressRelease,
+    ReleaseNumber, ReleaseState, Stage, Workflow, WorkflowError,
+};
 pub use record::{Kind, Record, Reference, Scope};
 pub use region::{
     Coordinates, CountryCode, FactKind, Region, RegionFact, RegionKind, RegionName, Succession,
 };
 pub use slug::{
-    slugify, ActivitySlug, ChannelSlug, CollectionSlug, OrganisationSlug, PartnershipSlug,
-    PersonSlug, RegionSlug, ServiceSlug, SlugError, TenantSlug, UnitSlug,
+    slugify, ActivitySlug, ChannelSlug, CollectionSlug, InquirySlug, JournalistSlug,
+    MailingListSlug, OrganisationSlug, PartnershipSlug, PersonSlug, PressReleaseSlug, RegionSlug,
+    ServiceSlug, SlugError, TenantSlug, UnitSlug,
 };
 pub use tenant::{
     Activity, ActivityKind, Address, Channel, Collection, CollectionItem, CollectionLocation,
-    Contact, Figure, Funding, FundingSource, ItemKind, LocationKind, Organisation,
+    Contact, Figure, Funding, FundingSource, ItemKind, LocationKind, NumberingStart, Organisation,
     OrganisationKind, Person, Platform, Qualifier, Service, Tenant, Unit,
 };
+pub use time::{berlin, LocalTime};
 pub use validation::FieldError;

@@ -28,10 +28,14 @@ pub enum Kind {
     Collection,
     Service,
     Channel,
+    PressRelease,
+    MailingList,
+    Journalist,
+    PressInquiry,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Region,
         Kind::Partnership,
         Kind::Tenant,
@@ -42,6 +46,10 @@ impl Kind {
         Kind::Collection,
         Kind::Service,
         Kind::Channel,
+        Kind::PressRelease,
+        Kind::MailingList,
+        Kind::Journalist,
+        Kind::PressInquiry,
     ];
 
     /// Table name and API path segment.
@@ -57,6 +65,10 @@ impl Kind {
             Kind::Collection => "collections",
             Kind::Service => "services",
             Kind::Channel => "channels",
+            Kind::PressRelease => "press_releases",
+            Kind::MailingList => "mailing_lists",
+            Kind::Journalist => "journalists",
+            Kind::PressInquiry => "press_inquiries",
         }
     }
 
@@ -80,6 +92,10 @@ impl Kind {
             Kind::Collection => "Sammlung",
             Kind::Service => "Dienstleistung",
             Kind::Channel => "Kanal",
+            Kind::PressRelease => "Pressemitteilung",
+            Kind::MailingList => "Verteiler",
+            Kind::Journalist => "Medienkontakt",
+            Kind::PressInquiry => "Presseanfrage",
         }
     }
 
@@ -96,6 +112,10 @@ impl Kind {
             Kind::Collection => "Sammlungen",
             Kind::Service => "Dienstleistungen",
             Kind::Channel => "Kanäle",
+            Kind::PressRelease => "Pressemitteilungen",
+            Kind::MailingList => "Verteiler",
+            Kind::Journalist => "Medienkontakte",
+            Kind::PressInquiry => "Presseanfragen",
         }
     }
 
@@ -112,7 +132,21 @@ impl Kind {
             Kind::Collection => "sammlungen",
             Kind::Service => "dienstleistungen",
             Kind::Channel => "kanaele",
+            Kind::PressRelease => "pressemitteilungen",
+            Kind::MailingList => "verteiler",
+            Kind::Journalist => "medienkontakte",
+            Kind::PressInquiry => "presseanfragen",
         }
+    }
+
+    /// Whether anyone may read records of this kind through the API. Press
+    /// work is not: releases are public only through their own surfaces
+    /// once released, and journalists and inquiries are personal data.
+    pub fn is_public(self) -> bool {
+        !matches!(
+            self,
+            Kind::PressRelease | Kind::MailingList | Kind::Journalist | Kind::PressInquiry
+        )
     }
 
     pub fn from_path(s: &str) -> Option<Kind> {
@@ -158,6 +192,13 @@ pub trait Record:
     /// What lists show; the slug where a record has no name of its own.
     fn title(&self) -> String {
         self.slug().to_owned()
+    }
+    /// Fields only the store's own steps set (a release's workflow): a new
+    /// record starts them afresh, an edit keeps the stored ones.
+    fn keep_managed(&mut self, _stored: Option<&Self>) {}
+    /// Why the stored record may not be edited or deleted now, if so.
+    fn locked(&self) -> Option<String> {
+        None
     }
 }
 

@@ -92,6 +92,10 @@ slug_types!(
     CollectionSlug,
     ServiceSlug,
     ChannelSlug,
+    PressReleaseSlug,
+    MailingListSlug,
+    JournalistSlug,
+    InquirySlug,
 );
 
 /// Lowercase ASCII with German transliteration (ä→ae, ö→oe, ü→ue, ß→ss);

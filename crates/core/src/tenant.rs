@@ -56,8 +56,30 @@ pub struct Tenant {
     /// Markdown, shown on the partnership overview.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partnership_intro: Option<String>,
+    /// Where the numbering of press releases starts in a year, for a
+    /// district that comes to kreiskom mid-year.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub press_numbering: Vec<NumberingStart>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub doubts: Vec<Doubt>,
+}
+
+/// "In 2014 our numbers start at 150."
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NumberingStart {
+    pub year: i16,
+    pub first: u32,
+}
+
+impl Tenant {
+    /// The first press release number of `year`.
+    pub fn first_release_number(&self, year: i16) -> u32 {
+        self.press_numbering
+            .iter()
+            .find(|n| n.year == year)
+            .map_or(1, |n| n.first)
+    }
 }
 
 impl Record for Tenant {
@@ -67,6 +89,16 @@ impl Record for Tenant {
         let mut e = Errors::default();
         e.text("name", &self.name, NAME);
         e.optional_text("partnership_intro", &self.partnership_intro, TEXT);
+        let years: Vec<i16> = self.press_numbering.iter().map(|n| n.year).collect();
+        e.unique("press_numbering", &years);
+        for (i, n) in self.press_numbering.iter().enumerate() {
+            if n.first == 0 {
+                e.add(
+                    format!("press_numbering.{i}.first"),
+                    "muss mindestens 1 sein",
+                );
+            }
+        }
         e.doubts(&self.doubts);
         e.into_vec()
     }

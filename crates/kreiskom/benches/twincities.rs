@@ -141,6 +141,7 @@ fn dataset(csv_path: &str) -> Dataset {
                 communication_unit: None,
                 partnership_contact: None,
                 partnership_intro: None,
+                press_numbering: vec![],
                 doubts: vec![],
             },
             units: vec![],
@@ -150,6 +151,10 @@ fn dataset(csv_path: &str) -> Dataset {
             collections: vec![],
             services: vec![],
             channels: vec![],
+            mailing_lists: vec![],
+            journalists: vec![],
+            press_releases: vec![],
+            press_inquiries: vec![],
         }],
     }
 }

@@ -16,6 +16,11 @@ pub enum Action {
     Delete,
     Import,
     AccountCreated,
+    Submitted,
+    Approved,
+    ReturnedToDraft,
+    /// Personal data removed on request (GDPR Art. 17).
+    Erased,
 }
 
 impl Action {
@@ -26,6 +31,10 @@ impl Action {
             Action::Delete => "delete",
             Action::Import => "import",
             Action::AccountCreated => "account_created",
+            Action::Submitted => "submitted",
+            Action::Approved => "approved",
+            Action::ReturnedToDraft => "returned_to_draft",
+            Action::Erased => "erased",
         }
     }
 
@@ -35,6 +44,10 @@ impl Action {
             "delete" => Action::Delete,
             "import" => Action::Import,
             "account_created" => Action::AccountCreated,
+            "submitted" => Action::Submitted,
+            "approved" => Action::Approved,
+            "returned_to_draft" => Action::ReturnedToDraft,
+            "erased" => Action::Erased,
             _ => Action::Update,
         }
     }
@@ -46,6 +59,10 @@ impl Action {
             Action::Delete => "gelöscht",
             Action::Import => "importiert",
             Action::AccountCreated => "angelegt",
+            Action::Submitted => "zur Freigabe eingereicht",
+            Action::Approved => "freigegeben",
+            Action::ReturnedToDraft => "in den Entwurf zurückgegeben",
+            Action::Erased => "auf Antrag gelöscht (DSGVO)",
         }
     }
 }

@@ -22,6 +22,10 @@ impl Store {
                 collections: self.records(t).await?,
                 services: self.records(t).await?,
                 channels: self.records(t).await?,
+                mailing_lists: self.records(t).await?,
+                journalists: self.records(t).await?,
+                press_releases: self.records(t).await?,
+                press_inquiries: self.records(t).await?,
                 tenant,
             });
         }
@@ -103,8 +107,13 @@ impl Store {
                 activities,
                 collections,
                 services,
-                channels
+                channels,
+                mailing_lists,
+                journalists,
+                press_releases,
+                press_inquiries
             );
+            crate::press::record_imported_numbers(&mut tx, key, &t.press_releases).await?;
         }
         let summary = serde_json::json!({ "records": done }).to_string();
         audit::append(

@@ -32,6 +32,12 @@ pub enum StoreError {
         slug: String,
         by: Vec<String>,
     },
+    /// The record's state forbids the change (a released press release).
+    #[error("{0}")]
+    Locked(String),
+    /// A workflow step that is not allowed now, or not to this person.
+    #[error("{0}")]
+    Workflow(#[from] kreiskom_core::WorkflowError),
     #[error("Für diese Änderung fehlt die Berechtigung")]
     Forbidden,
     #[error("Ein Konto mit der E-Mail-Adresse „{0}“ gibt es schon")]

@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod dataset;
 mod error;
+mod press;
 mod records;
 
 use std::str::FromStr;
@@ -16,6 +17,7 @@ use sqlx::{Any, AnyPool, Transaction};
 pub use accounts::{normalize_email, Account, LoginFailure, Session};
 pub use audit::{Action, AuditEntry};
 pub use error::StoreError;
+pub use press::{Delivery, DeliveryState, Job, JobEnd, Recipient, RELEASE_MAIL};
 pub use records::{Referrer, Stored};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -121,6 +121,8 @@ impl Store {
     ) -> Result<Stored<R>> {
         check_permit::<R>(permit);
         let key = tenant_key(R::KIND, tenant).to_owned();
+        let mut record = record;
+        record.keep_managed(None);
         invalid_if_any(record.validate())?;
         let mut tx = self.write().await?;
         if let Some(t) = tenant {
@@ -166,14 +168,7 @@ impl Store {
     ) -> Result<Stored<R>> {
         check_permit::<R>(permit);
         let key = tenant_key(R::KIND, tenant).to_owned();
-        let mut errors = record.validate();
-        if record.slug() != slug {
-            errors.insert(
-                0,
-                FieldError::new("slug", format!("kann nicht geändert werden (ist „{slug}“)")),
-            );
-        }
-        invalid_if_any(errors)?;
+        let mut record = record;
         let mut tx = self.write().await?;
         let current = current_version(&mut tx, R::KIND, &key, slug)
             .await?
@@ -188,39 +183,26 @@ impl Store {
                 current,
             });
         }
-        check_references(&mut tx, &key, &record).await?;
         let before = current_data(&mut tx, R::KIND, &key, slug).await?;
-        let data = serde_json::to_string(&record).expect("records always serialize");
-        let stamp = now();
-        let sql = format!(
-            "UPDATE {} SET data = $1, version = version + 1, updated_at = $2 WHERE tenant = $3 AND slug = $4 AND version = $5",
-            R::KIND.plural()
-        );
-        let done = sqlx::query(&sql)
-            .bind(&data)
-            .bind(&stamp)
-            .bind(&key)
-            .bind(slug)
-            .bind(current)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict {
-                kind: R::KIND,
-                slug: slug.to_owned(),
-                current: current + 1,
-            });
+        let stored: R = parse(slug, &before)?;
+        if let Some(reason) = stored.locked() {
+            // Clearing a doubt mark is still allowed on a locked record.
+            if without_doubts(&stored) != without_doubts(&record) {
+                return Err(StoreError::Locked(reason));
+            }
         }
-        write_references(&mut tx, &key, &record).await?;
-        let row = sqlx::query(&format!(
-            "SELECT slug, data, version, created_at, updated_at FROM {} WHERE tenant = $1 AND slug = $2",
-            R::KIND.plural()
-        ))
-        .bind(&key)
-        .bind(slug)
-        .fetch_one(&mut *tx)
-        .await?;
-        let stored = decode(&row)?;
+        record.keep_managed(Some(&stored));
+        let mut errors = record.validate();
+        if record.slug() != slug {
+            errors.insert(
+                0,
+                FieldError::new("slug", format!("kann nicht geändert werden (ist „{slug}“)")),
+            );
+        }
+        invalid_if_any(errors)?;
+        check_references(&mut tx, &key, &record).await?;
+        let stored = rewrite(&mut tx, &key, &record, current).await?;
+        let data = serde_json::to_string(&stored.record).expect("records always serialize");
         let version = Some(stored.version);
         log::<R>(
             &mut tx,
@@ -253,6 +235,10 @@ impl Store {
                 slug: slug.to_owned(),
             });
         };
+        let stored: R = parse(slug, &current_data(&mut tx, R::KIND, &key, slug).await?)?;
+        if let Some(reason) = stored.locked() {
+            return Err(StoreError::Locked(reason));
+        }
         let mut by: Vec<String> = referrers_in(&mut *tx, R::KIND, &key, slug)
             .await?
             .into_iter()
@@ -526,6 +512,60 @@ async fn write_references<R: Record>(
         .await?;
     }
     Ok(())
+}
+
+/// Replaces the stored data of a record whose version the caller read in
+/// this transaction.
+pub(crate) async fn rewrite<R: Record>(
+    tx: &mut Transaction<'static, Any>,
+    key: &str,
+    record: &R,
+    current: i64,
+) -> Result<Stored<R>> {
+    let data = serde_json::to_string(record).expect("records always serialize");
+    let sql = format!(
+        "UPDATE {} SET data = $1, version = version + 1, updated_at = $2 WHERE tenant = $3 AND slug = $4 AND version = $5",
+        R::KIND.plural()
+    );
+    let done = sqlx::query(&sql)
+        .bind(&data)
+        .bind(now())
+        .bind(key)
+        .bind(record.slug())
+        .bind(current)
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::Conflict {
+            kind: R::KIND,
+            slug: record.slug().to_owned(),
+            current: current + 1,
+        });
+    }
+    write_references(tx, key, record).await?;
+    let row = sqlx::query(&format!(
+        "SELECT slug, data, version, created_at, updated_at FROM {} WHERE tenant = $1 AND slug = $2",
+        R::KIND.plural()
+    ))
+    .bind(key)
+    .bind(record.slug())
+    .fetch_one(&mut **tx)
+    .await?;
+    decode(&row)
+}
+
+pub(crate) fn parse<R: Record>(slug: &str, data: &str) -> Result<R> {
+    serde_json::from_str(data).map_err(|e| StoreError::Corrupt {
+        kind: R::KIND,
+        slug: slug.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+fn without_doubts<R: Record>(record: &R) -> serde_json::Value {
+    let mut r = record.clone();
+    r.doubts_mut().clear();
+    serde_json::to_value(r).expect("records always serialize")
 }
 
 /// Inserts without checks; callers check first (API) or checked the whole

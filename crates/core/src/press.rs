@@ -1,0 +1,781 @@
+//! The press office's records: press releases with their media invitation
+//! and approval, the journalists they are mailed to, and press inquiries.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::access::{Actor, Role};
+use crate::doubt::Doubt;
+use crate::partnership::Topic;
+use crate::record::{ref_opt, refs_list, Kind, Record, Reference};
+use crate::slug::{
+    ActivitySlug, InquirySlug, JournalistSlug, MailingListSlug, PartnershipSlug, PersonSlug,
+    PressReleaseSlug, TenantSlug,
+};
+use crate::tenant::Address;
+use crate::time::LocalTime;
+use crate::validation::{Errors, FieldError};
+
+const LINE: usize = 300;
+const TEXT: usize = 50_000;
+
+/// "Nr. 150/14": the running number of a tenant's year.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseNumber {
+    pub year: i16,
+    pub number: u32,
+}
+
+impl fmt::Display for ReleaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{:02}", self.number, self.year.rem_euclid(100))
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReleaseState {
+    #[default]
+    Draft,
+    Submitted,
+    /// Approved and numbered; public from `released_at` on.
+    Approved,
+}
+
+/// Where a release stands. Only the store's transitions change it; edits
+/// through forms and the API keep the stored workflow.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Workflow {
+    #[serde(default)]
+    pub state: ReleaseState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub submitted_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub approved_at: Option<Timestamp>,
+    /// The moment the release becomes public: the embargo, or the approval
+    /// if there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub released_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<ReleaseNumber>,
+}
+
+/// What a reader sees of the workflow at a given instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Draft,
+    Submitted,
+    /// Approved, embargoed until `released_at`.
+    Scheduled,
+    Published,
+}
+
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Draft => "Entwurf",
+            Stage::Submitted => "Zur Freigabe eingereicht",
+            Stage::Scheduled => "Freigegeben, Sperrfrist läuft",
+            Stage::Published => "Veröffentlicht",
+        }
+    }
+}
+
+/// A media appointment: "am Donnerstag, dem 03. Juli 2014 um 13:00 Uhr im
+/// Raum A1.11, Heinrich-Heine-Straße 1, 03149 Forst (Lausitz)".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Appointment {
+    pub start: LocalTime,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<LocalTime>,
+    /// "Raum A1.11".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
+    pub address: Address,
+    /// Who is available to the media ("die Landräte").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Image {
+    /// Web address of the image.
+    pub src: String,
+    /// What the image shows, for people who cannot see it.
+    pub alt: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PressRelease {
+    pub slug: PressReleaseSlug,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// Markdown.
+    pub body: String,
+    /// The sender and whom to ask ("Pressestelle Landkreis Spree-Neiße").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<Topic>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partnership: Option<PartnershipSlug>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<ActivitySlug>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<Image>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<Appointment>,
+    /// Nothing of the release is public before this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embargo: Option<LocalTime>,
+    /// The distribution lists it is mailed to when it is released.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mailing_lists: Vec<MailingListSlug>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub doubts: Vec<Doubt>,
+    #[serde(default)]
+    pub workflow: Workflow,
+}
+
+/// Why a workflow step is refused, in German for the person who tried.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkflowError {
+    #[error("Nur ein Entwurf kann zur Freigabe eingereicht werden.")]
+    NotDraft,
+    #[error("Nur eine eingereichte Pressemitteilung kann freigegeben werden.")]
+    NotSubmitted,
+    #[error("Eine freigegebene Pressemitteilung kann nicht mehr geändert werden.")]
+    Released,
+    #[error("Vier-Augen-Prinzip: Wer eingereicht hat, kann nicht selbst freigeben.")]
+    OwnSubmission,
+    #[error("Freigeben darf nur die Verwaltungsleitung (Rolle „Freigabe“).")]
+    NotApprover,
+    #[error("Bearbeiten und Einreichen darf nur die Pressestelle.")]
+    NotAuthor,
+}
+
+impl PressRelease {
+    pub fn stage(&self, now: Timestamp) -> Stage {
+        match self.workflow.state {
+            ReleaseState::Draft => Stage::Draft,
+            ReleaseState::Submitted => Stage::Submitted,
+            ReleaseState::Approved => match self.workflow.released_at {
+                Some(at) if at <= now => Stage::Published,
+                _ => Stage::Scheduled,
+            },
+        }
+    }
+
+    /// The one rule for every public surface: approved, and the embargo
+    /// has passed.
+    pub fn is_public(&self, now: Timestamp) -> bool {
+        self.stage(now) == Stage::Published
+    }
+
+    pub fn submit(
+        &mut self,
+        actor: &Actor,
+        tenant: &TenantSlug,
+        at: Timestamp,
+    ) -> Result<(), WorkflowError> {
+        if !actor.may_edit(tenant, Kind::PressRelease) {
+            return Err(WorkflowError::NotAuthor);
+        }
+        if self.workflow.state != ReleaseState::Draft {
+            return Err(WorkflowError::NotDraft);
+        }
+        self.workflow = Workflow {
+            state: ReleaseState::Submitted,
+            submitted_by: Some(actor.name().to_owned()),
+            submitted_at: Some(at),
+            ..Workflow::default()
+        };
+        Ok(())
+    }
+
+    /// Back to the author, from submitted; an approved release stays.
+    pub fn return_to_draft(
+        &mut self,
+        actor: &Actor,
+        tenant: &TenantSlug,
+    ) -> Result<(), WorkflowError> {
+        if self.workflow.state == ReleaseState::Approved {
+            return Err(WorkflowError::Released);
+        }
+        if !actor.may_edit(tenant, Kind::PressRelease) && !may_approve(actor, tenant) {
+            return Err(WorkflowError::NotAuthor);
+        }
+        self.workflow = Workflow::default();
+        Ok(())
+    }
+
+    /// Checks that `actor` may approve now; the store then numbers the
+    /// release and calls `approved`.
+    pub fn check_approval(&self, actor: &Actor, tenant: &TenantSlug) -> Result<(), WorkflowError> {
+        if self.workflow.state != ReleaseState::Submitted {
+            return Err(WorkflowError::NotSubmitted);
+        }
+        if !may_approve(actor, tenant) {
+            return Err(WorkflowError::NotApprover);
+        }
+        if self.workflow.submitted_by.as_deref() == Some(actor.name()) {
+            return Err(WorkflowError::OwnSubmission);
+        }
+        Ok(())
+    }
+
+    /// When the release becomes public if approved at `at`.
+    pub fn release_time(&self, at: Timestamp) -> Timestamp {
+        match self.embargo {
+            Some(e) if e.instant() > at => e.instant(),
+            _ => at,
+        }
+    }
+
+    pub fn approved(&mut self, actor: &Actor, at: Timestamp, number: ReleaseNumber) {
+        self.workflow.state = ReleaseState::Approved;
+        self.workflow.approved_by = Some(actor.name().to_owned());
+        self.workflow.approved_at = Some(at);
+        self.workflow.released_at = Some(self.release_time(at));
+        self.workflow.number = Some(number);
+    }
+
+    /// The year whose numbers the release takes: that of its release, in
+    /// Germany.
+    pub fn number_year(&self, at: Timestamp) -> i16 {
+        LocalTime::at(self.release_time(at)).civil().year()
+    }
+}
+
+/// Approval is the head of administration's: the four-eyes principle asks
+/// for someone other than the author.
+pub fn may_approve(actor: &Actor, tenant: &TenantSlug) -> bool {
+    actor.has_role(tenant, Role::HeadOfAdministration)
+}
+
+impl Record for PressRelease {
+    const KIND: Kind = Kind::PressRelease;
+
+    fn slug(&self) -> &str {
+        self.slug.as_str()
+    }
+
+    fn validate(&self) -> Vec<FieldError> {
+        let mut e = Errors::default();
+        e.text("title", &self.title, LINE);
+        e.optional_text("subtitle", &self.subtitle, LINE);
+        e.text("body", &self.body, TEXT);
+        e.optional_text("contact", &self.contact, 2_000);
+        e.unique("topics", &self.topics);
+        e.unique("mailing_lists", &self.mailing_lists);
+        for (i, img) in self.images.iter().enumerate() {
+            e.url(&format!("images.{i}.src"), &Some(img.src.clone()));
+            e.text(&format!("images.{i}.alt"), &img.alt, LINE);
+        }
+        if let Some(a) = &self.appointment {
+            e.text("appointment.address.street", &a.address.street, LINE);
+            e.text("appointment.address.city", &a.address.city, LINE);
+            e.text(
+                "appointment.address.postal_code",
+                &a.address.postal_code,
+                12,
+            );
+            e.optional_text("appointment.room", &a.room, LINE);
+            e.optional_text("appointment.available", &a.available, LINE);
+            if a.end.is_some_and(|end| end <= a.start) {
+                e.add("appointment.end", "muss nach dem Beginn liegen");
+            }
+        }
+        if self.workflow.state == ReleaseState::Approved
+            && (self.workflow.number.is_none() || self.workflow.released_at.is_none())
+        {
+            e.add(
+                "workflow.number",
+                "Eine freigegebene Pressemitteilung braucht Nummer und Veröffentlichungszeit",
+            );
+        }
+        e.doubts(&self.doubts);
+        e.into_vec()
+    }
+
+    fn references(&self) -> Vec<Reference> {
+        let mut out = Vec::new();
+        ref_opt(
+            &mut out,
+            "partnership",
+            Kind::Partnership,
+            &self.partnership,
+        );
+        ref_opt(&mut out, "activity", Kind::Activity, &self.activity);
+        refs_list(
+            &mut out,
+            "mailing_lists",
+            Kind::MailingList,
+            &self.mailing_lists,
+        );
+        out
+    }
+
+    fn doubts(&self) -> &[Doubt] {
+        &self.doubts
+    }
+
+    fn doubts_mut(&mut self) -> &mut Vec<Doubt> {
+        &mut self.doubts
+    }
+
+    fn title(&self) -> String {
+        match self.workflow.number {
+            Some(n) => format!("Nr. {n} – {}", self.title),
+            None => self.title.clone(),
+        }
+    }
+
+    fn keep_managed(&mut self, stored: Option<&Self>) {
+        self.workflow = stored.map(|s| s.workflow.clone()).unwrap_or_default();
+    }
+
+    fn locked(&self) -> Option<String> {
+        match self.workflow.state {
+            ReleaseState::Draft => None,
+            ReleaseState::Submitted => Some(
+                "Die Pressemitteilung liegt zur Freigabe vor. Zum Ändern erst „Zurück in den Entwurf“ wählen."
+                    .into(),
+            ),
+            ReleaseState::Approved => Some(WorkflowError::Released.to_string()),
+        }
+    }
+}
+
+/// A distribution list ("Regionalpresse", "Partnerschaften").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailingList {
+    pub slug: MailingListSlug,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub doubts: Vec<Doubt>,
+}
+
+impl Record for MailingList {
+    const KIND: Kind = Kind::MailingList;
+
+    fn slug(&self) -> &str {
+        self.slug.as_str()
+    }
+
+    fn validate(&self) -> Vec<FieldError> {
+        let mut e = Errors::default();
+        e.text("name", &self.name, LINE);
+        e.optional_text("description", &self.description, 2_000);
+        e.doubts(&self.doubts);
+        e.into_vec()
+    }
+
+    fn references(&self) -> Vec<Reference> {
+        Vec::new()
+    }
+
+    fn doubts(&self) -> &[Doubt] {
+        &self.doubts
+    }
+
+    fn doubts_mut(&mut self) -> &mut Vec<Doubt> {
+        &mut self.doubts
+    }
+
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+}
+
+/// A journalist on the tenant's distribution lists. Personal data: it can
+/// be exported and erased on request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Journalist {
+    pub slug: JournalistSlug,
+    pub name: String,
+    /// "Lausitzer Rundschau".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medium: Option<String>,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<Topic>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mailing_lists: Vec<MailingListSlug>,
+    /// The day the journalist agreed to receive releases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub consent: Option<jiff::civil::Date>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub doubts: Vec<Doubt>,
+}
+
+impl Journalist {
+    /// Whether a release to `lists` goes to this journalist.
+    pub fn receives(&self, lists: &[MailingListSlug]) -> bool {
+        self.consent.is_some() && self.mailing_lists.iter().any(|l| lists.contains(l))
+    }
+}
+
+impl Record for Journalist {
+    const KIND: Kind = Kind::Journalist;
+
+    fn slug(&self) -> &str {
+        self.slug.as_str()
+    }
+
+    fn validate(&self) -> Vec<FieldError> {
+        let mut e = Errors::default();
+        e.text("name", &self.name, LINE);
+        e.optional_text("medium", &self.medium, LINE);
+        e.email("email", &Some(self.email.clone()));
+        e.unique("mailing_lists", &self.mailing_lists);
+        if !self.mailing_lists.is_empty() && self.consent.is_none() {
+            e.add(
+                "consent",
+                "fehlt: Ohne Datum der Einwilligung darf niemand in einen Verteiler",
+            );
+        }
+        e.doubts(&self.doubts);
+        e.into_vec()
+    }
+
+    fn references(&self) -> Vec<Reference> {
+        let mut out = Vec::new();
+        refs_list(
+            &mut out,
+            "mailing_lists",
+            Kind::MailingList,
+            &self.mailing_lists,
+        );
+        out
+    }
+
+    fn doubts(&self) -> &[Doubt] {
+        &self.doubts
+    }
+
+    fn doubts_mut(&mut self) -> &mut Vec<Doubt> {
+        &mut self.doubts
+    }
+
+    fn title(&self) -> String {
+        match &self.medium {
+            Some(m) => format!("{} ({m})", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InquiryStatus {
+    #[default]
+    Open,
+    InProgress,
+    Answered,
+    Closed,
+}
+
+impl InquiryStatus {
+    pub fn is_done(self) -> bool {
+        matches!(self, InquiryStatus::Answered | InquiryStatus::Closed)
+    }
+}
+
+/// A question from the media, recorded from the public form or by hand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PressInquiry {
+    pub slug: InquirySlug,
+    pub received: LocalTime,
+    pub journalist: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medium: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    pub question: String,
+    /// When the journalist needs the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<LocalTime>,
+    /// Who answers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<PersonSlug>,
+    #[serde(default)]
+    pub status: InquiryStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub doubts: Vec<Doubt>,
+}
+
+/// How urgent an open inquiry is on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Due {
+    Overdue,
+    Today,
+    Later,
+}
+
+impl PressInquiry {
+    pub fn due(&self, now: Timestamp) -> Option<Due> {
+        if self.status.is_done() {
+            return None;
+        }
+        let deadline = self.deadline?;
+        if deadline.instant() < now {
+            Some(Due::Overdue)
+        } else if deadline.civil().date() == LocalTime::at(now).civil().date() {
+            Some(Due::Today)
+        } else {
+            Some(Due::Later)
+        }
+    }
+}
+
+impl Record for PressInquiry {
+    const KIND: Kind = Kind::PressInquiry;
+
+    fn slug(&self) -> &str {
+        self.slug.as_str()
+    }
+
+    fn validate(&self) -> Vec<FieldError> {
+        let mut e = Errors::default();
+        e.text("journalist", &self.journalist, LINE);
+        e.optional_text("medium", &self.medium, LINE);
+        e.email("email", &self.email);
+        e.text("question", &self.question, TEXT);
+        e.optional_text("answer", &self.answer, TEXT);
+        if self.email.is_none() && self.phone.is_none() {
+            e.add(
+                "email",
+                "fehlt: Ohne E-Mail-Adresse oder Telefonnummer kann niemand antworten",
+            );
+        }
+        if self.status == InquiryStatus::Answered && self.answer.is_none() {
+            e.add(
+                "answer",
+                "fehlt: Eine beantwortete Anfrage braucht die Antwort",
+            );
+        }
+        e.doubts(&self.doubts);
+        e.into_vec()
+    }
+
+    fn references(&self) -> Vec<Reference> {
+        let mut out = Vec::new();
+        ref_opt(&mut out, "assignee", Kind::Person, &self.assignee);
+        out
+    }
+
+    fn doubts(&self) -> &[Doubt] {
+        &self.doubts
+    }
+
+    fn doubts_mut(&mut self) -> &mut Vec<Doubt> {
+        &mut self.doubts
+    }
+
+    fn title(&self) -> String {
+        let q: String = self.question.chars().take(60).collect();
+        format!("{}: {q}", self.journalist)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::Grant;
+
+    fn t() -> TenantSlug {
+        TenantSlug::parse("spree-neisse").unwrap()
+    }
+
+    fn account(email: &str, role: Role) -> Actor {
+        Actor::account(email, vec![Grant { tenant: t(), role }])
+    }
+
+    fn release() -> PressRelease {
+        serde_json::from_value(serde_json::json!({
+            "slug": "besuch-vorpommern-ruegen",
+            "title": "Landkreis Vorpommern-Rügen zu Gast in Spree-Neiße",
+            "body": "Am Donnerstag …",
+        }))
+        .unwrap()
+    }
+
+    fn at(s: &str) -> Timestamp {
+        LocalTime::parse(s).unwrap().instant()
+    }
+
+    #[test]
+    fn number_reads_as_the_press_office_writes_it() {
+        let n = ReleaseNumber {
+            year: 2014,
+            number: 150,
+        };
+        assert_eq!(n.to_string(), "150/14");
+        let n = ReleaseNumber {
+            year: 2005,
+            number: 7,
+        };
+        assert_eq!(n.to_string(), "7/05");
+    }
+
+    #[test]
+    fn four_eyes_the_author_cannot_approve_and_press_cannot_approve() {
+        let press = account("presse@x.de", Role::PressOfficer);
+        let head = account("landrat@x.de", Role::HeadOfAdministration);
+        let mut r = release();
+        let now = at("2014-07-01T09:00");
+        assert_eq!(
+            r.check_approval(&head, &t()),
+            Err(WorkflowError::NotSubmitted)
+        );
+        assert_eq!(r.submit(&head, &t(), now), Err(WorkflowError::NotAuthor));
+        r.submit(&press, &t(), now).unwrap();
+        assert_eq!(r.submit(&press, &t(), now), Err(WorkflowError::NotDraft));
+        assert_eq!(
+            r.check_approval(&press, &t()),
+            Err(WorkflowError::NotApprover)
+        );
+        // Someone with both roles still cannot approve their own text.
+        let both = Actor::account(
+            "presse@x.de",
+            vec![
+                Grant {
+                    tenant: t(),
+                    role: Role::PressOfficer,
+                },
+                Grant {
+                    tenant: t(),
+                    role: Role::HeadOfAdministration,
+                },
+            ],
+        );
+        assert_eq!(
+            r.check_approval(&both, &t()),
+            Err(WorkflowError::OwnSubmission)
+        );
+        assert_eq!(r.check_approval(&head, &t()), Ok(()));
+    }
+
+    #[test]
+    fn embargo_holds_to_the_second_and_sets_the_year() {
+        let mut r = release();
+        r.embargo = Some(LocalTime::parse("2015-01-01T00:00").unwrap());
+        let approved = at("2014-12-30T10:00");
+        assert_eq!(r.number_year(approved), 2015);
+        r.workflow.state = ReleaseState::Submitted;
+        r.approved(
+            &account("landrat@x.de", Role::HeadOfAdministration),
+            approved,
+            ReleaseNumber {
+                year: 2015,
+                number: 1,
+            },
+        );
+        let embargo = r.embargo.unwrap().instant();
+        assert_eq!(r.stage(approved), Stage::Scheduled);
+        assert!(!r.is_public(embargo - jiff::SignedDuration::from_secs(1)));
+        assert!(r.is_public(embargo));
+        // Without an embargo, the approval releases it at once.
+        let mut r = release();
+        r.approved(
+            &account("landrat@x.de", Role::HeadOfAdministration),
+            approved,
+            ReleaseNumber {
+                year: 2014,
+                number: 150,
+            },
+        );
+        assert!(r.is_public(approved));
+        assert_eq!(r.number_year(approved), 2014);
+    }
+
+    #[test]
+    fn forms_cannot_change_the_workflow_and_released_texts_are_locked() {
+        let mut stored = release();
+        stored.workflow.state = ReleaseState::Approved;
+        let mut edited = release();
+        edited.keep_managed(Some(&stored));
+        assert_eq!(edited.workflow.state, ReleaseState::Approved);
+        assert!(edited.locked().is_some());
+        let mut new = stored.clone();
+        new.keep_managed(None);
+        assert_eq!(new.workflow, Workflow::default());
+        assert!(new.locked().is_none());
+    }
+
+    #[test]
+    fn journalist_needs_consent_to_be_on_a_list() {
+        let j: Journalist = serde_json::from_value(serde_json::json!({
+            "slug": "erika-muster",
+            "name": "Erika Muster",
+            "email": "erika@zeitung.example",
+            "mailing_lists": ["regionalpresse"],
+        }))
+        .unwrap();
+        assert_eq!(j.validate()[0].field, "consent");
+        let list = MailingListSlug::parse("regionalpresse").unwrap();
+        assert!(!j.receives(std::slice::from_ref(&list)));
+        let j = Journalist {
+            consent: Some(jiff::civil::date(2026, 1, 5)),
+            ..j
+        };
+        assert!(j.validate().is_empty());
+        assert!(j.receives(&[list]));
+    }
+
+    #[test]
+    fn inquiries_are_due_today_or_overdue_until_answered() {
+        let mut q: PressInquiry = serde_json::from_value(serde_json::json!({
+            "slug": "anfrage-1",
+            "received": "2026-11-23T08:00",
+            "journalist": "Max Muster",
+            "email": "max@radio.example",
+            "question": "Wann kommt der Hilfskonvoi an?",
+            "deadline": "2026-11-23T16:00",
+        }))
+        .unwrap();
+        assert!(q.validate().is_empty());
+        assert_eq!(q.due(at("2026-11-23T10:00")), Some(Due::Today));
+        assert_eq!(q.due(at("2026-11-23T16:01")), Some(Due::Overdue));
+        assert_eq!(q.due(at("2026-11-22T10:00")), Some(Due::Later));
+        q.status = InquiryStatus::Answered;
+        assert_eq!(q.validate()[0].field, "answer");
+        q.answer = Some("Am Freitag.".into());
+        assert_eq!(q.due(at("2026-11-24T10:00")), None);
+    }
+}
