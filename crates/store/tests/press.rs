@@ -1,0 +1,338 @@
+//! The newsroom in the store: workflow, numbering under concurrency, the
+//! outbox of mail deliveries and erasure, on SQLite and PostgreSQL.
+
+use jiff::Timestamp;
+use kreiskom_core::{
+    Actor, Grant, Journalist, Kind, LocalTime, MailingList, PressRelease, Record, Region, Role,
+    Tenant, TenantSlug, WorkflowError,
+};
+use kreiskom_store::{Action, DeliveryState, JobEnd, Recipient, Store, StoreError};
+use serde_json::json;
+
+fn t() -> TenantSlug {
+    TenantSlug::parse("spree-neisse").unwrap()
+}
+
+fn account(email: &str, role: Role) -> Actor {
+    Actor::account(email, vec![Grant { tenant: t(), role }])
+}
+
+fn press() -> Actor {
+    account("presse@spree-neisse.example", Role::PressOfficer)
+}
+
+fn head() -> Actor {
+    account("landrat@spree-neisse.example", Role::HeadOfAdministration)
+}
+
+fn at(s: &str) -> Timestamp {
+    LocalTime::parse(s).unwrap().instant()
+}
+
+fn release(slug: &str) -> PressRelease {
+    serde_json::from_value(json!({
+        "slug": slug, "title": format!("Mitteilung {slug}"), "body": "Text."
+    }))
+    .unwrap()
+}
+
+async fn seeded(url: &str, first_2014: Option<u32>) -> Store {
+    let store = Store::connect(url).await.unwrap();
+    let op = Actor::operator("test");
+    let region: Region = serde_json::from_value(json!({
+        "slug": "spree-neisse", "kind": "district", "country": "DE",
+        "names": [{"lang": "de", "name": "Landkreis Spree-Neiße"}]
+    }))
+    .unwrap();
+    store
+        .create(&op.operator_permit(Kind::Region).unwrap(), None, region)
+        .await
+        .unwrap();
+    let mut tenant: Tenant = serde_json::from_value(json!({
+        "slug": "spree-neisse", "name": "Landkreis Spree-Neiße", "region": "spree-neisse"
+    }))
+    .unwrap();
+    if let Some(first) = first_2014 {
+        tenant.press_numbering = vec![kreiskom_core::NumberingStart {
+            year: 2014,
+            first,
+        }];
+    }
+    store
+        .create(&op.operator_permit(Kind::Tenant).unwrap(), None, tenant)
+        .await
+        .unwrap();
+    store
+}
+
+async fn write(store: &Store, r: PressRelease) {
+    let permit = press().permit(&t(), Kind::PressRelease).unwrap();
+    store.create(&permit, Some(&t()), r).await.unwrap();
+}
+
+async fn numbers_follow_on_from_the_configured_start(url: &str) {
+    let store = seeded(url, Some(150)).await;
+    for slug in ["a", "b", "c"] {
+        write(&store, release(slug)).await;
+        store
+            .submit_release(&press(), &t(), slug, at("2014-07-01T09:00"))
+            .await
+            .unwrap();
+        store
+            .approve_release(&head(), &t(), slug, at("2014-07-01T10:00"))
+            .await
+            .unwrap();
+    }
+    let titles: Vec<String> = store
+        .public_releases(&t(), at("2014-07-02T00:00"))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.workflow.number.unwrap().to_string())
+        .collect();
+    assert_eq!(titles, ["152/14", "151/14", "150/14"]);
+    // A new year starts at 1.
+    write(&store, release("d")).await;
+    store
+        .submit_release(&press(), &t(), "d", at("2015-01-02T09:00"))
+        .await
+        .unwrap();
+    let d = store
+        .approve_release(&head(), &t(), "d", at("2015-01-02T10:00"))
+        .await
+        .unwrap();
+    assert_eq!(d.record.workflow.number.unwrap().to_string(), "1/15");
+    let found = store.release_by_number(&t(), 2014, 151).await.unwrap();
+    assert_eq!(found.unwrap().slug(), "b");
+}
+
+async fn concurrent_approvals_never_repeat_or_skip_a_number(url: &str) {
+    let store = seeded(url, None).await;
+    let n = 12;
+    for i in 0..n {
+        let slug = format!("r{i}");
+        write(&store, release(&slug)).await;
+        store
+            .submit_release(&press(), &t(), &slug, at("2026-03-01T09:00"))
+            .await
+            .unwrap();
+    }
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .approve_release(&head(), &t(), &format!("r{i}"), at("2026-03-01T10:00"))
+                .await
+                .map(|s| s.record.workflow.number.unwrap().number)
+        }));
+    }
+    let mut numbers = Vec::new();
+    for task in tasks {
+        numbers.push(task.await.unwrap().unwrap());
+    }
+    numbers.sort();
+    assert_eq!(numbers, (1..=n).collect::<Vec<u32>>());
+}
+
+async fn workflow_keeps_four_eyes_and_locks_released_texts(url: &str) {
+    let store = seeded(url, None).await;
+    write(&store, release("a")).await;
+    let now = at("2026-03-01T09:00");
+    let err = store.approve_release(&head(), &t(), "a", now).await.unwrap_err();
+    assert!(matches!(
+        err,
+        StoreError::Workflow(WorkflowError::NotSubmitted)
+    ));
+    store.submit_release(&press(), &t(), "a", now).await.unwrap();
+    let err = store.approve_release(&press(), &t(), "a", now).await.unwrap_err();
+    assert!(matches!(err, StoreError::Workflow(WorkflowError::NotApprover)));
+    // A submitted text is not edited behind the approver's back.
+    let permit = press().permit(&t(), Kind::PressRelease).unwrap();
+    let mut edited = release("a");
+    edited.body = "Anders.".into();
+    let err = store
+        .update(&permit, Some(&t()), "a", edited.clone(), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Locked(_)));
+    store.return_release(&head(), &t(), "a").await.unwrap();
+    store
+        .update(&permit, Some(&t()), "a", edited.clone(), None)
+        .await
+        .unwrap();
+    store.submit_release(&press(), &t(), "a", now).await.unwrap();
+    let approved = store.approve_release(&head(), &t(), "a", now).await.unwrap();
+    assert_eq!(approved.record.workflow.approved_by.as_deref(), Some("landrat@spree-neisse.example"));
+    // An edit through a form cannot smuggle in a workflow or change the text.
+    let err = store
+        .update(&permit, Some(&t()), "a", release("a"), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Locked(_)));
+    let err = store.delete::<PressRelease>(&permit, Some(&t()), "a").await.unwrap_err();
+    assert!(matches!(err, StoreError::Locked(_)));
+    // A new release given a workflow through the API starts as a draft.
+    let mut sneaky = release("b");
+    sneaky.workflow = approved.record.workflow.clone();
+    let created = store.create(&permit, Some(&t()), sneaky).await.unwrap();
+    assert_eq!(created.record.workflow, Default::default());
+    let history = store
+        .audit_of_record(Kind::PressRelease, Some(&t()), "a")
+        .await
+        .unwrap();
+    let actions: Vec<Action> = history.iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        [
+            Action::Approved,
+            Action::Submitted,
+            Action::Update,
+            Action::ReturnedToDraft,
+            Action::Submitted,
+            Action::Create
+        ]
+    );
+}
+
+async fn embargo_decides_what_is_public(url: &str) {
+    let store = seeded(url, None).await;
+    let mut r = release("a");
+    r.embargo = Some(LocalTime::parse("2026-03-02T10:00").unwrap());
+    write(&store, r).await;
+    store
+        .submit_release(&press(), &t(), "a", at("2026-03-01T09:00"))
+        .await
+        .unwrap();
+    store
+        .approve_release(&head(), &t(), "a", at("2026-03-01T10:00"))
+        .await
+        .unwrap();
+    let embargo = at("2026-03-02T10:00");
+    let before = embargo - jiff::SignedDuration::from_secs(1);
+    assert!(store.public_releases(&t(), before).await.unwrap().is_empty());
+    assert_eq!(store.public_releases(&t(), embargo).await.unwrap().len(), 1);
+    // The mail job waits for the embargo too.
+    assert!(store
+        .claim_job(before, jiff::SignedDuration::from_mins(5))
+        .await
+        .unwrap()
+        .is_none());
+}
+
+async fn mailing(store: &Store) -> String {
+    let op = Actor::operator("test");
+    let list: MailingList = serde_json::from_value(json!({"slug": "regional", "name": "Regionalpresse"})).unwrap();
+    store
+        .create(&op.operator_permit(Kind::MailingList).unwrap(), Some(&t()), list)
+        .await
+        .unwrap();
+    for (slug, mail) in [("anna", "anna@lr.example"), ("ben", "ben@radio.example")] {
+        let j: Journalist = serde_json::from_value(json!({
+            "slug": slug, "name": slug, "email": mail, "mailing_lists": ["regional"], "consent": "2026-01-05"
+        }))
+        .unwrap();
+        store
+            .create(&op.operator_permit(Kind::Journalist).unwrap(), Some(&t()), j)
+            .await
+            .unwrap();
+    }
+    let mut r = release("a");
+    r.mailing_lists = vec![kreiskom_core::MailingListSlug::parse("regional").unwrap()];
+    write(store, r).await;
+    store
+        .submit_release(&press(), &t(), "a", at("2026-03-01T09:00"))
+        .await
+        .unwrap();
+    store
+        .approve_release(&head(), &t(), "a", at("2026-03-01T10:00"))
+        .await
+        .unwrap();
+    let job = store
+        .claim_job(at("2026-03-01T10:00"), jiff::SignedDuration::from_mins(5))
+        .await
+        .unwrap()
+        .expect("the approval wrote a mail job");
+    assert_eq!(job.subject, "a");
+    job.id
+}
+
+fn recipients() -> Vec<Recipient> {
+    [("anna", "anna@lr.example"), ("ben", "ben@radio.example")]
+        .iter()
+        .map(|(s, m)| Recipient {
+            email: (*m).into(),
+            name: (*s).into(),
+            journalist: (*s).into(),
+        })
+        .collect()
+}
+
+async fn deliveries_are_planned_once_and_never_resent(url: &str) {
+    let store = seeded(url, None).await;
+    let job = mailing(&store).await;
+    store.plan_deliveries(&job, &recipients()).await.unwrap();
+    // A crash after anna's message was handed over but before it was noted.
+    assert!(store.start_delivery(&job, "anna@lr.example").await.unwrap());
+    assert!(!store.start_delivery(&job, "anna@lr.example").await.unwrap());
+    // The next run plans again: nobody is added twice, anna is not resent.
+    store.plan_deliveries(&job, &recipients()).await.unwrap();
+    let d = store.deliveries(&job).await.unwrap();
+    assert_eq!(d.len(), 2);
+    assert_eq!(d[0].state, DeliveryState::Uncertain);
+    assert_eq!(d[1].state, DeliveryState::Pending);
+    assert!(store.start_delivery(&job, "ben@radio.example").await.unwrap());
+    store
+        .finish_delivery(&job, "ben@radio.example", Ok(()))
+        .await
+        .unwrap();
+    store.finish_job(&job, JobEnd::Done).await.unwrap();
+    let (state, d) = store.release_mailing(&t(), "a").await.unwrap().unwrap();
+    assert_eq!(state, "done");
+    assert_eq!(d[1].state, DeliveryState::Delivered);
+    assert!(d[1].sent_at.is_some());
+    // Nothing is due any more.
+    assert!(store
+        .claim_job(at("2026-03-01T11:00"), jiff::SignedDuration::from_mins(5))
+        .await
+        .unwrap()
+        .is_none());
+}
+
+async fn unsubscribe_and_erasure_remove_the_journalist(url: &str) {
+    let store = seeded(url, None).await;
+    let job = mailing(&store).await;
+    store.plan_deliveries(&job, &recipients()).await.unwrap();
+    let token = store.deliveries(&job).await.unwrap()[1].token.clone();
+    assert_eq!(store.unsubscribe(&token).await.unwrap().as_deref(), Some("ben"));
+    assert_eq!(store.unsubscribe("falsch").await.unwrap(), None);
+    let ben = store.fetch::<Journalist>(Some(&t()), "ben").await.unwrap();
+    assert!(ben.record.mailing_lists.is_empty());
+
+    let export = store.journalist_export(&t(), "ben").await.unwrap();
+    assert_eq!(export["journalist"]["email"], "ben@radio.example");
+    assert_eq!(export["mailings"][0]["press_release"], "a");
+    assert!(!export["history"].as_array().unwrap().is_empty());
+
+    let permit = press().permit(&t(), Kind::Journalist).unwrap();
+    store.erase_journalist(&permit, &t(), "ben").await.unwrap();
+    assert!(store.get::<Journalist>(Some(&t()), "ben").await.unwrap().is_none());
+    let d = store.deliveries(&job).await.unwrap();
+    assert!(d.iter().all(|d| d.email != "ben@radio.example" && d.name != "ben"));
+    let history = store
+        .audit_of_record(Kind::Journalist, Some(&t()), "ben")
+        .await
+        .unwrap();
+    assert_eq!(history[0].action, Action::Erased);
+    let log = serde_json::to_string(&history).unwrap();
+    assert!(!log.contains("ben@radio.example"), "{log}");
+}
+
+kreiskom_testkit::on_both_backends!(
+    numbers_follow_on_from_the_configured_start,
+    concurrent_approvals_never_repeat_or_skip_a_number,
+    workflow_keeps_four_eyes_and_locks_released_texts,
+    embargo_decides_what_is_public,
+    deliveries_are_planned_once_and_never_resent,
+    unsubscribe_and_erasure_remove_the_journalist,
+);
