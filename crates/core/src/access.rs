@@ -190,6 +190,16 @@ pub struct Permit {
 }
 
 impl Permit {
+    /// Anyone may hand in a press inquiry through the public form; that is
+    /// the one write without an account.
+    pub fn public_inquiry(tenant: &TenantSlug) -> Permit {
+        Permit {
+            actor: "Öffentliches Anfrageformular".into(),
+            kind: Kind::PressInquiry,
+            tenant: Some(tenant.clone()),
+        }
+    }
+
     pub fn actor(&self) -> &str {
         &self.actor
     }

@@ -16,7 +16,11 @@ use crate::form::{self, Field};
 use crate::{PublishError, Result};
 
 /// The kinds in the order the admin navigation lists them.
-pub const KINDS: [Kind; 10] = [
+pub const KINDS: [Kind; 14] = [
+    Kind::PressRelease,
+    Kind::PressInquiry,
+    Kind::Journalist,
+    Kind::MailingList,
     Kind::Partnership,
     Kind::Region,
     Kind::Activity,
@@ -377,6 +381,16 @@ pub struct RecordView {
     doubts: Vec<DoubtItem>,
     history: Vec<HistoryEntry>,
     public_href: Option<String>,
+    /// What a kind adds to its page (a release's workflow, a journalist's
+    /// data rights); rendered by `record_panel.html`.
+    panel: Option<Value>,
+}
+
+impl RecordView {
+    pub fn with_panel(mut self, panel: Value) -> Self {
+        self.panel = Some(panel);
+        self
+    }
 }
 
 /// A record's page: `value` is what the form shows (the stored record, or
@@ -414,6 +428,11 @@ pub async fn record<R: Record>(store: &Store, page: RecordPage<'_>) -> Result<Re
         Kind::Partnership if !page.is_new => {
             Some(format!("/{}/partnerschaften/{slug}", page.tenant))
         }
+        Kind::PressRelease => {
+            serde_json::from_value::<kreiskom_core::PressRelease>(page.value.clone())
+                .ok()
+                .and_then(|r| crate::press::release_path(page.tenant.as_str(), &r))
+        }
         _ => None,
     };
     Ok(RecordView {
@@ -440,6 +459,7 @@ pub async fn record<R: Record>(store: &Store, page: RecordPage<'_>) -> Result<Re
             .collect(),
         history,
         public_href,
+        panel: None,
         slug,
     })
 }
@@ -525,8 +545,18 @@ pub struct KindCount {
     count: usize,
 }
 
+/// An open press inquiry that is due today or overdue.
+#[derive(Debug, Serialize)]
+pub struct DueInquiry {
+    slug: String,
+    title: String,
+    deadline: String,
+    overdue: bool,
+}
+
 #[derive(Debug, Serialize)]
 pub struct DashboardView {
+    inquiries: Vec<DueInquiry>,
     doubts: usize,
     counts: Vec<KindCount>,
     recent: Vec<HistoryEntry>,
@@ -536,8 +566,32 @@ pub async fn dashboard(
     store: &Store,
     slug: &TenantSlug,
     scope: &TenantScope,
+    now: jiff::Timestamp,
 ) -> Result<DashboardView> {
     let doubts = doubts(store, slug, scope).await?.len();
+    let mut inquiries: Vec<(kreiskom_core::LocalTime, DueInquiry)> = Vec::new();
+    for q in store
+        .records::<kreiskom_core::PressInquiry>(Some(slug))
+        .await?
+    {
+        let (Some(due), Some(deadline)) = (q.due(now), q.deadline) else {
+            continue;
+        };
+        if due == kreiskom_core::Due::Later {
+            continue;
+        }
+        inquiries.push((
+            deadline,
+            DueInquiry {
+                slug: q.slug.to_string(),
+                title: q.title(),
+                deadline: deadline.german(),
+                overdue: due == kreiskom_core::Due::Overdue,
+            },
+        ));
+    }
+    inquiries.sort_by_key(|(d, _)| *d);
+    let inquiries = inquiries.into_iter().map(|(_, q)| q).collect();
     let counts = vec![
         KindCount {
             path: Kind::Partnership.path().into(),
@@ -552,6 +606,7 @@ pub async fn dashboard(
     ];
     let (recent, _) = store.audit_of_tenant(slug, 0, 10).await?;
     Ok(DashboardView {
+        inquiries,
         doubts,
         counts,
         recent: recent.iter().map(history_entry).collect(),

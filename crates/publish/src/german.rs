@@ -146,8 +146,9 @@ pub fn timestamp(text: &str) -> String {
     let Ok(ts) = text.parse::<jiff::Timestamp>() else {
         return text.to_owned();
     };
-    let tz = jiff::tz::TimeZone::get("Europe/Berlin").unwrap_or(jiff::tz::TimeZone::UTC);
-    ts.to_zoned(tz).strftime("%d.%m.%Y, %H:%M Uhr").to_string()
+    ts.to_zoned(kreiskom_core::berlin())
+        .strftime("%d.%m.%Y, %H:%M Uhr")
+        .to_string()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod form;
 mod german;
 mod labels;
+pub mod press;
 mod views;
 
 use std::path::PathBuf;
@@ -70,8 +71,35 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("doubts.html", include_str!("../templates/doubts.html")),
     ("records.html", include_str!("../templates/records.html")),
     ("record.html", include_str!("../templates/record.html")),
+    (
+        "record_panel.html",
+        include_str!("../templates/record_panel.html"),
+    ),
     ("delete.html", include_str!("../templates/delete.html")),
     ("audit.html", include_str!("../templates/audit.html")),
+    ("press.html", include_str!("../templates/press.html")),
+    (
+        "press_release.html",
+        include_str!("../templates/press_release.html"),
+    ),
+    (
+        "press_release.txt",
+        include_str!("../templates/press_release.txt"),
+    ),
+    (
+        "press_feed.xml",
+        include_str!("../templates/press_feed.xml"),
+    ),
+    (
+        "press_mail.html",
+        include_str!("../templates/press_mail.html"),
+    ),
+    ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+    ("inquiry.html", include_str!("../templates/inquiry.html")),
+    (
+        "unsubscribe.html",
+        include_str!("../templates/unsubscribe.html"),
+    ),
     (
         "audit_rows.html",
         include_str!("../templates/audit_rows.html"),
@@ -82,7 +110,13 @@ const TEMPLATES: &[(&str, &str)] = &[
 pub struct Site {
     env: std::sync::Arc<Environment<'static>>,
     store: Store,
+    /// Scheme and host the public site is reached at, for absolute links
+    /// (feed, calendar, sitemap, e-mail), without a trailing slash.
+    public_url: String,
 }
+
+/// Where `serve` is reached when nothing else is configured.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 /// Markdown from editors, rendered and cleaned of anything but safe HTML.
 pub fn markdown(text: &str) -> String {
@@ -133,7 +167,17 @@ impl Site {
         Self {
             env: std::sync::Arc::new(env),
             store,
+            public_url: DEFAULT_PUBLIC_URL.to_owned(),
         }
+    }
+
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = url.trim_end_matches('/').to_owned();
+        self
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.public_url
     }
 
     fn render(&self, template: &str, ctx: impl serde::Serialize) -> Result<String> {

@@ -39,7 +39,7 @@ impl From<&Tenant> for TenantView {
     }
 }
 
-async fn load_tenant(store: &Store, tenant: &str) -> Result<(TenantSlug, Tenant)> {
+pub(crate) async fn load_tenant(store: &Store, tenant: &str) -> Result<(TenantSlug, Tenant)> {
     let slug = TenantSlug::parse(tenant).map_err(|_| PublishError::NotFound)?;
     let t = store
         .get::<Tenant>(None, slug.as_str())
@@ -311,6 +311,17 @@ pub struct PartnershipsView {
     partners: Vec<Summary>,
     towns: Vec<TownGroup>,
     contact: Option<UnitView>,
+}
+
+/// The district's own partnerships, for the sitemap.
+pub(crate) async fn partnership_slugs(store: &Store, t: &Tenant) -> Result<Vec<String>> {
+    let mut regions = Regions::new(store);
+    Ok(regions
+        .partnerships_of(t.region.as_str())
+        .await?
+        .into_iter()
+        .map(|p| p.slug.to_string())
+        .collect())
 }
 
 pub async fn partnerships(store: &Store, tenant: &str, today: Date) -> Result<PartnershipsView> {

@@ -53,10 +53,7 @@ async fn seeded(url: &str, first_2014: Option<u32>) -> Store {
     }))
     .unwrap();
     if let Some(first) = first_2014 {
-        tenant.press_numbering = vec![kreiskom_core::NumberingStart {
-            year: 2014,
-            first,
-        }];
+        tenant.press_numbering = vec![kreiskom_core::NumberingStart { year: 2014, first }];
     }
     store
         .create(&op.operator_permit(Kind::Tenant).unwrap(), None, tenant)
@@ -139,14 +136,26 @@ async fn workflow_keeps_four_eyes_and_locks_released_texts(url: &str) {
     let store = seeded(url, None).await;
     write(&store, release("a")).await;
     let now = at("2026-03-01T09:00");
-    let err = store.approve_release(&head(), &t(), "a", now).await.unwrap_err();
+    let err = store
+        .approve_release(&head(), &t(), "a", now)
+        .await
+        .unwrap_err();
     assert!(matches!(
         err,
         StoreError::Workflow(WorkflowError::NotSubmitted)
     ));
-    store.submit_release(&press(), &t(), "a", now).await.unwrap();
-    let err = store.approve_release(&press(), &t(), "a", now).await.unwrap_err();
-    assert!(matches!(err, StoreError::Workflow(WorkflowError::NotApprover)));
+    store
+        .submit_release(&press(), &t(), "a", now)
+        .await
+        .unwrap();
+    let err = store
+        .approve_release(&press(), &t(), "a", now)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        StoreError::Workflow(WorkflowError::NotApprover)
+    ));
     // A submitted text is not edited behind the approver's back.
     let permit = press().permit(&t(), Kind::PressRelease).unwrap();
     let mut edited = release("a");
@@ -161,16 +170,28 @@ async fn workflow_keeps_four_eyes_and_locks_released_texts(url: &str) {
         .update(&permit, Some(&t()), "a", edited.clone(), None)
         .await
         .unwrap();
-    store.submit_release(&press(), &t(), "a", now).await.unwrap();
-    let approved = store.approve_release(&head(), &t(), "a", now).await.unwrap();
-    assert_eq!(approved.record.workflow.approved_by.as_deref(), Some("landrat@spree-neisse.example"));
+    store
+        .submit_release(&press(), &t(), "a", now)
+        .await
+        .unwrap();
+    let approved = store
+        .approve_release(&head(), &t(), "a", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        approved.record.workflow.approved_by.as_deref(),
+        Some("landrat@spree-neisse.example")
+    );
     // An edit through a form cannot smuggle in a workflow or change the text.
     let err = store
         .update(&permit, Some(&t()), "a", release("a"), None)
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Locked(_)));
-    let err = store.delete::<PressRelease>(&permit, Some(&t()), "a").await.unwrap_err();
+    let err = store
+        .delete::<PressRelease>(&permit, Some(&t()), "a")
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Locked(_)));
     // A new release given a workflow through the API starts as a draft.
     let mut sneaky = release("b");
@@ -210,7 +231,11 @@ async fn embargo_decides_what_is_public(url: &str) {
         .unwrap();
     let embargo = at("2026-03-02T10:00");
     let before = embargo - jiff::SignedDuration::from_secs(1);
-    assert!(store.public_releases(&t(), before).await.unwrap().is_empty());
+    assert!(store
+        .public_releases(&t(), before)
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(store.public_releases(&t(), embargo).await.unwrap().len(), 1);
     // The mail job waits for the embargo too.
     assert!(store
@@ -222,9 +247,14 @@ async fn embargo_decides_what_is_public(url: &str) {
 
 async fn mailing(store: &Store) -> String {
     let op = Actor::operator("test");
-    let list: MailingList = serde_json::from_value(json!({"slug": "regional", "name": "Regionalpresse"})).unwrap();
+    let list: MailingList =
+        serde_json::from_value(json!({"slug": "regional", "name": "Regionalpresse"})).unwrap();
     store
-        .create(&op.operator_permit(Kind::MailingList).unwrap(), Some(&t()), list)
+        .create(
+            &op.operator_permit(Kind::MailingList).unwrap(),
+            Some(&t()),
+            list,
+        )
         .await
         .unwrap();
     for (slug, mail) in [("anna", "anna@lr.example"), ("ben", "ben@radio.example")] {
@@ -233,7 +263,11 @@ async fn mailing(store: &Store) -> String {
         }))
         .unwrap();
         store
-            .create(&op.operator_permit(Kind::Journalist).unwrap(), Some(&t()), j)
+            .create(
+                &op.operator_permit(Kind::Journalist).unwrap(),
+                Some(&t()),
+                j,
+            )
             .await
             .unwrap();
     }
@@ -281,7 +315,10 @@ async fn deliveries_are_planned_once_and_never_resent(url: &str) {
     assert_eq!(d.len(), 2);
     assert_eq!(d[0].state, DeliveryState::Uncertain);
     assert_eq!(d[1].state, DeliveryState::Pending);
-    assert!(store.start_delivery(&job, "ben@radio.example").await.unwrap());
+    assert!(store
+        .start_delivery(&job, "ben@radio.example")
+        .await
+        .unwrap());
     store
         .finish_delivery(&job, "ben@radio.example", Ok(()))
         .await
@@ -304,7 +341,10 @@ async fn unsubscribe_and_erasure_remove_the_journalist(url: &str) {
     let job = mailing(&store).await;
     store.plan_deliveries(&job, &recipients()).await.unwrap();
     let token = store.deliveries(&job).await.unwrap()[1].token.clone();
-    assert_eq!(store.unsubscribe(&token).await.unwrap().as_deref(), Some("ben"));
+    assert_eq!(
+        store.unsubscribe(&token).await.unwrap().as_deref(),
+        Some("ben")
+    );
     assert_eq!(store.unsubscribe("falsch").await.unwrap(), None);
     let ben = store.fetch::<Journalist>(Some(&t()), "ben").await.unwrap();
     assert!(ben.record.mailing_lists.is_empty());
@@ -316,9 +356,15 @@ async fn unsubscribe_and_erasure_remove_the_journalist(url: &str) {
 
     let permit = press().permit(&t(), Kind::Journalist).unwrap();
     store.erase_journalist(&permit, &t(), "ben").await.unwrap();
-    assert!(store.get::<Journalist>(Some(&t()), "ben").await.unwrap().is_none());
+    assert!(store
+        .get::<Journalist>(Some(&t()), "ben")
+        .await
+        .unwrap()
+        .is_none());
     let d = store.deliveries(&job).await.unwrap();
-    assert!(d.iter().all(|d| d.email != "ben@radio.example" && d.name != "ben"));
+    assert!(d
+        .iter()
+        .all(|d| d.email != "ben@radio.example" && d.name != "ben"));
     let history = store
         .audit_of_record(Kind::Journalist, Some(&t()), "ben")
         .await

@@ -10,8 +10,9 @@ use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use kreiskom_core::{
-    Activity, Channel, Collection, FieldError, Kind, Organisation, Partnership, Person, Record,
-    Region, Scope, Service, Tenant, TenantSlug, Unit,
+    Activity, Channel, Collection, FieldError, Journalist, Kind, MailingList, Organisation,
+    Partnership, Person, PressInquiry, PressRelease, Record, Region, Scope, Service, Tenant,
+    TenantSlug, Unit,
 };
 use kreiskom_publish::admin::{self as views, Conflict, Frame, ListQuery, RecordPage, TenantScope};
 use kreiskom_publish::form;
@@ -50,6 +51,11 @@ pub(crate) fn routes(r: Routes) -> Routes {
     let r = kind::<Unit>(r);
     let r = kind::<Service>(r);
     let r = kind::<Channel>(r);
+    let r = kind::<PressRelease>(r);
+    let r = kind::<PressInquiry>(r);
+    let r = kind::<Journalist>(r);
+    let r = kind::<MailingList>(r);
+    let r = crate::newsroom::routes(r);
     kind::<Tenant>(r)
 }
 
@@ -401,7 +407,7 @@ async fn tenant_scope(s: &AppState, t: &TenantSlug) -> Result<TenantScope, PageE
 
 async fn dashboard(State(s): State<AppState>, t: InTenant) -> Reply {
     let scope = tenant_scope(&s, &t.tenant).await?;
-    let view = views::dashboard(&s.store, &t.tenant, &scope)
+    let view = views::dashboard(&s.store, &t.tenant, &scope, s.now())
         .await
         .map_err(|e| fail(&s)(e.into()))?;
     render(&s, &t, "dashboard", StatusCode::OK, "dashboard.html", view).await
@@ -480,6 +486,9 @@ struct Notice {
     gespeichert: Option<String>,
     angelegt: Option<String>,
     geklaert: Option<String>,
+    eingereicht: Option<String>,
+    freigegeben: Option<String>,
+    zurueckgegeben: Option<String>,
 }
 
 impl Notice {
@@ -490,6 +499,12 @@ impl Notice {
             Some("Gespeichert.".into())
         } else if self.geklaert.is_some() {
             Some("Der Hinweis ist als geklärt markiert.".into())
+        } else if self.eingereicht.is_some() {
+            Some("Zur Freigabe eingereicht.".into())
+        } else if self.freigegeben.is_some() {
+            Some("Freigegeben und nummeriert.".into())
+        } else if self.zurueckgegeben.is_some() {
+            Some("In den Entwurf zurückgegeben.".into())
         } else {
             None
         }
@@ -525,6 +540,25 @@ async fn record_page<R: Record>(s: &AppState, t: &InTenant, shown: Shown<'_>) ->
     )
     .await
     .map_err(|e| fail(s)(e.into()))?;
+    let view = match R::KIND {
+        Kind::PressRelease if !shown.is_new => {
+            match serde_json::from_value::<kreiskom_core::PressRelease>(shown.value.clone()) {
+                Ok(r) => view.with_panel(
+                    crate::newsroom::release_panel(s, t, &r)
+                        .await
+                        .map_err(fail(s))?,
+                ),
+                Err(_) => view,
+            }
+        }
+        Kind::Journalist if !shown.is_new => {
+            match serde_json::from_value::<kreiskom_core::Journalist>(shown.value.clone()) {
+                Ok(j) => view.with_panel(crate::newsroom::journalist_panel(&j)),
+                Err(_) => view,
+            }
+        }
+        _ => view,
+    };
     render(s, t, R::KIND.path(), shown.status, "record.html", view).await
 }
 

@@ -25,6 +25,7 @@ use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "kreiskom_sitzung";
 pub const LOGIN_CSRF_COOKIE: &str = "kreiskom_anmeldung";
+pub const PUBLIC_FORM_COOKIE: &str = "kreiskom_formular";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The configured token; never printed.
@@ -111,11 +112,26 @@ pub fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
 }
 
 pub fn login_csrf_cookie(value: String, secure: bool) -> Cookie<'static> {
-    Cookie::build((LOGIN_CSRF_COOKIE, value))
+    csrf_cookie(LOGIN_CSRF_COOKIE, value, "/admin", secure)
+}
+
+/// The double-submit token of a public form (press inquiry), which has no
+/// session to hold one.
+pub fn public_form_cookie(value: String, secure: bool) -> Cookie<'static> {
+    csrf_cookie(PUBLIC_FORM_COOKIE, value, "/", secure)
+}
+
+fn csrf_cookie(
+    name: &'static str,
+    value: String,
+    path: &'static str,
+    secure: bool,
+) -> Cookie<'static> {
+    Cookie::build((name, value))
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(secure)
-        .path("/admin")
+        .path(path)
         .build()
 }
 

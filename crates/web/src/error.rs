@@ -79,6 +79,9 @@ impl Error {
                 StatusCode::PRECONDITION_FAILED,
                 body(format!("{e}. Bitte neu laden und die Änderung erneut vornehmen."), vec![]),
             ),
+            Error::Store(e @ (StoreError::Locked(_) | StoreError::Workflow(_))) => {
+                (StatusCode::CONFLICT, body(e.to_string(), vec![]))
+            }
             Error::Store(e @ StoreError::InUse { .. }) => (StatusCode::CONFLICT, body(format!("{e}."), vec![])),
             Error::Store(e @ (StoreError::NotEmpty | StoreError::Dataset(_))) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, body(e.to_string(), vec![]))

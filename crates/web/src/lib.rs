@@ -7,8 +7,11 @@ mod api;
 mod assets;
 pub mod auth;
 mod error;
+mod jobs;
+mod newsroom;
 mod openapi;
 mod pages;
+mod press;
 mod routes;
 
 use std::sync::Arc;
@@ -22,15 +25,14 @@ use kreiskom_store::Store;
 
 pub use auth::ApiToken;
 pub use error::Error;
+pub use jobs::{run_due_jobs, spawn_jobs_runner};
 pub use routes::{Access, RouteInfo};
 
 /// The current instant; replaceable so tests can ask "what did the page
 /// say on 1 June 2023?" or let a lockout run out.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
-fn berlin() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Europe/Berlin").unwrap_or(jiff::tz::TimeZone::UTC)
-}
+use kreiskom_core::berlin;
 
 /// Noon in Germany on `date`: a fixed clock for tests that care about the day.
 pub fn noon_in_germany(date: Date) -> Timestamp {
@@ -74,6 +76,10 @@ pub struct AppState {
     pub api_token: Option<ApiToken>,
     pub clock: Clock,
     pub security: Security,
+    /// Sends release mails; without it mail jobs wait until one is set up.
+    pub mailer: Option<kreiskom_channels::smtp::Mailer>,
+    /// Wakes the jobs runner when new work was written (an approval).
+    pub jobs: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -84,6 +90,8 @@ impl AppState {
             api_token,
             clock: Arc::new(Timestamp::now),
             security: Security::default(),
+            mailer: None,
+            jobs: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -101,6 +109,7 @@ fn table() -> routes::Routes {
     let r = routes::Routes::new();
     let r = api::routes(r);
     let r = admin::routes(r);
+    let r = press::routes(r);
     let r = pages::routes(r);
     assets::routes(r)
 }

@@ -1,0 +1,217 @@
+//! The press office's admin steps beyond editing: submitting, approving
+//! and returning a release, and a journalist's data rights (GDPR).
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use kreiskom_core::{press::may_approve, Journalist, Kind, PressRelease, ReleaseState, Stage};
+use kreiskom_publish::german_timestamp;
+use serde_json::{json, Value};
+
+use crate::auth::{Form, InTenant};
+use crate::error::{Error, PageError};
+use crate::routes::{Access, Routes};
+use crate::AppState;
+
+pub(crate) fn routes(r: Routes) -> Routes {
+    const T: Access = Access::Tenant;
+    let release = "/admin/{tenant}/pressemitteilungen/{slug}";
+    let journalist = "/admin/{tenant}/medienkontakte/{slug}";
+    r.post(&format!("{release}/einreichen"), T, submit)
+        .post(&format!("{release}/freigeben"), T, approve)
+        .post(&format!("{release}/zurueckgeben"), T, return_to_draft)
+        .get(&format!("{journalist}/auskunft"), T, export)
+        .post(&format!("{journalist}/dsgvo-loeschen"), T, erase)
+}
+
+type Reply = Result<Response, PageError>;
+
+fn fail(s: &AppState) -> impl Fn(Error) -> PageError + '_ {
+    |error| PageError {
+        error,
+        site: s.site.clone(),
+    }
+}
+
+fn back(t: &InTenant, slug: &str, note: &str) -> Response {
+    Redirect::to(&format!(
+        "/admin/{}/pressemitteilungen/{slug}?{note}=1",
+        t.tenant
+    ))
+    .into_response()
+}
+
+async fn submit(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug)): Path<(String, String)>,
+    _form: Form,
+) -> Reply {
+    s.store
+        .submit_release(&t.user.actor, &t.tenant, &slug, s.now())
+        .await
+        .map_err(|e| fail(&s)(e.into()))?;
+    Ok(back(&t, &slug, "eingereicht"))
+}
+
+async fn approve(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug)): Path<(String, String)>,
+    _form: Form,
+) -> Reply {
+    s.store
+        .approve_release(&t.user.actor, &t.tenant, &slug, s.now())
+        .await
+        .map_err(|e| fail(&s)(e.into()))?;
+    s.jobs.notify_one();
+    Ok(back(&t, &slug, "freigegeben"))
+}
+
+async fn return_to_draft(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug)): Path<(String, String)>,
+    _form: Form,
+) -> Reply {
+    s.store
+        .return_release(&t.user.actor, &t.tenant, &slug)
+        .await
+        .map_err(|e| fail(&s)(e.into()))?;
+    Ok(back(&t, &slug, "zurueckgegeben"))
+}
+
+/// GDPR Art. 15: everything about one journalist, as a download.
+async fn export(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug)): Path<(String, String)>,
+) -> Reply {
+    if !t.user.actor.may_edit(&t.tenant, Kind::Journalist) {
+        return Err(fail(&s)(Error::Forbidden));
+    }
+    let data = s
+        .store
+        .journalist_export(&t.tenant, &slug)
+        .await
+        .map_err(|e| fail(&s)(e.into()))?;
+    let body = serde_json::to_string_pretty(&data).expect("JSON values serialize");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"auskunft-{slug}.json\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// GDPR Art. 17, after an explicit confirmation on the page.
+async fn erase(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug)): Path<(String, String)>,
+    form: Form,
+) -> Reply {
+    let permit = t
+        .user
+        .actor
+        .permit(&t.tenant, Kind::Journalist)
+        .ok_or_else(|| fail(&s)(Error::Forbidden))?;
+    if form.get("bestaetigt") != Some("1") {
+        return Err(fail(&s)(Error::Body(vec![kreiskom_core::FieldError::new(
+            "bestaetigt",
+            "Bitte bestätigen, dass die Person die Löschung verlangt hat",
+        )])));
+    }
+    s.store
+        .erase_journalist(&permit, &t.tenant, &slug)
+        .await
+        .map_err(|e| fail(&s)(e.into()))?;
+    Ok(Redirect::to(&format!("/admin/{}/medienkontakte/?geloescht=1", t.tenant)).into_response())
+}
+
+fn when(ts: Option<jiff::Timestamp>) -> Option<String> {
+    ts.map(|t| german_timestamp(&t.to_string()))
+}
+
+/// What a release's page shows about its workflow, and which steps the
+/// viewer may take now.
+pub(crate) async fn release_panel(
+    s: &AppState,
+    t: &InTenant,
+    release: &PressRelease,
+) -> Result<Value, Error> {
+    let actor = &t.user.actor;
+    let w = &release.workflow;
+    let stage = release.stage(s.now());
+    let mut actions = Vec::new();
+    let author = actor.may_edit(&t.tenant, Kind::PressRelease);
+    let approver = may_approve(actor, &t.tenant);
+    match w.state {
+        ReleaseState::Draft if author => actions.push(json!({
+            "path": "einreichen", "label": "Zur Freigabe einreichen", "style": "primary"
+        })),
+        ReleaseState::Submitted => {
+            if approver && w.submitted_by.as_deref() != Some(actor.name()) {
+                actions
+                    .push(json!({"path": "freigeben", "label": "Freigeben", "style": "primary"}));
+            }
+            if author || approver {
+                actions.push(json!({"path": "zurueckgeben", "label": "Zurück in den Entwurf", "style": "secondary"}));
+            }
+        }
+        _ => {}
+    }
+    let hint = match (w.state, approver) {
+        (ReleaseState::Submitted, true) if w.submitted_by.as_deref() == Some(actor.name()) => {
+            Some("Vier-Augen-Prinzip: Sie haben eingereicht, freigeben muss jemand anderes.")
+        }
+        (ReleaseState::Submitted, false) => {
+            Some("Wartet auf Freigabe durch die Verwaltungsleitung.")
+        }
+        (ReleaseState::Approved, _) if stage == Stage::Scheduled => Some(
+            "Sperrfrist: Bis zur Veröffentlichung erscheint die Mitteilung nirgends öffentlich.",
+        ),
+        _ => None,
+    };
+    let mailing = match s
+        .store
+        .release_mailing(&t.tenant, release.slug.as_str())
+        .await?
+    {
+        Some((state, deliveries)) => Some(json!({
+            "state": match state.as_str() {
+                "done" => "abgeschlossen",
+                "failed" => "abgebrochen",
+                "running" => "läuft",
+                _ => "geplant",
+            },
+            "deliveries": deliveries,
+        })),
+        None => None,
+    };
+    Ok(json!({
+        "kind": "release",
+        "stage": stage.label(),
+        "number": w.number.map(|n| n.to_string()),
+        "submitted_by": w.submitted_by,
+        "submitted_at": when(w.submitted_at),
+        "approved_by": w.approved_by,
+        "approved_at": when(w.approved_at),
+        "released_at": when(w.released_at),
+        "actions": actions,
+        "hint": hint,
+        "mailing": mailing,
+    }))
+}
+
+pub(crate) fn journalist_panel(_: &Journalist) -> Value {
+    json!({ "kind": "journalist" })
+}
