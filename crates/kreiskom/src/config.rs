@@ -22,6 +22,59 @@ pub struct Config {
     pub api_token: Option<String>,
     /// Templates here override the built-in ones file by file.
     pub templates_dir: Option<PathBuf>,
+    /// Where the public reaches the site, for links in feeds, calendars and
+    /// e-mails (`https://presse.landkreis.example`).
+    pub public_url: Option<String>,
+    /// The mail server releases are sent through; without it, mail jobs
+    /// wait.
+    pub smtp: Option<Smtp>,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Smtp {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    /// "starttls" (default), "tls" or "none".
+    #[serde(default = "default_smtp_security")]
+    pub security: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// Sender address, e.g. presse@landkreis.example.
+    pub from: String,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+fn default_smtp_security() -> String {
+    "starttls".into()
+}
+
+impl Smtp {
+    pub fn settings(&self) -> Result<kreiskom_channels::smtp::SmtpSettings, String> {
+        use kreiskom_channels::smtp::Security;
+        let security = match self.security.as_str() {
+            "starttls" => Security::StartTls,
+            "tls" => Security::Tls,
+            "none" => Security::None,
+            other => {
+                return Err(format!(
+                    "smtp.security „{other}“ unbekannt: erwartet starttls, tls oder none"
+                ))
+            }
+        };
+        Ok(kreiskom_channels::smtp::SmtpSettings {
+            host: self.host.clone(),
+            port: self.port,
+            security,
+            username: self.username.clone(),
+            password: self.password.clone(),
+            from: self.from.clone(),
+        })
+    }
 }
 
 impl Default for Config {
@@ -31,6 +84,8 @@ impl Default for Config {
             database_url: kreiskom_store::DEFAULT_DATABASE_URL.into(),
             api_token: None,
             templates_dir: None,
+            public_url: None,
+            smtp: None,
         }
     }
 }
@@ -42,6 +97,11 @@ impl fmt::Debug for Config {
             .field("database_url", &redact_url(&self.database_url))
             .field("api_token", &self.api_token.as_ref().map(|_| "***"))
             .field("templates_dir", &self.templates_dir)
+            .field("public_url", &self.public_url)
+            .field(
+                "smtp",
+                &self.smtp.as_ref().map(|s| format!("{}:{}", s.host, s.port)),
+            )
             .finish()
     }
 }

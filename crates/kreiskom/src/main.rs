@@ -350,13 +350,26 @@ async fn serve(
     if api_token.is_none() {
         println!("Hinweis: Schreibzugriffe über die API sind gesperrt, bis api_token (KREISKOM_API_TOKEN) gesetzt ist.");
     }
-    let site = Site::new(store.clone(), config.templates_dir.clone());
-    let app = kreiskom_web::app(AppState::new(store.clone(), site, api_token));
     let address = listen.unwrap_or(config.listen);
     let listener = tokio::net::TcpListener::bind(&address)
         .await
         .map_err(|e| format!("Adresse {address} nicht verfügbar: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
+    let site = Site::new(store.clone(), config.templates_dir.clone()).with_public_url(&public_url);
+    let mut state = AppState::new(store.clone(), site, api_token);
+    match &config.smtp {
+        Some(smtp) => {
+            let mailer = kreiskom_channels::smtp::Mailer::new(&smtp.settings()?)?;
+            state.mailer = Some(mailer);
+        }
+        None => println!("Hinweis: Kein Mailserver eingerichtet (smtp); Pressemitteilungen werden nicht per E-Mail verteilt."),
+    }
+    kreiskom_web::spawn_jobs_runner(state.clone(), std::time::Duration::from_secs(5));
+    let app = kreiskom_web::app(state);
     println!("kreiskom läuft auf http://{local}/");
     if demo {
         println!("Zum Beispiel: http://{local}/harz/partnerschaften");

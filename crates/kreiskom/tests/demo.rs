@@ -286,5 +286,32 @@ fn every_doubt_is_about_a_field_and_says_why() {
         n >= 15,
         "the scraped texts have many doubtful spots, found {n}"
     );
-    assert_eq!(Kind::ALL.len(), 10);
+    assert_eq!(Kind::ALL.len(), 14);
+}
+
+#[test]
+fn press_release_150_14_is_cleaned_numbered_and_keeps_its_appointment() {
+    let d = demo();
+    let sn = d
+        .tenants
+        .iter()
+        .find(|t| t.tenant.slug.as_str() == "spree-neisse")
+        .unwrap();
+    let r = &sn.press_releases[0];
+    assert_eq!(r.workflow.number.unwrap().to_string(), "150/14");
+    assert_eq!(
+        kreiskom_core::LocalTime::at(r.workflow.released_at.unwrap())
+            .civil()
+            .date(),
+        jiff::civil::date(2014, 7, 1)
+    );
+    // The scraped page repeats two paragraphs; the release has each once.
+    assert_eq!(r.body.matches("Neben Besichtigungen").count(), 1);
+    assert_eq!(r.body.matches("Bereits 2013").count(), 1);
+    assert!(r.doubts.iter().any(|d| d.field == "body"));
+    let a = r.appointment.as_ref().unwrap();
+    assert_eq!(a.start.german(), "03.07.2014, 13:00 Uhr");
+    assert_eq!(a.room.as_deref(), Some("Raum A1.11"));
+    assert_eq!(a.address.city, "Forst (Lausitz)");
+    assert_eq!(sn.tenant.first_release_number(2014), 150);
 }
