@@ -25,12 +25,12 @@ fn demo_file_is_the_canonical_export(first: &str, second: &str) {
     let import = kreiskom(dir.path(), first, &["import", DEMO]);
     assert!(import.status.success(), "{}", text(&import.stderr));
     assert!(
-        text(&import.stdout).contains("173 Datensätze"),
+        text(&import.stdout).contains("180 Datensätze"),
         "{}",
         text(&import.stdout)
     );
     assert!(
-        text(&import.stderr).contains("Import: 173 von 173"),
+        text(&import.stderr).contains("Import: 180 von 180"),
         "progress is shown"
     );
     let export = kreiskom(dir.path(), first, &["export", "--format", "json"]);
@@ -160,7 +160,7 @@ fn serving_twice_keeps_the_data(db: &str) {
     let dir = tempfile::tempdir().unwrap();
     let (first, page) = serve_once(dir.path(), db, true);
     assert!(
-        first.contains("Demodaten geladen: 173 Datensätze"),
+        first.contains("Demodaten geladen: 180 Datensätze"),
         "{first}"
     );
     assert!(page.contains("Territoire de Belfort"));
