@@ -25,7 +25,7 @@ use kreiskom_store::Store;
 
 pub use auth::ApiToken;
 pub use error::Error;
-pub use jobs::{run_due_jobs, spawn_jobs_runner};
+pub use jobs::{run_due_jobs, spawn_jobs_runner, LEASE as JOBS_LEASE};
 pub use routes::{Access, RouteInfo};
 
 /// The current instant; replaceable so tests can ask "what did the page

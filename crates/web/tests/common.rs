@@ -23,9 +23,20 @@ pub struct App {
     pub store: Store,
     /// Seconds the clock has been moved forward.
     pub later: Arc<AtomicI64>,
+    /// The state behind the router, for the jobs runner.
+    pub state: AppState,
 }
 
 pub async fn app(url: &str, demo: bool, today: jiff::civil::Date) -> App {
+    app_with_mailer(url, demo, today, None).await
+}
+
+pub async fn app_with_mailer(
+    url: &str,
+    demo: bool,
+    today: jiff::civil::Date,
+    mailer: Option<kreiskom_channels::smtp::Mailer>,
+) -> App {
     let store = Store::connect(url).await.unwrap();
     if demo {
         let dataset: Dataset = serde_json::from_str(DEMO).unwrap();
@@ -48,10 +59,12 @@ pub async fn app(url: &str, demo: bool, today: jiff::civil::Date) -> App {
     });
     // Keep the slowdown after failed sign-ins, but short.
     state.security.failure_delay = std::time::Duration::from_millis(5);
+    state.mailer = mailer;
     App {
-        router: kreiskom_web::app(state),
+        router: kreiskom_web::app(state.clone()),
         store,
         later,
+        state,
     }
 }
 

@@ -1,0 +1,457 @@
+//! The newsroom over HTTP: workflow permissions, the embargo on every
+//! public surface, feed and calendar read by real parsers (Python
+//! feedparser and icalendar), and mail through a real SMTP server
+//! (aiosmtpd), on SQLite and PostgreSQL.
+
+mod common;
+
+use std::sync::atomic::Ordering;
+
+use axum::http::StatusCode;
+use common::{app, app_with_mailer, day, App};
+use kreiskom_core::{Actor, Journalist, Kind, LocalTime, PressRelease, Role, TenantSlug};
+use serde_json::{json, Value};
+
+fn goslar() -> TenantSlug {
+    TenantSlug::parse("goslar").unwrap()
+}
+
+/// Sets the clock to a wall-clock time in Germany (the app starts at noon
+/// on 23 November 2026).
+fn set_clock(app: &App, local: &str) {
+    let start = kreiskom_web::noon_in_germany(day(2026, 11, 23));
+    let to = LocalTime::parse(local).unwrap().instant();
+    app.later
+        .store(to.duration_since(start).as_secs(), Ordering::SeqCst);
+}
+
+async fn newsroom_people(app: &App) {
+    app.user("presse@goslar.example", &[("goslar", Role::PressOfficer)])
+        .await;
+    app.user(
+        "landrat@goslar.example",
+        &[("goslar", Role::HeadOfAdministration)],
+    )
+    .await;
+}
+
+async fn embargoed_release(app: &App) {
+    let release: PressRelease = serde_json::from_value(json!({
+        "slug": "partnerschaftswoche",
+        "title": "Partnerschaftswoche mit Trebnitz",
+        "body": "Eine Woche voller **Begegnungen**.",
+        "embargo": "2026-11-23T13:00",
+        "partnership": "goslar-trebnitz",
+        "appointment": {
+            "start": "2026-11-30T10:00",
+            "room": "Raum 101",
+            "address": {"street": "Klubgartenstraße 6", "postal_code": "38640", "city": "Goslar"},
+            "available": "der Landrat"
+        }
+    }))
+    .unwrap();
+    let permit = Actor::operator("test")
+        .operator_permit(Kind::PressRelease)
+        .unwrap();
+    app.store
+        .create(&permit, Some(&goslar()), release)
+        .await
+        .unwrap();
+}
+
+const BASE: &str = "/admin/goslar/pressemitteilungen/partnerschaftswoche";
+
+async fn workflow_needs_a_second_person_with_the_approver_role(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    newsroom_people(&app).await;
+    embargoed_release(&app).await;
+    let press = app.signed_in("presse@goslar.example").await;
+    let head = app.signed_in("landrat@goslar.example").await;
+    let page = app.get_as(BASE, &head).await;
+    assert!(!page.text.contains("/freigeben"), "nothing to approve yet");
+    let r = app.post_as(&format!("{BASE}/einreichen"), &head, &[]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "the head does not write");
+    let r = app
+        .post_as(&format!("{BASE}/einreichen"), &press, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app.post_as(&format!("{BASE}/freigeben"), &press, &[]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.text.contains("Freigeben darf nur"), "{}", r.text);
+    let page = app.get_as(BASE, &head).await;
+    assert!(page.text.contains("Zur Freigabe eingereicht"));
+    let r = app.post_as(&format!("{BASE}/freigeben"), &head, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = app.get_as(BASE, &press).await.text.replace("&#x2f;", "/");
+    assert!(page.contains("Nr. 1/26"), "{page}");
+    assert!(page.contains("Sperrfrist läuft"));
+    // Approved texts are locked, also against a hand-made form post.
+    let r = app.post_as(&format!("{BASE}/loeschen"), &press, &[]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+}
+
+/// Every public surface, as the public sees it now.
+async fn surfaces(app: &App) -> Vec<(&'static str, StatusCode, String)> {
+    let mut out = Vec::new();
+    for (name, path) in [
+        ("Archiv", "/goslar/presse"),
+        ("Seite", "/goslar/presse/2026/1"),
+        ("Text", "/goslar/presse/2026/1/text"),
+        ("Feed", "/goslar/presse/feed.atom"),
+        ("Kalender", "/goslar/termine.ics"),
+        ("Sitemap", "/goslar/sitemap.xml"),
+        ("API", "/api/v1/tenants/goslar/press_releases"),
+        (
+            "API",
+            "/api/v1/tenants/goslar/press_releases/partnerschaftswoche",
+        ),
+    ] {
+        let r = app.get(path).await;
+        out.push((name, r.status, r.text.replace("&#x2f;", "/")));
+    }
+    out
+}
+
+async fn embargo_keeps_a_release_off_every_surface_until_the_second(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    newsroom_people(&app).await;
+    embargoed_release(&app).await;
+    let press = app.signed_in("presse@goslar.example").await;
+    let head = app.signed_in("landrat@goslar.example").await;
+    app.post_as(&format!("{BASE}/einreichen"), &press, &[])
+        .await;
+    let r = app.post_as(&format!("{BASE}/freigeben"), &head, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    for at in ["2026-11-23T12:00", "2026-11-23T12:59"] {
+        set_clock(&app, at);
+        app.later.fetch_add(59, Ordering::SeqCst); // 12:59:59 at the latest
+        for (name, status, text) in surfaces(&app).await {
+            assert!(
+                !text.contains("Partnerschaftswoche") && !text.contains("partnerschaftswoche"),
+                "{name} shows the release at {at}"
+            );
+            if name == "Seite" || name == "Text" || name == "API" {
+                assert_eq!(status, StatusCode::NOT_FOUND, "{name} at {at}");
+            }
+        }
+    }
+    set_clock(&app, "2026-11-23T13:00");
+    let now = surfaces(&app).await;
+    for (name, status, text) in &now {
+        if *name == "API" {
+            // Press releases are not read through the generic API at all.
+            assert_eq!(*status, StatusCode::NOT_FOUND);
+            continue;
+        }
+        assert_eq!(*status, StatusCode::OK, "{name}");
+        assert!(
+            text.contains("Partnerschaftswoche") || text.contains("/goslar/presse/2026/1"),
+            "{name} misses the release once the embargo has passed"
+        );
+    }
+    let page = &now[1].2;
+    assert!(page.contains("\"@type\":\"NewsArticle\""));
+    assert!(page.contains("\"@type\":\"Event\""));
+    assert!(page.contains("Nr. 1/26"));
+    let text = &now[2].2;
+    assert!(
+        text.contains("Pressetermin: Montag, 30.11.2026, 10:00 Uhr"),
+        "{text}"
+    );
+
+    // After a restart (a new server on the same database) it is still there.
+    drop(app);
+    let again = common::app(url, false, day(2026, 11, 23)).await;
+    set_clock(&again, "2026-11-23T13:00");
+    assert_eq!(
+        again.get("/goslar/presse/2026/1").await.status,
+        StatusCode::OK
+    );
+
+    let Some(python) = kreiskom_testkit::python() else {
+        return;
+    };
+    let feed = &now[3].2;
+    let parsed = kreiskom_testkit::run_python(
+        &python,
+        "import sys, json, feedparser\n\
+         f = feedparser.parse(sys.stdin.read())\n\
+         print(json.dumps({'bozo': f.bozo, 'version': f.version, 'title': f.feed.title,\n\
+           'entries': [{'title': e.title, 'link': e.link, 'published': e.published, 'content': e.content[0].value} for e in f.entries]}))",
+        feed,
+    );
+    let parsed: Value = serde_json::from_str(&parsed).unwrap();
+    assert_eq!(parsed["bozo"], false, "feed is well-formed: {feed}");
+    assert_eq!(parsed["version"], "atom10");
+    let entry = &parsed["entries"][0];
+    assert_eq!(entry["title"], "Nr. 1/26: Partnerschaftswoche mit Trebnitz");
+    assert!(entry["link"]
+        .as_str()
+        .unwrap()
+        .ends_with("/goslar/presse/2026/1"));
+    assert!(entry["content"]
+        .as_str()
+        .unwrap()
+        .contains("<strong>Begegnungen</strong>"));
+
+    let ics = &now[4].2;
+    let parsed = kreiskom_testkit::run_python(
+        &python,
+        "import sys, json, icalendar\n\
+         c = icalendar.Calendar.from_ical(sys.stdin.read())\n\
+         print(json.dumps([{'summary': str(e['SUMMARY']), 'start': e.decoded('DTSTART').isoformat(),\n\
+           'location': str(e['LOCATION']), 'uid': str(e['UID'])} for e in c.walk('VEVENT')]))",
+        ics,
+    );
+    let events: Value = serde_json::from_str(&parsed).unwrap();
+    let event = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["summary"]
+                .as_str()
+                .unwrap()
+                .contains("Partnerschaftswoche")
+        })
+        .unwrap_or_else(|| panic!("no event in {ics}"));
+    assert_eq!(event["start"], "2026-11-30T09:00:00+00:00");
+    assert_eq!(
+        event["location"],
+        "Raum 101, Klubgartenstraße 6, 38640 Goslar"
+    );
+}
+
+async fn inquiries_from_the_public_form_reach_the_dashboard(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    newsroom_people(&app).await;
+    let form = app.get("/goslar/presse/anfrage").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = common::csrf_of(&form.text);
+    let cookie = common::cookie_of(&form, kreiskom_web::auth::PUBLIC_FORM_COOKIE).unwrap();
+    let post = |pairs: Vec<(&'static str, String)>| {
+        let body = serde_urlencoded::to_string(&pairs).unwrap();
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            app.request(
+                "POST",
+                "/goslar/presse/anfrage",
+                Some(&body),
+                &[
+                    ("cookie", &cookie),
+                    ("content-type", "application/x-www-form-urlencoded"),
+                ],
+                false,
+            )
+            .await
+        }
+    };
+    // Missing question and a bad deadline: nothing stored, input kept.
+    let bad = post(vec![
+        ("csrf", csrf.clone()),
+        ("journalist", "Max Muster".into()),
+        ("email", "max@radio.example".into()),
+        ("deadline", "morgen".into()),
+    ])
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("Ungültige Zeitangabe"));
+    assert!(bad.text.contains("Max Muster"));
+    let ok = post(vec![
+        ("csrf", csrf.clone()),
+        ("journalist", "Max Muster".into()),
+        ("medium", "Radio Beispiel".into()),
+        ("email", "max@radio.example".into()),
+        (
+            "question",
+            "Wie viele Schulen nehmen am Austausch teil?".into(),
+        ),
+        ("deadline", "2026-11-23T16:00".into()),
+    ])
+    .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
+    let press = app.signed_in("presse@goslar.example").await;
+    let dash = app.get_as("/admin/goslar/", &press).await;
+    assert!(dash.text.contains("Max Muster"), "{}", dash.text);
+    assert!(dash.text.contains("heute fällig bis 23.11.2026, 16:00 Uhr"));
+    // The demo's inquiry from March 2022 is overdue.
+    assert!(dash.text.contains("überfällig seit 15.03.2022, 12:00 Uhr"));
+    // Without the form's cookie the post is refused.
+    let forged = app
+        .request(
+            "POST",
+            "/goslar/presse/anfrage",
+            Some("csrf=x&journalist=A&email=a%40b.de&question=Q"),
+            &[("content-type", "application/x-www-form-urlencoded")],
+            false,
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+async fn release_mail_reaches_each_recipient_once_even_after_a_crash(url: &str) {
+    let Some(python) = kreiskom_testkit::python() else {
+        return;
+    };
+    let smtp = kreiskom_testkit::SmtpServer::start(&python);
+    let mailer = kreiskom_channels::smtp::Mailer::new(&kreiskom_channels::smtp::SmtpSettings {
+        host: "127.0.0.1".into(),
+        port: smtp.port,
+        security: kreiskom_channels::smtp::Security::None,
+        username: None,
+        password: None,
+        from: "presse@landkreis-goslar.example".into(),
+    })
+    .unwrap();
+    let app = app_with_mailer(url, true, day(2026, 11, 23), Some(mailer)).await;
+    newsroom_people(&app).await;
+    let op = Actor::operator("test");
+    for (slug, mail, lists) in [
+        (
+            "anna-lokal",
+            "anna@lokal.example",
+            json!(["regionalpresse"]),
+        ),
+        (
+            "ben-radio",
+            "ben@radio.example",
+            json!(["partnerschaften", "regionalpresse"]),
+        ),
+        ("cem-ohne", "cem@ohne.example", json!([])),
+    ] {
+        let j: Journalist = serde_json::from_value(json!({
+            "slug": slug, "name": slug, "email": mail, "mailing_lists": lists, "consent": "2026-01-05"
+        }))
+        .unwrap();
+        app.store
+            .create(
+                &op.operator_permit(Kind::Journalist).unwrap(),
+                Some(&goslar()),
+                j,
+            )
+            .await
+            .unwrap();
+    }
+    // The demo's aid convoy release waits for approval.
+    let head = app.signed_in("landrat@goslar.example").await;
+    let r = app
+        .post_as(
+            "/admin/goslar/pressemitteilungen/hilfskonvoi-trebnitz/freigeben",
+            &head,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+
+    // A runner that dies after its first message …
+    let state = app.state.clone();
+    let first = tokio::spawn(async move { kreiskom_web::run_due_jobs(&state).await });
+    for _ in 0..200 {
+        if !smtp.messages().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    first.abort();
+    let _ = first.await;
+    // … and the next one, once the first one's lease has run out.
+    app.later
+        .fetch_add(kreiskom_web::JOBS_LEASE.as_secs() + 60, Ordering::SeqCst);
+    kreiskom_web::run_due_jobs(&app.state).await;
+
+    let (state, deliveries) = app
+        .store
+        .release_mailing(&goslar(), "hilfskonvoi-trebnitz")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(state, "done");
+    let expected = [
+        "anna@lokal.example",
+        "ben@radio.example",
+        "erika.beispiel@demo.example",
+    ];
+    let emails: Vec<&str> = deliveries.iter().map(|d| d.email.as_str()).collect();
+    assert_eq!(emails, expected, "one delivery per recipient on the lists");
+    let messages = smtp.messages();
+    let parsed: Vec<Value> = messages
+        .iter()
+        .map(|m| {
+            let out = kreiskom_testkit::run_python(
+                &python,
+                "import sys, json, email, email.policy\n\
+                 m = email.message_from_string(sys.stdin.read(), policy=email.policy.default)\n\
+                 print(json.dumps({'to': m['To'].addresses[0].addr_spec, 'from': str(m['From']),\n\
+                   'subject': str(m['Subject']), 'unsubscribe': str(m['List-Unsubscribe']),\n\
+                   'post': str(m['List-Unsubscribe-Post']), 'text': m.get_body(('plain',)).get_content(),\n\
+                   'html': m.get_body(('html',)).get_content()}))",
+                m,
+            );
+            serde_json::from_str(&out).unwrap()
+        })
+        .collect();
+    for e in expected {
+        let received = parsed.iter().filter(|m| m["to"] == e).count();
+        let d = deliveries.iter().find(|d| d.email == e).unwrap();
+        assert!(received <= 1, "{e} got {received} messages");
+        match d.state {
+            kreiskom_store::DeliveryState::Delivered => assert_eq!(received, 1, "{e}"),
+            kreiskom_store::DeliveryState::Uncertain => {}
+            other => panic!("{e}: {other:?}"),
+        }
+    }
+    let m = &parsed[0];
+    assert_eq!(
+        m["subject"],
+        "Pressemitteilung Nr. 1/26: Hilfskonvoi bringt Spenden aus dem Landkreis Goslar nach Trebnitz"
+    );
+    assert_eq!(
+        m["from"],
+        "Landkreis Goslar – Pressestelle <presse@landkreis-goslar.example>"
+    );
+    assert_eq!(m["post"], "List-Unsubscribe=One-Click");
+    assert!(m["text"].as_str().unwrap().contains("15 Personen brachten"));
+    assert!(m["html"]
+        .as_str()
+        .unwrap()
+        .contains("<p>15 Personen brachten"));
+    let link = m["unsubscribe"]
+        .as_str()
+        .unwrap()
+        .trim_matches(['<', '>'])
+        .to_owned();
+    assert!(m["text"].as_str().unwrap().contains(&link));
+    // One-click unsubscribing (RFC 8058) takes the journalist off every list.
+    let path = link.split_once("://").unwrap().1;
+    let path = &path[path.find('/').unwrap()..];
+    let r = app
+        .request(
+            "POST",
+            path,
+            Some("List-Unsubscribe=One-Click"),
+            &[("content-type", "application/x-www-form-urlencoded")],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains("Sie sind abgemeldet"));
+    let who = deliveries
+        .iter()
+        .find(|d| link.ends_with(&d.token))
+        .unwrap();
+    let j = app
+        .store
+        .fetch::<Journalist>(Some(&goslar()), &who.journalist)
+        .await
+        .unwrap();
+    assert!(j.record.mailing_lists.is_empty());
+}
+
+kreiskom_testkit::on_both_backends!(
+    workflow_needs_a_second_person_with_the_approver_role,
+    embargo_keeps_a_release_off_every_surface_until_the_second,
+    inquiries_from_the_public_form_reach_the_dashboard,
+    release_mail_reaches_each_recipient_once_even_after_a_crash,
+);
