@@ -23,6 +23,19 @@ fi
 command -v chromium >/dev/null 2>&1 || { echo "chromium is required for the browser tests" >&2; exit 1; }
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || { echo "PostgreSQL is required for the store tests" >&2; exit 1; }
 
+command -v python3 >/dev/null 2>&1 && python3 -c "import venv, ensurepip" 2>/dev/null || {
+  echo "==> installing python3-venv with apt-get"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 python3-venv >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 python3-venv >/dev/null
+  fi
+}
+
+echo "==> Python test peers (aiosmtpd, feedparser, icalendar from PyPI)"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -r scripts/test-peers.txt
+
 echo "==> node modules (from package-lock.json)"
 npm ci --no-audit --no-fund --loglevel=error
 

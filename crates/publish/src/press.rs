@@ -224,7 +224,7 @@ impl Site {
                 }),
             }
         }
-        years.sort_by(|a, b| b.year.cmp(&a.year));
+        years.sort_by_key(|l| std::cmp::Reverse(l.year));
         let year = match year {
             Some(y) if years.iter().any(|l| l.year == y) => Some(y),
             Some(_) => return Err(PublishError::NotFound),

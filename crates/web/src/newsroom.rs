@@ -181,22 +181,21 @@ pub(crate) async fn release_panel(
         ),
         _ => None,
     };
-    let mailing = match s
+    let mailing = s
         .store
         .release_mailing(&t.tenant, release.slug.as_str())
         .await?
-    {
-        Some((state, deliveries)) => Some(json!({
-            "state": match state.as_str() {
-                "done" => "abgeschlossen",
-                "failed" => "abgebrochen",
-                "running" => "läuft",
-                _ => "geplant",
-            },
-            "deliveries": deliveries,
-        })),
-        None => None,
-    };
+        .map(|(state, deliveries)| {
+            json!({
+                "state": match state.as_str() {
+                    "done" => "abgeschlossen",
+                    "failed" => "abgebrochen",
+                    "running" => "läuft",
+                    _ => "geplant",
+                },
+                "deliveries": deliveries,
+            })
+        });
     Ok(json!({
         "kind": "release",
         "stage": stage.label(),

@@ -253,11 +253,12 @@ async fn a_district_can_override_a_template() {
     )
     .unwrap();
     let site = kreiskom_publish::Site::new(store.clone(), Some(dir.path().to_owned()));
-    let router = kreiskom_web::app(kreiskom_web::AppState::new(store, site, None));
+    let state = kreiskom_web::AppState::new(store, site, None);
     let app = common::App {
-        router,
+        router: kreiskom_web::app(state.clone()),
         store: kreiskom_store::Store::connect(&db.url).await.unwrap(),
         later: Default::default(),
+        state,
     };
     assert_eq!(
         app.get("/goslar/").await.text,
