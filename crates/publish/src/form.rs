@@ -17,7 +17,9 @@ use crate::labels::{field_label, label};
 
 /// Fields the generic form leaves alone: doubt marks are resolved one by
 /// one on the record page, not edited as free text.
-const SKIPPED: &[&str] = &["doubts"];
+/// Kept by the store, never typed: doubt marks (resolved on the record
+/// page) and a release's workflow (changed only by its steps).
+const SKIPPED: &[&str] = &["doubts", "workflow"];
 
 /// The schema of a record with its definitions, ready to walk.
 pub struct RecordSchema {
@@ -358,7 +360,16 @@ fn field_rank(key: &str) -> u8 {
 fn is_long_text(key: &str) -> bool {
     matches!(
         key,
-        "description" | "tasks" | "partnership_intro" | "note" | "purpose" | "participants"
+        "description"
+            | "tasks"
+            | "partnership_intro"
+            | "note"
+            | "purpose"
+            | "participants"
+            | "body"
+            | "question"
+            | "answer"
+            | "contact"
     )
 }
 
