@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Actor, Role};
 use crate::doubt::Doubt;
 use crate::partnership::Topic;
-use crate::record::{ref_opt, refs_list, Kind, Record, Reference};
+use crate::record::{record_basics, ref_opt, refs_list, Kind, Record, Reference};
 use crate::slug::{
     ActivitySlug, InquirySlug, JournalistSlug, MailingListSlug, PartnershipSlug, PersonSlug,
     PressReleaseSlug, TenantSlug,
@@ -275,11 +275,7 @@ pub fn may_approve(actor: &Actor, tenant: &TenantSlug) -> bool {
 }
 
 impl Record for PressRelease {
-    const KIND: Kind = Kind::PressRelease;
-
-    fn slug(&self) -> &str {
-        self.slug.as_str()
-    }
+    record_basics!(Kind::PressRelease);
 
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();
@@ -337,14 +333,6 @@ impl Record for PressRelease {
         out
     }
 
-    fn doubts(&self) -> &[Doubt] {
-        &self.doubts
-    }
-
-    fn doubts_mut(&mut self) -> &mut Vec<Doubt> {
-        &mut self.doubts
-    }
-
     fn title(&self) -> String {
         match self.workflow.number {
             Some(n) => format!("Nr. {n} – {}", self.title),
@@ -381,11 +369,7 @@ pub struct MailingList {
 }
 
 impl Record for MailingList {
-    const KIND: Kind = Kind::MailingList;
-
-    fn slug(&self) -> &str {
-        self.slug.as_str()
-    }
+    record_basics!(Kind::MailingList, name);
 
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();
@@ -397,18 +381,6 @@ impl Record for MailingList {
 
     fn references(&self) -> Vec<Reference> {
         Vec::new()
-    }
-
-    fn doubts(&self) -> &[Doubt] {
-        &self.doubts
-    }
-
-    fn doubts_mut(&mut self) -> &mut Vec<Doubt> {
-        &mut self.doubts
-    }
-
-    fn title(&self) -> String {
-        self.name.clone()
     }
 }
 
@@ -445,11 +417,7 @@ impl Journalist {
 }
 
 impl Record for Journalist {
-    const KIND: Kind = Kind::Journalist;
-
-    fn slug(&self) -> &str {
-        self.slug.as_str()
-    }
+    record_basics!(Kind::Journalist);
 
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();
@@ -476,14 +444,6 @@ impl Record for Journalist {
             &self.mailing_lists,
         );
         out
-    }
-
-    fn doubts(&self) -> &[Doubt] {
-        &self.doubts
-    }
-
-    fn doubts_mut(&mut self) -> &mut Vec<Doubt> {
-        &mut self.doubts
     }
 
     fn title(&self) -> String {
@@ -564,11 +524,7 @@ impl PressInquiry {
 }
 
 impl Record for PressInquiry {
-    const KIND: Kind = Kind::PressInquiry;
-
-    fn slug(&self) -> &str {
-        self.slug.as_str()
-    }
+    record_basics!(Kind::PressInquiry);
 
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();
@@ -597,14 +553,6 @@ impl Record for PressInquiry {
         let mut out = Vec::new();
         ref_opt(&mut out, "assignee", Kind::Person, &self.assignee);
         out
-    }
-
-    fn doubts(&self) -> &[Doubt] {
-        &self.doubts
-    }
-
-    fn doubts_mut(&mut self) -> &mut Vec<Doubt> {
-        &mut self.doubts
     }
 
     fn title(&self) -> String {

@@ -139,16 +139,6 @@ impl Kind {
         }
     }
 
-    /// Whether anyone may read records of this kind through the API. Press
-    /// work is not: releases are public only through their own surfaces
-    /// once released, and journalists and inquiries are personal data.
-    pub fn is_public(self) -> bool {
-        !matches!(
-            self,
-            Kind::PressRelease | Kind::MailingList | Kind::Journalist | Kind::PressInquiry
-        )
-    }
-
     pub fn from_path(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.path() == s)
     }
@@ -201,6 +191,30 @@ pub trait Record:
         None
     }
 }
+
+/// The parts of a `Record` impl every kind writes the same way: its kind,
+/// slug and doubt marks, and optionally the field that is its title.
+macro_rules! record_basics {
+    ($kind:expr) => {
+        const KIND: Kind = $kind;
+        fn slug(&self) -> &str {
+            self.slug.as_str()
+        }
+        fn doubts(&self) -> &[Doubt] {
+            &self.doubts
+        }
+        fn doubts_mut(&mut self) -> &mut Vec<Doubt> {
+            &mut self.doubts
+        }
+    };
+    ($kind:expr, $title:ident) => {
+        record_basics!($kind);
+        fn title(&self) -> String {
+            self.$title.clone()
+        }
+    };
+}
+pub(crate) use record_basics;
 
 /// Pushes one reference per slug of a list field (`partnerships.0`, …).
 pub(crate) fn refs_list<T: std::fmt::Display>(

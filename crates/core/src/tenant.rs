@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::date::PartialDate;
 use crate::doubt::Doubt;
 use crate::partnership::Topic;
-use crate::record::{ref_opt, refs_list, Kind, Record, Reference};
+use crate::record::{record_basics, ref_opt, refs_list, Kind, Record, Reference};
 use crate::slug::{
     ActivitySlug, ChannelSlug, CollectionSlug, OrganisationSlug, PartnershipSlug, PersonSlug,
     RegionSlug, ServiceSlug, TenantSlug, UnitSlug,
@@ -16,27 +16,6 @@ use crate::validation::{Errors, FieldError};
 
 const NAME: usize = 300;
 const TEXT: usize = 20_000;
-
-macro_rules! record_basics {
-    ($kind:expr) => {
-        const KIND: Kind = $kind;
-        fn slug(&self) -> &str {
-            self.slug.as_str()
-        }
-        fn doubts(&self) -> &[Doubt] {
-            &self.doubts
-        }
-        fn doubts_mut(&mut self) -> &mut Vec<Doubt> {
-            &mut self.doubts
-        }
-    };
-    ($kind:expr, $title:ident) => {
-        record_basics!($kind);
-        fn title(&self) -> String {
-            self.$title.clone()
-        }
-    };
-}
 
 /// A district administration using kreiskom.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

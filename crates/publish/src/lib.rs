@@ -180,6 +180,11 @@ impl Site {
         &self.public_url
     }
 
+    /// The host of `public_url`, for identifiers (calendar UIDs, Message-IDs).
+    pub fn public_host(&self) -> &str {
+        self.public_url.split("://").nth(1).unwrap_or("kreiskom")
+    }
+
     fn render(&self, template: &str, ctx: impl serde::Serialize) -> Result<String> {
         Ok(self.env.get_template(template)?.render(ctx)?)
     }

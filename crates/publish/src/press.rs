@@ -9,8 +9,8 @@ use kreiskom_core::{LocalTime, PressRelease, Record, Tenant, TenantSlug};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::views::{load_tenant, TenantView};
-use crate::{label, PublishError, Result, Site};
+use crate::views::{lbl, load_tenant, TenantView};
+use crate::{PublishError, Result, Site};
 
 /// Releases per archive page.
 pub const PAGE_SIZE: usize = 20;
@@ -98,17 +98,7 @@ impl ReleaseView {
                 .strftime("%d.%m.%Y")
                 .to_string(),
             released_at: released.to_string(),
-            topics: r
-                .topics
-                .iter()
-                .map(|t| {
-                    let key = serde_json::to_value(t)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default();
-                    label("topic", &key).map_or(key, str::to_owned)
-                })
-                .collect(),
+            topics: r.topics.iter().map(|t| lbl("topic", t)).collect(),
             images: r
                 .images
                 .iter()
@@ -320,12 +310,7 @@ impl Site {
     pub async fn appointments(&self, tenant: &str, now: Timestamp) -> Result<String> {
         use icalendar::{Calendar, Component, Event, EventLike};
         let (_, t, releases) = self.public(tenant, now).await?;
-        let host = self
-            .public_url
-            .split("://")
-            .nth(1)
-            .unwrap_or("kreiskom")
-            .trim_end_matches('/');
+        let host = self.public_host();
         let utc =
             |ts: Timestamp| chrono::DateTime::from_timestamp(ts.as_second(), 0).unwrap_or_default();
         let mut calendar = Calendar::new();

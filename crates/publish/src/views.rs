@@ -16,7 +16,7 @@ use crate::german;
 use crate::labels::label;
 use crate::{markdown, PublishError, Result};
 
-fn lbl(group: &str, value: impl Serialize) -> String {
+pub(crate) fn lbl(group: &str, value: impl Serialize) -> String {
     let raw = serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))

@@ -10,7 +10,7 @@ use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{self, Action, Change};
-use crate::records::{parse, rewrite, Stored};
+use crate::records::{delete_references, parse, rewrite, Stored};
 use crate::{now, Backend, Result, Store, StoreError};
 
 /// The job that mails a release to its lists once it is public.
@@ -159,20 +159,14 @@ impl Store {
         let mut tx = self.write().await?;
         let (mut release, version, before) = Self::release_in(&mut tx, tenant, slug).await?;
         apply(&mut release)?;
-        let stored = rewrite(&mut tx, tenant.as_str(), &release, version).await?;
-        let after = serde_json::to_string(&stored.record).expect("records always serialize");
-        audit::append(
+        let stored = rewrite_logged(
             &mut tx,
-            Change {
-                actor: actor.name(),
-                tenant: tenant.as_str(),
-                kind: Kind::PressRelease.plural(),
-                slug,
-                action,
-                version: Some(stored.version),
-                before: Some(&before),
-                after: Some(&after),
-            },
+            actor.name(),
+            tenant.as_str(),
+            &release,
+            version,
+            &before,
+            action,
         )
         .await?;
         tx.commit().await?;
@@ -260,20 +254,14 @@ impl Store {
         let number = ReleaseNumber { year, number };
         record_number(&mut tx, tenant.as_str(), slug, number).await?;
         release.approved(actor, at, number);
-        let stored = rewrite(&mut tx, tenant.as_str(), &release, version).await?;
-        let after = serde_json::to_string(&stored.record).expect("records always serialize");
-        audit::append(
+        let stored = rewrite_logged(
             &mut tx,
-            Change {
-                actor: actor.name(),
-                tenant: tenant.as_str(),
-                kind: Kind::PressRelease.plural(),
-                slug,
-                action: Action::Approved,
-                version: Some(stored.version),
-                before: Some(&before),
-                after: Some(&after),
-            },
+            actor.name(),
+            tenant.as_str(),
+            &release,
+            version,
+            &before,
+            Action::Approved,
         )
         .await?;
         if !release.mailing_lists.is_empty() {
@@ -525,22 +513,14 @@ impl Store {
             let mut journalist: Journalist = parse(&slug, &before)?;
             if !journalist.mailing_lists.is_empty() {
                 journalist.mailing_lists.clear();
-                let stored =
-                    rewrite(&mut tx, &tenant, &journalist, current.try_get("version")?).await?;
-                let after =
-                    serde_json::to_string(&stored.record).expect("records always serialize");
-                audit::append(
+                rewrite_logged(
                     &mut tx,
-                    Change {
-                        actor: "Abmeldelink",
-                        tenant: &tenant,
-                        kind: Kind::Journalist.plural(),
-                        slug: &slug,
-                        action: Action::Update,
-                        version: Some(stored.version),
-                        before: Some(&before),
-                        after: Some(&after),
-                    },
+                    "Abmeldelink",
+                    &tenant,
+                    &journalist,
+                    current.try_get("version")?,
+                    &before,
+                    Action::Update,
                 )
                 .await?;
             }
@@ -606,12 +586,7 @@ impl Store {
                 slug: slug.to_owned(),
             });
         }
-        sqlx::query("DELETE FROM record_references WHERE from_kind = $1 AND from_tenant = $2 AND from_slug = $3")
-            .bind(Kind::Journalist.plural())
-            .bind(tenant.as_str())
-            .bind(slug)
-            .execute(&mut *tx)
-            .await?;
+        delete_references(&mut tx, Kind::Journalist, tenant.as_str(), slug).await?;
         sqlx::query(
             "UPDATE deliveries SET email = 'geloescht-' || token, name = '(gelöscht)', journalist = '', updated_at = $1
              WHERE journalist = $2 AND job IN (SELECT id FROM jobs WHERE tenant = $3)",
@@ -645,6 +620,36 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Rewrites a record changed by one of the store's own steps and logs the
+/// change in the same transaction.
+async fn rewrite_logged<R: Record>(
+    tx: &mut Transaction<'static, Any>,
+    actor: &str,
+    tenant: &str,
+    record: &R,
+    version: i64,
+    before: &str,
+    action: Action,
+) -> Result<Stored<R>> {
+    let stored = rewrite(tx, tenant, record, version).await?;
+    let after = serde_json::to_string(&stored.record).expect("records always serialize");
+    audit::append(
+        tx,
+        Change {
+            actor,
+            tenant,
+            kind: R::KIND.plural(),
+            slug: record.slug(),
+            action,
+            version: Some(stored.version),
+            before: Some(before),
+            after: Some(&after),
+        },
+    )
+    .await?;
+    Ok(stored)
 }
 
 fn is_serialization(e: &dyn sqlx::error::DatabaseError) -> bool {

@@ -281,12 +281,7 @@ impl Store {
             None,
         )
         .await?;
-        sqlx::query("DELETE FROM record_references WHERE from_kind = $1 AND from_tenant = $2 AND from_slug = $3")
-            .bind(kind_name(R::KIND))
-            .bind(&key)
-            .bind(slug)
-            .execute(&mut *tx)
-            .await?;
+        delete_references(&mut tx, R::KIND, &key, slug).await?;
         sqlx::query(&format!(
             "DELETE FROM {} WHERE tenant = $1 AND slug = $2",
             R::KIND.plural()
@@ -482,17 +477,28 @@ async fn check_references<R: Record>(
     invalid_if_any(errors)
 }
 
+/// Forgets the links a record holds (before rewriting or deleting it).
+pub(crate) async fn delete_references(
+    tx: &mut Transaction<'static, Any>,
+    kind: Kind,
+    tenant: &str,
+    slug: &str,
+) -> Result<()> {
+    sqlx::query("DELETE FROM record_references WHERE from_kind = $1 AND from_tenant = $2 AND from_slug = $3")
+        .bind(kind_name(kind))
+        .bind(tenant)
+        .bind(slug)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 async fn write_references<R: Record>(
     tx: &mut Transaction<'static, Any>,
     tenant: &str,
     record: &R,
 ) -> Result<()> {
-    sqlx::query("DELETE FROM record_references WHERE from_kind = $1 AND from_tenant = $2 AND from_slug = $3")
-        .bind(kind_name(R::KIND))
-        .bind(tenant)
-        .bind(record.slug())
-        .execute(&mut **tx)
-        .await?;
+    delete_references(tx, R::KIND, tenant, record.slug()).await?;
     let stamp = now();
     for r in record.references() {
         let target_tenant = target_tenant(r.kind, tenant, record);

@@ -90,7 +90,8 @@ pub(crate) fn url_encode(s: &str) -> String {
         .collect()
 }
 
-fn fail(s: &AppState) -> impl Fn(Error) -> PageError + '_ {
+/// Turns an error into a page in the site's look (admin and public forms).
+pub(crate) fn fail(s: &AppState) -> impl Fn(Error) -> PageError + '_ {
     |error| PageError {
         error,
         site: s.site.clone(),
@@ -551,12 +552,7 @@ async fn record_page<R: Record>(s: &AppState, t: &InTenant, shown: Shown<'_>) ->
                 Err(_) => view,
             }
         }
-        Kind::Journalist if !shown.is_new => {
-            match serde_json::from_value::<kreiskom_core::Journalist>(shown.value.clone()) {
-                Ok(j) => view.with_panel(crate::newsroom::journalist_panel(&j)),
-                Err(_) => view,
-            }
-        }
+        Kind::Journalist if !shown.is_new => view.with_panel(crate::newsroom::journalist_panel()),
         _ => view,
     };
     render(s, t, R::KIND.path(), shown.status, "record.html", view).await

@@ -129,13 +129,7 @@ async fn release_mail(s: &AppState, job: &Job) -> JobEnd {
         Ok(Some(t)) => t.record.name,
         _ => job.tenant.to_string(),
     };
-    let host = s
-        .site
-        .public_url()
-        .split("://")
-        .nth(1)
-        .unwrap_or("kreiskom")
-        .to_owned();
+    let host = s.site.public_host();
     let mut transient = None;
     let pending = deliveries
         .iter()

@@ -4,10 +4,11 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use kreiskom_core::{press::may_approve, Journalist, Kind, PressRelease, ReleaseState, Stage};
+use kreiskom_core::{press::may_approve, Kind, PressRelease, ReleaseState, Stage};
 use kreiskom_publish::german_timestamp;
 use serde_json::{json, Value};
 
+use crate::admin::fail;
 use crate::auth::{Form, InTenant};
 use crate::error::{Error, PageError};
 use crate::routes::{Access, Routes};
@@ -25,13 +26,6 @@ pub(crate) fn routes(r: Routes) -> Routes {
 }
 
 type Reply = Result<Response, PageError>;
-
-fn fail(s: &AppState) -> impl Fn(Error) -> PageError + '_ {
-    |error| PageError {
-        error,
-        site: s.site.clone(),
-    }
-}
 
 fn back(t: &InTenant, slug: &str, note: &str) -> Response {
     Redirect::to(&format!(
@@ -211,6 +205,6 @@ pub(crate) async fn release_panel(
     }))
 }
 
-pub(crate) fn journalist_panel(_: &Journalist) -> Value {
+pub(crate) fn journalist_panel() -> Value {
     json!({ "kind": "journalist" })
 }

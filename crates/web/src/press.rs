@@ -8,6 +8,7 @@ use axum_extra::extract::CookieJar;
 use kreiskom_core::{FieldError, InquirySlug, LocalTime, Permit, PressInquiry, Record, TenantSlug};
 use serde::{Deserialize, Serialize};
 
+use crate::admin::fail;
 use crate::auth;
 use crate::error::{Error, PageError};
 use crate::pages::page;
@@ -29,13 +30,6 @@ pub(crate) fn routes(r: Routes) -> Routes {
 }
 
 type Reply = Result<Response, PageError>;
-
-fn fail(s: &AppState) -> impl Fn(Error) -> PageError + '_ {
-    |error| PageError {
-        error,
-        site: s.site.clone(),
-    }
-}
 
 fn typed(
     s: &AppState,
@@ -194,14 +188,14 @@ async fn inquiry_page(
         .collect();
     let html = s
         .site
-        .inquiry_page(tenant, minijinja_context(&csrf, &fields, None, None))
+        .inquiry_page(tenant, inquiry_view(&csrf, &fields, None, None))
         .await
         .map_err(|e| fail(s)(e.into()))?;
     let jar = jar.add(auth::public_form_cookie(csrf, s.security.secure_cookies));
     Ok((status, jar, Html(html)).into_response())
 }
 
-fn minijinja_context(
+fn inquiry_view(
     csrf: &str,
     fields: &[InquiryField],
     done: Option<&str>,
@@ -298,7 +292,7 @@ async fn inquiry(
         .site
         .inquiry_page(
             &t,
-            minijinja_context("", &[], Some(slug.as_str()), deadline.map(|d| d.german())),
+            inquiry_view("", &[], Some(slug.as_str()), deadline.map(|d| d.german())),
         )
         .await
         .map_err(|e| fail(&s)(e.into()))?;
