@@ -369,6 +369,8 @@ async fn serve(
         None => println!("Hinweis: Kein Mailserver eingerichtet (smtp); Pressemitteilungen werden nicht per E-Mail verteilt."),
     }
     kreiskom_web::spawn_jobs_runner(state.clone(), std::time::Duration::from_secs(5));
+    // Other nodes' (and the command line's) changes reach this node's pages.
+    store.watch_generation(std::time::Duration::from_millis(250));
     let app = kreiskom_web::app(state);
     println!("kreiskom läuft auf http://{local}/");
     if demo {

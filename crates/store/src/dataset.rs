@@ -130,7 +130,9 @@ impl Store {
             },
         )
         .await?;
+        let generation = crate::generation::bump(&mut tx).await?;
         tx.commit().await?;
+        self.committed(generation);
         Ok(done)
     }
 }

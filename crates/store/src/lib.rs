@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod dataset;
 mod error;
+mod generation;
 mod press;
 mod records;
 
@@ -17,6 +18,7 @@ use sqlx::{Any, AnyPool, Transaction};
 pub use accounts::{normalize_email, Account, LoginFailure, Session};
 pub use audit::{Action, AuditEntry};
 pub use error::StoreError;
+pub use generation::TimedWindow;
 pub use press::{Delivery, DeliveryState, Job, JobEnd, Recipient, RELEASE_MAIL};
 pub use records::{Referrer, Stored};
 
@@ -38,6 +40,7 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    seen: generation::Seen,
 }
 
 impl Store {
@@ -64,7 +67,14 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool, backend })
+        let store = Self {
+            pool,
+            backend,
+            seen: Default::default(),
+        };
+        store.plan_missing_timed_changes().await?;
+        store.refresh_generation().await?;
+        Ok(store)
     }
 
     pub fn backend(&self) -> Backend {

@@ -10,6 +10,7 @@ use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{self, Action, Change};
+use crate::generation;
 use crate::records::{delete_references, parse, rewrite, Stored};
 use crate::{now, Backend, Result, Store, StoreError};
 
@@ -169,7 +170,9 @@ impl Store {
             action,
         )
         .await?;
+        let generation = generation::bump(&mut tx).await?;
         tx.commit().await?;
+        self.committed(generation);
         Ok(stored)
     }
 
@@ -252,8 +255,8 @@ impl Store {
             None => first,
         };
         let number = ReleaseNumber { year, number };
-        record_number(&mut tx, tenant.as_str(), slug, number).await?;
         release.approved(actor, at, number);
+        record_number(&mut tx, tenant.as_str(), &release).await?;
         let stored = rewrite_logged(
             &mut tx,
             actor.name(),
@@ -274,7 +277,9 @@ impl Store {
             )
             .await?;
         }
+        let generation = generation::bump(&mut tx).await?;
         tx.commit().await?;
+        self.committed(generation);
         Ok(stored)
     }
 
@@ -687,24 +692,35 @@ async fn enqueue(
     Ok(())
 }
 
-/// Notes a given number in the ledger.
+/// Notes a release's number in the ledger and the moment it becomes public
+/// as a timed change of the site.
 pub(crate) async fn record_number(
     tx: &mut Transaction<'static, Any>,
     tenant: &str,
-    slug: &str,
-    number: ReleaseNumber,
+    release: &PressRelease,
 ) -> Result<()> {
+    let Some(number) = release.workflow.number else {
+        return Ok(());
+    };
     sqlx::query(
         "INSERT INTO release_numbers (tenant, year, number, slug, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(tenant)
     .bind(i64::from(number.year))
     .bind(i64::from(number.number))
-    .bind(slug)
+    .bind(release.slug())
     .bind(now())
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    match release.workflow.released_at {
+        Some(at) => generation::plan_timed_change(tx, tenant, &release_change(release), at).await,
+        None => Ok(()),
+    }
+}
+
+/// The timed change of a release's publication.
+fn release_change(release: &PressRelease) -> String {
+    format!("{}/{}", Kind::PressRelease.plural(), release.slug())
 }
 
 /// The releases a dataset brings with numbers go into the ledger too.
@@ -714,9 +730,41 @@ pub(crate) async fn record_imported_numbers(
     releases: &[PressRelease],
 ) -> Result<()> {
     for r in releases {
-        if let Some(n) = r.workflow.number {
-            record_number(tx, tenant, r.slug(), n).await?;
-        }
+        record_number(tx, tenant, r).await?;
     }
     Ok(())
+}
+
+impl Store {
+    /// Databases from before timed changes existed learn their releases'
+    /// publication moments once.
+    pub(crate) async fn plan_missing_timed_changes(&self) -> Result<()> {
+        let planned: i64 = sqlx::query("SELECT COUNT(*) AS n FROM timed_changes")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        if planned > 0 {
+            return Ok(());
+        }
+        let rows = sqlx::query("SELECT tenant, slug, data FROM press_releases")
+            .fetch_all(&self.pool)
+            .await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.write().await?;
+        for row in &rows {
+            let tenant: String = row.try_get("tenant")?;
+            let release: PressRelease = parse(
+                &row.try_get::<String, _>("slug")?,
+                &row.try_get::<String, _>("data")?,
+            )?;
+            if let Some(at) = release.workflow.released_at {
+                generation::plan_timed_change(&mut tx, &tenant, &release_change(&release), at)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 }

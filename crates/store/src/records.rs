@@ -6,6 +6,7 @@ use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{self, Action, Change};
+use crate::generation;
 use crate::{now, Result, Store, StoreError};
 
 /// A record as stored, with the version that guards against lost updates.
@@ -152,7 +153,9 @@ impl Store {
             Some(&after),
         )
         .await?;
+        let generation = generation::bump(&mut tx).await?;
         tx.commit().await?;
+        self.committed(generation);
         Ok(stored)
     }
 
@@ -215,7 +218,9 @@ impl Store {
             Some(&data),
         )
         .await?;
+        let generation = generation::bump(&mut tx).await?;
         tx.commit().await?;
+        self.committed(generation);
         Ok(stored)
     }
 
@@ -290,7 +295,9 @@ impl Store {
         .bind(slug)
         .execute(&mut *tx)
         .await?;
+        let generation = generation::bump(&mut tx).await?;
         tx.commit().await?;
+        self.committed(generation);
         Ok(())
     }
 

@@ -6,6 +6,7 @@ mod admin;
 mod api;
 mod assets;
 pub mod auth;
+mod cache;
 mod error;
 mod jobs;
 mod newsroom;
@@ -24,6 +25,7 @@ use kreiskom_publish::Site;
 use kreiskom_store::Store;
 
 pub use auth::ApiToken;
+pub use cache::PageCache;
 pub use error::Error;
 pub use jobs::{run_due_jobs, spawn_jobs_runner, LEASE as JOBS_LEASE};
 pub use routes::{Access, RouteInfo};
@@ -80,6 +82,8 @@ pub struct AppState {
     pub mailer: Option<kreiskom_channels::smtp::Mailer>,
     /// Wakes the jobs runner when new work was written (an approval).
     pub jobs: Arc<tokio::sync::Notify>,
+    /// Public responses rendered since the last change.
+    pub pages: Arc<PageCache>,
 }
 
 impl AppState {
@@ -92,6 +96,7 @@ impl AppState {
             security: Security::default(),
             mailer: None,
             jobs: Arc::new(tokio::sync::Notify::new()),
+            pages: Arc::default(),
         }
     }
 
@@ -123,6 +128,10 @@ pub fn app(state: AppState) -> Router {
     let (router, _) = table().into_parts();
     router
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::pages,
+        ))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }

@@ -1,14 +1,15 @@
 //! The public site per tenant (German URLs from DESIGN.md).
 
 use axum::extract::{Path, State};
-use axum::response::{Html, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use kreiskom_publish::PublishError;
 
+use crate::cache::Shareable;
 use crate::error::{Error, PageError};
 use crate::routes::{Access, Routes};
 use crate::AppState;
 
-pub(crate) type Page = Result<Html<String>, PageError>;
+pub(crate) type Page = Result<Response, PageError>;
 
 pub(crate) fn routes(r: Routes) -> Routes {
     const P: Access = Access::Public;
@@ -23,11 +24,25 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/{tenant}/kontakt", P, contact)
 }
 
+/// A public page: the same for every visitor, so it is kept until the
+/// next change (see `cache`).
 pub(crate) fn page(state: &AppState, result: Result<String, PublishError>) -> Page {
-    result.map(Html).map_err(|e| PageError {
+    shareable(state, "text/html; charset=utf-8", result)
+}
+
+/// A public response of any type, kept like a page.
+pub(crate) fn shareable(
+    state: &AppState,
+    content_type: &'static str,
+    result: Result<String, PublishError>,
+) -> Page {
+    let body = result.map_err(|e| PageError {
         error: Error::from(e),
         site: state.site.clone(),
-    })
+    })?;
+    let mut response = ([(axum::http::header::CONTENT_TYPE, content_type)], body).into_response();
+    response.extensions_mut().insert(Shareable);
+    Ok(response)
 }
 
 async fn index(State(s): State<AppState>) -> Page {

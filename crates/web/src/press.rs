@@ -2,7 +2,7 @@
 //! calendar, sitemap, the inquiry form and the unsubscribe link.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use kreiskom_core::{FieldError, InquirySlug, LocalTime, Permit, PressInquiry, Record, TenantSlug};
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::admin::fail;
 use crate::auth;
 use crate::error::{Error, PageError};
-use crate::pages::page;
+use crate::pages::{page, shareable};
 use crate::routes::{Access, Routes};
 use crate::AppState;
 
@@ -31,15 +31,6 @@ pub(crate) fn routes(r: Routes) -> Routes {
 
 type Reply = Result<Response, PageError>;
 
-fn typed(
-    s: &AppState,
-    content_type: &'static str,
-    result: Result<String, kreiskom_publish::PublishError>,
-) -> Reply {
-    let body = result.map_err(|e| fail(s)(e.into()))?;
-    Ok(([(header::CONTENT_TYPE, content_type)], body).into_response())
-}
-
 #[derive(Deserialize)]
 struct ArchiveQuery {
     jahr: Option<i16>,
@@ -50,7 +41,7 @@ async fn archive(
     State(s): State<AppState>,
     Path(t): Path<String>,
     Query(q): Query<ArchiveQuery>,
-) -> Result<Html<String>, PageError> {
+) -> Reply {
     page(
         &s,
         s.site
@@ -62,7 +53,7 @@ async fn archive(
 async fn release(
     State(s): State<AppState>,
     Path((t, year, number)): Path<(String, i16, u32)>,
-) -> Result<Html<String>, PageError> {
+) -> Reply {
     page(&s, s.site.press_release(&t, year, number, s.now()).await)
 }
 
@@ -70,7 +61,7 @@ async fn text(
     State(s): State<AppState>,
     Path((t, year, number)): Path<(String, i16, u32)>,
 ) -> Reply {
-    typed(
+    shareable(
         &s,
         "text/plain; charset=utf-8",
         s.site.press_text(&t, year, number, s.now()).await,
@@ -78,7 +69,7 @@ async fn text(
 }
 
 async fn feed(State(s): State<AppState>, Path(t): Path<String>) -> Reply {
-    typed(
+    shareable(
         &s,
         "application/atom+xml; charset=utf-8",
         s.site.press_feed(&t, s.now()).await,
@@ -86,7 +77,7 @@ async fn feed(State(s): State<AppState>, Path(t): Path<String>) -> Reply {
 }
 
 async fn calendar(State(s): State<AppState>, Path(t): Path<String>) -> Reply {
-    typed(
+    shareable(
         &s,
         "text/calendar; charset=utf-8",
         s.site.appointments(&t, s.now()).await,
@@ -94,7 +85,7 @@ async fn calendar(State(s): State<AppState>, Path(t): Path<String>) -> Reply {
 }
 
 async fn sitemap(State(s): State<AppState>, Path(t): Path<String>) -> Reply {
-    typed(
+    shareable(
         &s,
         "application/xml; charset=utf-8",
         s.site.sitemap(&t, s.now()).await,

@@ -6,17 +6,14 @@ mod common;
 use std::sync::atomic::Ordering;
 
 use axum::http::StatusCode;
-use common::{app, cookie_of, day, form_body, Session, PASSWORD};
+use common::{
+    app, cookie_of, day, form_body, form_fields, post_fields, set, text, Session, PASSWORD,
+};
 use kreiskom_core::{Kind, Partnership, Role, TenantSlug, Unit};
 use kreiskom_web::{route_table, Access};
 
 fn t(s: &str) -> TenantSlug {
     TenantSlug::parse(s).unwrap()
-}
-
-/// Decoded enough to compare with text.
-fn text(html: &str) -> String {
-    html.replace("&#x2f;", "/").replace("&quot;", "\"")
 }
 
 async fn sign_in_out_and_the_one_time_password(url: &str) {
@@ -436,72 +433,6 @@ async fn roles_decide_what_can_be_changed(url: &str) {
         .get_as("/admin/goslar/partnerschaften/harz-iasi", &reader)
         .await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
-}
-
-/// The fields of the edit form as a browser would send them back.
-fn form_fields(html: &str) -> Vec<(String, String)> {
-    let doc = text(html);
-    let form = &doc[doc.find("class=\"record-form\"").unwrap()..];
-    let form = &form[..form.find("</form>").unwrap()];
-    let mut out = Vec::new();
-    let mut rest = form;
-    while let Some(at) = rest.find('<') {
-        rest = &rest[at + 1..];
-        let tag_end = rest.find('>').unwrap();
-        let tag = &rest[..tag_end];
-        let attr = |name: &str| {
-            let key = format!(" {name}=\"");
-            tag.find(&key).map(|i| {
-                let v = &tag[i + key.len()..];
-                v[..v.find('"').unwrap()].to_owned()
-            })
-        };
-        if tag.starts_with("input") {
-            let Some(name) = attr("name") else { continue };
-            let ty = attr("type").unwrap_or_default();
-            if ty == "checkbox" && !tag.contains(" checked") {
-                continue;
-            }
-            out.push((name, attr("value").unwrap_or_default()));
-        } else if tag.starts_with("textarea") {
-            let name = attr("name").unwrap();
-            let body = &rest[tag_end + 1..];
-            out.push((name, body[..body.find("</textarea>").unwrap()].to_owned()));
-        } else if tag.starts_with("select") {
-            let name = attr("name").unwrap();
-            let body = &rest[tag_end + 1..rest.find("</select>").unwrap()];
-            let value = body
-                .split("<option")
-                .find(|o| o.contains(" selected"))
-                .and_then(|o| o.split("value=\"").nth(1))
-                .map(|v| v[..v.find('"').unwrap()].to_owned())
-                .unwrap_or_default();
-            out.push((name, value));
-        }
-    }
-    out
-}
-
-fn set(fields: &mut [(String, String)], name: &str, value: &str) {
-    fields
-        .iter_mut()
-        .find(|(k, _)| k == name)
-        .unwrap_or_else(|| panic!("no field {name}"))
-        .1 = value.to_owned();
-}
-
-async fn post_fields(
-    app: &common::App,
-    path: &str,
-    session: &Session,
-    fields: &[(String, String)],
-) -> common::Reply {
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .filter(|(k, _)| k != "csrf")
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    app.post_as(path, session, &pairs).await
 }
 
 async fn second_save_of_the_same_record_is_refused_and_shows_the_first(url: &str) {

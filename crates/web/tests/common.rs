@@ -201,6 +201,21 @@ impl App {
         self.reply(req).await
     }
 
+    /// The body's bytes as sent (compressed, if asked for).
+    pub async fn raw(&self, path: &str, headers: &[(&str, &str)]) -> Vec<u8> {
+        let mut req = Request::builder().uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        res.into_body().collect().await.unwrap().to_bytes().to_vec()
+    }
+
     async fn reply(&self, req: Request<Body>) -> Reply {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
@@ -275,4 +290,75 @@ impl App {
 
 pub fn day(y: i16, m: i8, d: i8) -> jiff::civil::Date {
     jiff::civil::date(y, m, d)
+}
+
+/// Decoded enough to compare with text.
+pub fn text(html: &str) -> String {
+    html.replace("&#x2f;", "/").replace("&quot;", "\"")
+}
+
+/// The fields of the edit form as a browser would send them back.
+pub fn form_fields(html: &str) -> Vec<(String, String)> {
+    let doc = text(html);
+    let form = &doc[doc.find("class=\"record-form\"").unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    let mut out = Vec::new();
+    let mut rest = form;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let tag_end = rest.find('>').unwrap();
+        let tag = &rest[..tag_end];
+        let attr = |name: &str| {
+            let key = format!(" {name}=\"");
+            tag.find(&key).map(|i| {
+                let v = &tag[i + key.len()..];
+                v[..v.find('"').unwrap()].to_owned()
+            })
+        };
+        if tag.starts_with("input") {
+            let Some(name) = attr("name") else { continue };
+            let ty = attr("type").unwrap_or_default();
+            if ty == "checkbox" && !tag.contains(" checked") {
+                continue;
+            }
+            out.push((name, attr("value").unwrap_or_default()));
+        } else if tag.starts_with("textarea") {
+            let name = attr("name").unwrap();
+            let body = &rest[tag_end + 1..];
+            out.push((name, body[..body.find("</textarea>").unwrap()].to_owned()));
+        } else if tag.starts_with("select") {
+            let name = attr("name").unwrap();
+            let body = &rest[tag_end + 1..rest.find("</select>").unwrap()];
+            let value = body
+                .split("<option")
+                .find(|o| o.contains(" selected"))
+                .and_then(|o| o.split("value=\"").nth(1))
+                .map(|v| v[..v.find('"').unwrap()].to_owned())
+                .unwrap_or_default();
+            out.push((name, value));
+        }
+    }
+    out
+}
+
+pub fn set(fields: &mut [(String, String)], name: &str, value: &str) {
+    fields
+        .iter_mut()
+        .find(|(k, _)| k == name)
+        .unwrap_or_else(|| panic!("no field {name}"))
+        .1 = value.to_owned();
+}
+
+pub async fn post_fields(
+    app: &App,
+    path: &str,
+    session: &Session,
+    fields: &[(String, String)],
+) -> Reply {
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(k, _)| k != "csrf")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    app.post_as(path, session, &pairs).await
 }
