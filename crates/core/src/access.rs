@@ -215,6 +215,33 @@ impl Permit {
     }
 }
 
+/// The regions and partnerships a tenant looks after: its own region and
+/// those below it, their partnerships, and every region these involve.
+/// Shared records outside it are not the tenant's to change.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TenantScope {
+    pub home: Vec<String>,
+    pub partnerships: Vec<String>,
+    pub regions: Vec<String>,
+}
+
+impl TenantScope {
+    pub fn contains(&self, kind: Kind, slug: &str) -> bool {
+        match kind {
+            Kind::Region => self.regions.iter().any(|r| r == slug),
+            Kind::Partnership => self.partnerships.iter().any(|p| p == slug),
+            _ => false,
+        }
+    }
+
+    /// A partnership belongs to the tenant when one side is at home.
+    pub fn is_home_partnership(&self, p: &crate::Partnership) -> bool {
+        p.regions
+            .iter()
+            .any(|r| self.home.iter().any(|h| h == r.as_str()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ pub mod tenant;
 pub mod time;
 pub mod validation;
 
-pub use access::{Actor, Grant, Permit, Role};
+pub use access::{Actor, Grant, Permit, Role, TenantScope};
 pub use dataset::{Dataset, DatasetError, TenantData, DATASET_FORMAT};
 pub use date::PartialDate;
 pub use doubt::Doubt;

@@ -55,31 +55,7 @@ pub struct TenantLink {
     pub name: String,
 }
 
-/// The regions and partnerships a tenant looks after: its own region and
-/// those below it, their partnerships, and every region these involve.
-#[derive(Debug, Default)]
-pub struct TenantScope {
-    pub home: Vec<String>,
-    pub partnerships: Vec<String>,
-    pub regions: Vec<String>,
-}
-
-impl TenantScope {
-    pub fn contains(&self, kind: Kind, slug: &str) -> bool {
-        match kind {
-            Kind::Region => self.regions.iter().any(|r| r == slug),
-            Kind::Partnership => self.partnerships.iter().any(|p| p == slug),
-            _ => false,
-        }
-    }
-
-    /// A partnership belongs to the tenant when one side is at home.
-    pub fn is_home_partnership(&self, p: &Partnership) -> bool {
-        p.regions
-            .iter()
-            .any(|r| self.home.iter().any(|h| h == r.as_str()))
-    }
-}
+pub use kreiskom_core::TenantScope;
 
 pub async fn tenant(store: &Store, tenant: &TenantSlug) -> Result<Tenant> {
     Ok(store
@@ -87,47 +63,6 @@ pub async fn tenant(store: &Store, tenant: &TenantSlug) -> Result<Tenant> {
         .await?
         .ok_or(PublishError::NotFound)?
         .record)
-}
-
-pub async fn scope(store: &Store, tenant: &Tenant) -> Result<TenantScope> {
-    let mut home = vec![tenant.region.to_string()];
-    let mut i = 0;
-    // Towns below the district, and their localities.
-    while i < home.len() {
-        for r in store.referrers(Kind::Region, None, &home[i]).await? {
-            if r.kind == Kind::Region && r.field == "parent" && !home.contains(&r.slug) {
-                home.push(r.slug);
-            }
-        }
-        i += 1;
-    }
-    let mut partnerships = Vec::new();
-    let mut regions = home.clone();
-    for h in &home {
-        for r in store.referrers(Kind::Region, None, h).await? {
-            if r.kind != Kind::Partnership || partnerships.contains(&r.slug) {
-                continue;
-            }
-            if let Some(p) = store.get::<Partnership>(None, &r.slug).await? {
-                regions.extend(p.record.regions.iter().map(|r| r.to_string()));
-                regions.extend(
-                    p.record
-                        .timeline
-                        .iter()
-                        .filter_map(|e| e.party.as_ref().map(|r| r.to_string())),
-                );
-                partnerships.push(r.slug);
-            }
-        }
-    }
-    regions.sort();
-    regions.dedup();
-    partnerships.sort();
-    Ok(TenantScope {
-        home,
-        partnerships,
-        regions,
-    })
 }
 
 /// The records of one kind that a tenant's admin pages show.
@@ -142,11 +77,8 @@ pub async fn tenant_records<R: Record>(
         Kind::Tenant => vec![slug.to_string()],
         _ => return Ok(store.list::<R>(Some(slug)).await?),
     };
-    let mut out = Vec::new();
-    for s in slugs {
-        out.extend(store.get::<R>(None, &s).await?);
-    }
-    Ok(out)
+    let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+    Ok(store.get_many::<R>(None, &slugs).await?)
 }
 
 /// Where a record of the tenant is edited.
@@ -178,6 +110,37 @@ async fn title_of<R: Record>(
         parts.push(names[&slug].clone());
     }
     Ok(parts.join(" – "))
+}
+
+/// The names of the regions a list of partnerships names, in one query.
+async fn region_names<R: Record>(
+    store: &Store,
+    records: &[Stored<R>],
+) -> Result<BTreeMap<String, String>> {
+    if R::KIND != Kind::Partnership {
+        return Ok(BTreeMap::new());
+    }
+    let mut slugs: Vec<String> = records
+        .iter()
+        .filter_map(|s| serde_json::to_value(&s.record).ok())
+        .flat_map(|v| {
+            v["regions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r.as_str().map(str::to_owned))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    slugs.sort();
+    slugs.dedup();
+    let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+    Ok(store
+        .get_many::<Region>(None, &slugs)
+        .await?
+        .into_iter()
+        .map(|r| (r.record.slug.to_string(), r.record.name().to_owned()))
+        .collect())
 }
 
 #[derive(Debug, Serialize)]
@@ -223,9 +186,10 @@ pub async fn list<R: Record>(
 ) -> Result<ListView> {
     let needle = query.q.trim().to_lowercase();
     let doubts_only = query.hinweise == "1";
-    let mut names = BTreeMap::new();
+    let records = tenant_records::<R>(store, slug, scope).await?;
+    let mut names = region_names(store, &records).await?;
     let mut rows = Vec::new();
-    for s in tenant_records::<R>(store, slug, scope).await? {
+    for s in records {
         let title = title_of(store, &s.record, &mut names).await?;
         let hit = needle.is_empty()
             || title.to_lowercase().contains(&needle)

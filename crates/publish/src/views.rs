@@ -60,11 +60,15 @@ pub async fn tenants(store: &Store) -> Result<Vec<TenantView>> {
     Ok(list)
 }
 
-/// Regions looked up once per page.
+/// Regions of one page, fetched in bulk: `load` asks the store once for
+/// all that are missing, `get` and `name` then answer from memory.
 struct Regions<'a> {
     store: &'a Store,
     seen: HashMap<String, Option<Region>>,
 }
+
+/// The partnerships naming a region as one side, per region.
+type PartnershipsOf = HashMap<String, Vec<Partnership>>;
 
 impl<'a> Regions<'a> {
     fn new(store: &'a Store) -> Self {
@@ -74,98 +78,108 @@ impl<'a> Regions<'a> {
         }
     }
 
-    async fn get(&mut self, slug: &str) -> Result<Option<Region>> {
-        if !self.seen.contains_key(slug) {
-            let r = self
-                .store
-                .get::<Region>(None, slug)
-                .await?
-                .map(|s| s.record);
-            self.seen.insert(slug.to_owned(), r);
+    async fn load<'s>(&mut self, slugs: impl IntoIterator<Item = &'s str>) -> Result<()> {
+        let mut missing: Vec<&str> = slugs
+            .into_iter()
+            .filter(|s| !self.seen.contains_key(*s))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if missing.is_empty() {
+            return Ok(());
         }
-        Ok(self.seen[slug].clone())
+        let found = self.store.get_many::<Region>(None, &missing).await?;
+        for slug in missing {
+            self.seen.insert(slug.to_owned(), None);
+        }
+        for r in found {
+            self.seen.insert(r.record.slug.to_string(), Some(r.record));
+        }
+        Ok(())
     }
 
-    async fn name(&mut self, slug: &str) -> Result<String> {
-        Ok(self
-            .get(slug)
-            .await?
-            .map_or_else(|| slug.to_owned(), |r| r.name().to_owned()))
+    fn get(&self, slug: &str) -> Option<&Region> {
+        self.seen.get(slug).and_then(Option::as_ref)
     }
 
-    /// The slugs of the regions below this one, in one query.
-    async fn child_slugs(&self, slug: &str) -> Result<Vec<String>> {
-        Ok(self
+    fn name(&self, slug: &str) -> String {
+        self.get(slug)
+            .map_or_else(|| slug.to_owned(), |r| r.name().to_owned())
+    }
+
+    /// The partnerships of each of the given regions, in two queries.
+    async fn partnerships_of(&self, slugs: &[&str]) -> Result<PartnershipsOf> {
+        let links: Vec<(String, String)> = self
             .store
-            .referrers(Kind::Region, None, slug)
+            .referrers_of_many(Kind::Region, None, slugs)
             .await?
             .into_iter()
-            .filter(|r| r.kind == Kind::Region && r.field == "parent")
-            .map(|r| r.slug)
-            .collect())
-    }
-
-    async fn children(&mut self, slug: &str) -> Result<Vec<Region>> {
-        let mut out = Vec::new();
-        for r in self.store.referrers(Kind::Region, None, slug).await? {
-            if r.kind == Kind::Region && r.field == "parent" {
-                if let Some(region) = self.get(&r.slug).await? {
-                    out.push(region);
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    async fn partnerships_of(&mut self, slug: &str) -> Result<Vec<Partnership>> {
-        let mut out = Vec::new();
-        for r in self.store.referrers(Kind::Region, None, slug).await? {
-            if r.kind == Kind::Partnership && r.field.starts_with("regions.") {
-                if let Some(p) = self.store.get::<Partnership>(None, &r.slug).await? {
-                    out.push(p.record);
-                }
+            .filter(|(_, r)| r.kind == Kind::Partnership && r.field.starts_with("regions."))
+            .map(|(region, r)| (region, r.slug))
+            .collect();
+        let mut wanted: Vec<&str> = links.iter().map(|(_, p)| p.as_str()).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let found: HashMap<String, Partnership> = self
+            .store
+            .get_many::<Partnership>(None, &wanted)
+            .await?
+            .into_iter()
+            .map(|p| (p.record.slug.to_string(), p.record))
+            .collect();
+        let mut out = PartnershipsOf::new();
+        for (region, p) in links {
+            if let Some(p) = found.get(&p) {
+                out.entry(region).or_default().push(p.clone());
             }
         }
         Ok(out)
     }
 
     async fn view(&mut self, region: &Region) -> Result<RegionView> {
-        let seat = match &region.seat {
-            Some(s) => Some(self.name(s.as_str()).await?),
-            None => None,
-        };
-        let parent = match &region.parent {
-            Some(p) => Some(self.name(p.as_str()).await?),
-            None => None,
-        };
-        let mut predecessors = Vec::new();
-        for r in self
+        let predecessors: Vec<String> = self
             .store
             .referrers(Kind::Region, None, region.slug.as_str())
             .await?
-        {
-            if r.kind == Kind::Region && r.field.starts_with("successors.") {
-                if let Some(old) = self.get(&r.slug).await? {
-                    let when = old
-                        .successors
-                        .iter()
-                        .find(|s| s.region == region.slug)
-                        .and_then(|s| s.date);
-                    predecessors.push(match when {
-                        Some(d) => format!("{} ({})", old.name(), german::date(&d)),
-                        None => old.name().to_owned(),
-                    });
+            .into_iter()
+            .filter(|r| r.kind == Kind::Region && r.field.starts_with("successors."))
+            .map(|r| r.slug)
+            .collect();
+        let named = region
+            .seat
+            .iter()
+            .chain(&region.parent)
+            .map(|s| s.as_str())
+            .chain(region.successors.iter().map(|s| s.region.as_str()))
+            .chain(predecessors.iter().map(String::as_str))
+            .collect::<Vec<_>>();
+        self.load(named).await?;
+        let predecessors = predecessors
+            .iter()
+            .filter_map(|slug| self.get(slug))
+            .map(|old| {
+                let when = old
+                    .successors
+                    .iter()
+                    .find(|s| s.region == region.slug)
+                    .and_then(|s| s.date);
+                match when {
+                    Some(d) => format!("{} ({})", old.name(), german::date(&d)),
+                    None => old.name().to_owned(),
                 }
-            }
-        }
-        let mut successors = Vec::new();
-        for s in &region.successors {
-            let name = self.name(s.region.as_str()).await?;
-            successors.push(match &s.date {
-                Some(d) => format!("{name} (seit {})", german::date(d)),
-                None => name,
-            });
-        }
+            })
+            .collect();
+        let successors = region
+            .successors
+            .iter()
+            .map(|s| {
+                let name = self.name(s.region.as_str());
+                match &s.date {
+                    Some(d) => format!("{name} (seit {})", german::date(d)),
+                    None => name,
+                }
+            })
+            .collect();
         Ok(RegionView {
             slug: region.slug.to_string(),
             name: region.name().to_owned(),
@@ -176,8 +190,8 @@ impl<'a> Regions<'a> {
                 .collect(),
             kind: lbl("region", region.kind),
             country: lbl("country", &region.country),
-            seat,
-            parent,
+            seat: region.seat.as_ref().map(|s| self.name(s.as_str())),
+            parent: region.parent.as_ref().map(|p| self.name(p.as_str())),
             website: region.website.clone(),
             facts: region
                 .facts
@@ -198,6 +212,17 @@ impl<'a> Regions<'a> {
             successors,
         })
     }
+}
+
+/// The regions directly below one (a district's towns), by slug.
+async fn child_slugs(store: &Store, slug: &str) -> Result<Vec<String>> {
+    Ok(store
+        .referrers(Kind::Region, None, slug)
+        .await?
+        .into_iter()
+        .filter(|r| r.kind == Kind::Region && r.field == "parent")
+        .map(|r| r.slug)
+        .collect())
 }
 
 #[derive(Serialize)]
@@ -248,30 +273,26 @@ fn sides<'p>(p: &'p Partnership, home: &[String]) -> Option<(&'p str, &'p str)> 
     }
 }
 
-async fn summary(
-    regions: &mut Regions<'_>,
+fn summary(
+    regions: &Regions<'_>,
     tenant: &str,
     p: &Partnership,
     partner: &str,
     today: Date,
-) -> Result<Summary> {
-    let region = regions.get(partner).await?;
-    Ok(Summary {
+) -> Summary {
+    let region = regions.get(partner);
+    Summary {
         url: format!("/{tenant}/partnerschaften/{}", p.slug),
-        partner: region
-            .as_ref()
-            .map_or_else(|| partner.to_owned(), |r| r.name().to_owned()),
+        partner: regions.name(partner),
         partner_other_names: region
-            .as_ref()
             .map(|r| r.other_names().iter().map(|n| n.name.clone()).collect())
             .unwrap_or_default(),
         country: region
-            .as_ref()
             .map(|r| lbl("country", &r.country))
             .unwrap_or_default(),
         category: lbl("category", p.category),
         status: german::status(&p.status_at(today)),
-    })
+    }
 }
 
 #[derive(Serialize)]
@@ -285,11 +306,12 @@ pub struct HomeView {
 pub async fn home(store: &Store, tenant: &str, _today: Date) -> Result<HomeView> {
     let (_, t) = load_tenant(store, tenant).await?;
     let mut regions = Regions::new(store);
+    regions.load([t.region.as_str()]).await?;
     let region = regions
         .get(t.region.as_str())
-        .await?
+        .cloned()
         .ok_or(PublishError::NotFound)?;
-    let partnership_count = regions.partnerships_of(t.region.as_str()).await?.len();
+    let partnership_count = partnership_slugs(store, &t).await?.len();
     Ok(HomeView {
         tenant: (&t).into(),
         region: regions.view(&region).await?,
@@ -313,38 +335,68 @@ pub struct PartnershipsView {
     contact: Option<UnitView>,
 }
 
-/// The district's own partnerships, for the sitemap.
+/// The district's own partnerships (home page count, sitemap), from the
+/// references alone.
 pub(crate) async fn partnership_slugs(store: &Store, t: &Tenant) -> Result<Vec<String>> {
-    let mut regions = Regions::new(store);
-    Ok(regions
-        .partnerships_of(t.region.as_str())
+    let mut slugs: Vec<String> = store
+        .referrers(Kind::Region, None, t.region.as_str())
         .await?
         .into_iter()
-        .map(|p| p.slug.to_string())
-        .collect())
+        .filter(|r| r.kind == Kind::Partnership && r.field.starts_with("regions."))
+        .map(|r| r.slug)
+        .collect();
+    slugs.dedup();
+    Ok(slugs)
 }
 
 pub async fn partnerships(store: &Store, tenant: &str, today: Date) -> Result<PartnershipsView> {
     let (slug, t) = load_tenant(store, tenant).await?;
     let mut regions = Regions::new(store);
     let home = t.region.to_string();
-    let mut partners = Vec::new();
-    for p in regions.partnerships_of(&home).await? {
-        if let Some((_, partner)) = sides(&p, std::slice::from_ref(&home)) {
-            partners.push(summary(&mut regions, tenant, &p, partner, today).await?);
-        }
-    }
+    let towns = child_slugs(store, &home).await?;
+    let mut sides_wanted: Vec<&str> = vec![home.as_str()];
+    sides_wanted.extend(towns.iter().map(String::as_str));
+    let of = regions.partnerships_of(&sides_wanted).await?;
+    // Every partner, every town: one query.
+    let partner_slugs: Vec<String> = of
+        .values()
+        .flatten()
+        .flat_map(|p| p.regions.iter().map(|r| r.to_string()))
+        .collect();
+    regions
+        .load(
+            towns
+                .iter()
+                .chain(&partner_slugs)
+                .map(String::as_str)
+                .chain([home.as_str()]),
+        )
+        .await?;
+    let none = Vec::new();
+    let mut partners: Vec<Summary> = of
+        .get(&home)
+        .unwrap_or(&none)
+        .iter()
+        .filter_map(|p| {
+            sides(p, std::slice::from_ref(&home))
+                .map(|(_, partner)| summary(&regions, tenant, p, partner, today))
+        })
+        .collect();
     partners.sort_by(|a, b| a.partner.cmp(&b.partner));
-    let mut towns = Vec::new();
-    let mut children = regions.children(&home).await?;
+    let mut children: Vec<&Region> = towns.iter().filter_map(|t| regions.get(t)).collect();
     children.sort_by(|a, b| a.name().cmp(b.name()));
+    let mut groups = Vec::new();
     for town in children {
-        let mut list = Vec::new();
-        for p in regions.partnerships_of(town.slug.as_str()).await? {
-            if let Some((_, partner)) = sides(&p, &[town.slug.to_string()]) {
-                list.push(summary(&mut regions, tenant, &p, partner, today).await?);
-            }
-        }
+        let home_side = [town.slug.to_string()];
+        let mut list: Vec<Summary> = of
+            .get(town.slug.as_str())
+            .unwrap_or(&none)
+            .iter()
+            .filter_map(|p| {
+                sides(p, &home_side)
+                    .map(|(_, partner)| summary(&regions, tenant, p, partner, today))
+            })
+            .collect();
         if !list.is_empty() {
             list.sort_by(|a, b| (&a.country, &a.partner).cmp(&(&b.country, &b.partner)));
             let kind = match town.kind {
@@ -353,7 +405,7 @@ pub async fn partnerships(store: &Store, tenant: &str, today: Date) -> Result<Pa
                 }
                 _ => String::new(),
             };
-            towns.push(TownGroup {
+            groups.push(TownGroup {
                 town: format!("{kind}{}", town.name()),
                 partnerships: list,
             });
@@ -367,7 +419,7 @@ pub async fn partnerships(store: &Store, tenant: &str, today: Date) -> Result<Pa
         tenant: (&t).into(),
         intro: t.partnership_intro.as_deref().map(markdown),
         partners,
-        towns,
+        towns: groups,
         contact,
     })
 }
@@ -444,51 +496,98 @@ pub async fn partnership(
         .record;
     let mut regions = Regions::new(store);
     let mut home_side: Vec<String> = vec![t.region.to_string()];
-    home_side.extend(regions.child_slugs(t.region.as_str()).await?);
+    home_side.extend(child_slugs(store, t.region.as_str()).await?);
     let (home, partner) = sides(&p, &home_side).ok_or(PublishError::NotFound)?;
-    let home = regions.get(home).await?.ok_or(PublishError::NotFound)?;
-    let partner = regions.get(partner).await?.ok_or(PublishError::NotFound)?;
+    let parties = p.timeline.iter().filter_map(|e| e.party.as_ref());
+    regions
+        .load(p.regions.iter().chain(parties).map(|r| r.as_str()))
+        .await?;
+    let home = regions.get(home).cloned().ok_or(PublishError::NotFound)?;
+    let partner = regions
+        .get(partner)
+        .cloned()
+        .ok_or(PublishError::NotFound)?;
 
-    let mut timeline = Vec::new();
-    for e in p.sorted_timeline() {
-        let party = match &e.party {
-            Some(r) => Some(regions.name(r.as_str()).await?),
-            None => None,
-        };
-        timeline.push(EventView {
+    let timeline = p
+        .sorted_timeline()
+        .into_iter()
+        .map(|e| EventView {
             date: e
                 .date
                 .as_ref()
                 .map_or_else(|| "ohne Datum".to_owned(), german::date),
             label: lbl("event", e.kind),
-            party,
+            party: e.party.as_ref().map(|r| regions.name(r.as_str())),
             note: e.note.clone(),
-        });
-    }
+        })
+        .collect();
 
+    // What the tenants record about the partnership, a few queries per
+    // tenant that records anything, whatever the number of records.
+    let mut by_tenant: BTreeMap<String, BTreeMap<Kind, Vec<String>>> = BTreeMap::new();
+    for r in store.referrers(Kind::Partnership, None, slug).await? {
+        by_tenant
+            .entry(r.tenant)
+            .or_default()
+            .entry(r.kind)
+            .or_default()
+            .push(r.slug);
+    }
     let mut activities: Vec<(Option<kreiskom_core::PartialDate>, ActivityView)> = Vec::new();
     let mut organisations = Vec::new();
     let mut collections = Vec::new();
-    for r in store.referrers(Kind::Partnership, None, slug).await? {
-        let owner = TenantSlug::parse(&r.tenant).ok();
-        match r.kind {
-            Kind::Activity => {
-                if let Some(a) = store.get::<Activity>(owner.as_ref(), &r.slug).await? {
-                    let view = activity_view(store, owner.as_ref(), &a.record).await?;
-                    activities.push((a.record.start, view));
-                }
-            }
-            Kind::Organisation => {
-                if let Some(o) = store.get::<Organisation>(owner.as_ref(), &r.slug).await? {
-                    organisations.push(organisation_view(&mut regions, &o.record).await?);
-                }
-            }
-            Kind::Collection => {
-                if let Some(c) = store.get::<Collection>(owner.as_ref(), &r.slug).await? {
-                    collections.push(collection_view(store, owner.as_ref(), &c.record).await?);
-                }
-            }
-            _ => {}
+    for (owner, kinds) in &by_tenant {
+        let Ok(owner) = TenantSlug::parse(owner) else {
+            continue;
+        };
+        let slugs = |kind: Kind| -> Vec<&str> {
+            kinds
+                .get(&kind)
+                .map(|v| v.iter().map(String::as_str).collect())
+                .unwrap_or_default()
+        };
+        let owned = Some(&owner);
+        let found_activities = store
+            .get_many::<Activity>(owned, &slugs(Kind::Activity))
+            .await?;
+        let found_organisations = store
+            .get_many::<Organisation>(owned, &slugs(Kind::Organisation))
+            .await?;
+        let found_collections = store
+            .get_many::<Collection>(owned, &slugs(Kind::Collection))
+            .await?;
+        let mut named: Vec<&str> = found_activities
+            .iter()
+            .flat_map(|a| a.record.organisations.iter().map(|o| o.as_str()))
+            .chain(
+                found_collections
+                    .iter()
+                    .filter_map(|c| c.record.owner.as_ref().map(|o| o.as_str())),
+            )
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        let org_names: HashMap<String, String> = store
+            .get_many::<Organisation>(owned, &named)
+            .await?
+            .into_iter()
+            .map(|o| (o.record.slug.to_string(), o.record.name))
+            .collect();
+        regions
+            .load(
+                found_organisations
+                    .iter()
+                    .filter_map(|o| o.record.region.as_ref().map(|r| r.as_str())),
+            )
+            .await?;
+        for a in found_activities {
+            activities.push((a.record.start, activity_view(&a.record, &org_names)));
+        }
+        for o in found_organisations {
+            organisations.push(organisation_view(&regions, &o.record));
+        }
+        for c in found_collections {
+            collections.push(collection_view(&c.record, &org_names));
         }
     }
     // Dated activities in order, then the undated ones.
@@ -525,18 +624,9 @@ fn period_of(a: &Activity) -> Option<String> {
     german::period(a.start.as_ref(), a.end.as_ref())
 }
 
-async fn activity_view(
-    store: &Store,
-    tenant: Option<&TenantSlug>,
-    a: &Activity,
-) -> Result<ActivityView> {
-    let mut organisations = Vec::new();
-    for o in &a.organisations {
-        if let Some(org) = store.get::<Organisation>(tenant, o.as_str()).await? {
-            organisations.push(org.record.name);
-        }
-    }
-    Ok(ActivityView {
+/// `organisations` names the tenant's organisations by slug.
+fn activity_view(a: &Activity, organisations: &HashMap<String, String>) -> ActivityView {
+    ActivityView {
         title: a.title.clone(),
         kind: lbl("activity", a.kind),
         period: period_of(a),
@@ -563,44 +653,34 @@ async fn activity_view(
                 None => lbl("funding", f.source),
             })
             .collect(),
-        organisations,
+        organisations: a
+            .organisations
+            .iter()
+            .filter_map(|o| organisations.get(o.as_str()).cloned())
+            .collect(),
         description: a.description.as_deref().map(markdown),
-    })
+    }
 }
 
-async fn organisation_view(
-    regions: &mut Regions<'_>,
-    o: &Organisation,
-) -> Result<OrganisationView> {
-    Ok(OrganisationView {
+fn organisation_view(regions: &Regions<'_>, o: &Organisation) -> OrganisationView {
+    OrganisationView {
         name: o.name.clone(),
         kind: lbl("organisation", o.kind),
-        place: match &o.region {
-            Some(r) => Some(regions.name(r.as_str()).await?),
-            None => None,
-        },
+        place: o.region.as_ref().map(|r| regions.name(r.as_str())),
         founded: o.founded.as_ref().map(german::date),
         purpose: o.purpose.clone(),
         description: o.description.as_deref().map(markdown),
-    })
+    }
 }
 
-async fn collection_view(
-    store: &Store,
-    tenant: Option<&TenantSlug>,
-    c: &Collection,
-) -> Result<CollectionView> {
-    let owner = match &c.owner {
-        Some(o) => store
-            .get::<Organisation>(tenant, o.as_str())
-            .await?
-            .map(|o| o.record.name),
-        None => None,
-    };
-    Ok(CollectionView {
+fn collection_view(c: &Collection, organisations: &HashMap<String, String>) -> CollectionView {
+    CollectionView {
         name: c.name.clone(),
         founded: c.founded.as_ref().map(german::date),
-        owner,
+        owner: c
+            .owner
+            .as_ref()
+            .and_then(|o| organisations.get(o.as_str()).cloned()),
         locations: c
             .locations
             .iter()
@@ -614,7 +694,7 @@ async fn collection_view(
             .collect(),
         items: c.items.iter().map(|i| i.description.clone()).collect(),
         description: c.description.as_deref().map(markdown),
-    })
+    }
 }
 
 #[derive(Serialize)]
@@ -645,16 +725,25 @@ struct ChannelView {
     note: Option<String>,
 }
 
+/// One unit for a page that shows just it: two queries.
 async fn unit_view(store: &Store, tenant: &TenantSlug, slug: &str) -> Result<UnitView> {
     let unit = store.fetch::<Unit>(Some(tenant), slug).await?.record;
     let parent = match &unit.parent {
-        Some(p) => store
-            .get::<Unit>(Some(tenant), p.as_str())
-            .await?
-            .map(|u| u.record.name),
+        Some(p) => store.get::<Unit>(Some(tenant), p.as_str()).await?,
         None => None,
     };
-    Ok(UnitView {
+    let known: Vec<Unit> = parent.into_iter().map(|p| p.record).collect();
+    Ok(unit_view_among(&unit, &known))
+}
+
+/// A unit whose parent is among `units` (already loaded).
+fn unit_view_among(unit: &Unit, units: &[Unit]) -> UnitView {
+    let parent = unit
+        .parent
+        .as_ref()
+        .and_then(|p| units.iter().find(|u| &u.slug == p))
+        .map(|u| u.name.clone());
+    UnitView {
         slug: unit.slug.to_string(),
         name: unit.name.clone(),
         parent,
@@ -662,7 +751,7 @@ async fn unit_view(store: &Store, tenant: &TenantSlug, slug: &str) -> Result<Uni
         contact: unit.contact.clone(),
         services: vec![],
         channels: vec![],
-    })
+    }
 }
 
 fn service_view(s: &Service) -> ServiceView {
@@ -726,7 +815,7 @@ pub async fn communication(store: &Store, tenant: &str) -> Result<CommunicationV
         .collect();
     let mut views = Vec::new();
     for u in &in_scope {
-        let mut v = unit_view(store, &slug, u.slug.as_str()).await?;
+        let mut v = unit_view_among(u, &units);
         v.services = services
             .iter()
             .filter(|s| s.unit.as_ref() == Some(&u.slug))
@@ -784,14 +873,16 @@ pub struct ContactView {
 /// Units with contact data and the people with a role, e.g. the Landrat.
 pub async fn contact(store: &Store, tenant: &str) -> Result<ContactView> {
     let (slug, t) = load_tenant(store, tenant).await?;
-    let mut units = Vec::new();
-    let mut names = BTreeMap::new();
-    for u in store.list::<Unit>(Some(&slug)).await? {
-        names.insert(u.record.slug.to_string(), u.record.name.clone());
-        if !u.record.contact.is_empty() {
-            units.push(unit_view(store, &slug, u.record.slug.as_str()).await?);
-        }
-    }
+    let all = store.records::<Unit>(Some(&slug)).await?;
+    let names: BTreeMap<String, String> = all
+        .iter()
+        .map(|u| (u.slug.to_string(), u.name.clone()))
+        .collect();
+    let units = all
+        .iter()
+        .filter(|u| !u.contact.is_empty())
+        .map(|u| unit_view_among(u, &all))
+        .collect();
     let people = store
         .list::<Person>(Some(&slug))
         .await?

@@ -1,7 +1,7 @@
 //! Create, read, update and delete for every kind of record, with the
 //! references between records kept in one table.
 
-use kreiskom_core::{FieldError, Kind, Permit, Record, Scope, TenantSlug};
+use kreiskom_core::{FieldError, Kind, Permit, Record, Scope, TenantScope, TenantSlug};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
@@ -98,6 +98,32 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(decode).transpose()
+    }
+
+    /// The records of one kind with the given slugs, in a few queries
+    /// whatever their number; slugs with no record are left out.
+    pub async fn get_many<R: Record>(
+        &self,
+        tenant: Option<&TenantSlug>,
+        slugs: &[&str],
+    ) -> Result<Vec<Stored<R>>> {
+        let key = tenant_key(R::KIND, tenant);
+        let mut out = Vec::with_capacity(slugs.len());
+        for chunk in slugs.chunks(IN_CHUNK) {
+            let sql = format!(
+                "SELECT slug, data, version, created_at, updated_at FROM {} WHERE tenant = $1 AND slug IN ({}) ORDER BY slug",
+                R::KIND.plural(),
+                placeholders(2, chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(key);
+            for slug in chunk {
+                query = query.bind(*slug);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                out.push(decode(&row)?);
+            }
+        }
+        Ok(out)
     }
 
     /// Like `get`, but a missing record is an error.
@@ -310,6 +336,94 @@ impl Store {
         slug: &str,
     ) -> Result<Vec<Referrer>> {
         referrers_in(&self.pool, kind, tenant_key(kind, tenant), slug).await
+    }
+}
+
+/// Slugs per `IN (…)` list: well below both databases' limits on bound
+/// parameters.
+const IN_CHUNK: usize = 500;
+
+/// `$first, $first+1, …` for `n` parameters.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// Who points at any of the given records, as (target slug, referrer),
+    /// in a few queries whatever their number.
+    pub async fn referrers_of_many(
+        &self,
+        kind: Kind,
+        tenant: Option<&TenantSlug>,
+        slugs: &[&str],
+    ) -> Result<Vec<(String, Referrer)>> {
+        let mut out = Vec::new();
+        for chunk in slugs.chunks(IN_CHUNK) {
+            let sql = format!(
+                "SELECT to_slug, from_kind, from_tenant, from_slug, field FROM record_references
+                 WHERE to_kind = $1 AND to_tenant = $2 AND to_slug IN ({})
+                 ORDER BY to_slug, from_kind, from_tenant, from_slug, field",
+                placeholders(3, chunk.len())
+            );
+            let mut query = sqlx::query(&sql)
+                .bind(kind_name(kind))
+                .bind(tenant_key(kind, tenant));
+            for slug in chunk {
+                query = query.bind(*slug);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                out.push((row.try_get("to_slug")?, referrer(&row)?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The regions and partnerships a tenant looks after, in one query:
+    /// its region and those below it (at any depth), the partnerships that
+    /// name one of them, and every region those partnerships name.
+    pub async fn tenant_scope(&self, tenant: &TenantSlug) -> Result<TenantScope> {
+        let rows = sqlx::query(
+            "WITH RECURSIVE home(slug) AS (
+                 SELECT to_slug FROM record_references
+                  WHERE from_kind = 'tenants' AND from_tenant = '' AND from_slug = $1
+                    AND field = 'region' AND to_kind = 'regions'
+               UNION
+                 SELECT r.from_slug FROM record_references r JOIN home h ON r.to_slug = h.slug
+                  WHERE r.to_kind = 'regions' AND r.to_tenant = '' AND r.from_kind = 'regions'
+                    AND r.field = 'parent'
+             ),
+             linked(slug) AS (
+                 SELECT DISTINCT r.from_slug FROM record_references r JOIN home h ON r.to_slug = h.slug
+                  WHERE r.to_kind = 'regions' AND r.to_tenant = '' AND r.from_kind = 'partnerships'
+             )
+             SELECT 'home' AS what, slug FROM home
+             UNION ALL SELECT 'partnership' AS what, slug FROM linked
+             UNION ALL SELECT DISTINCT 'region' AS what, r.to_slug AS slug
+                 FROM record_references r JOIN linked l ON r.from_slug = l.slug
+                 WHERE r.from_kind = 'partnerships' AND r.from_tenant = '' AND r.to_kind = 'regions'",
+        )
+        .bind(tenant.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut scope = TenantScope::default();
+        for row in rows {
+            let slug: String = row.try_get("slug")?;
+            match row.try_get::<String, _>("what")?.as_str() {
+                "home" => {
+                    scope.home.push(slug.clone());
+                    scope.regions.push(slug);
+                }
+                "partnership" => scope.partnerships.push(slug),
+                _ => scope.regions.push(slug),
+            }
+        }
+        scope.regions.sort();
+        scope.regions.dedup();
+        scope.partnerships.sort();
+        Ok(scope)
     }
 }
 

@@ -3,7 +3,6 @@
 //! (regions, partnerships, tenants) are checked against the tenant's scope.
 
 use kreiskom_core::{Actor, Kind, Partnership, Permit, Record, TenantSlug};
-use kreiskom_publish::admin::{scope, tenant as load_tenant};
 
 use crate::error::Error;
 use crate::AppState;
@@ -34,13 +33,13 @@ pub(crate) async fn permit_in<R: Record>(
                 && write.new.is_some_and(|t| t.slug() == tenant.as_str())
         }
         Kind::Region => {
-            let scope = scope(&state.store, &load_tenant(&state.store, tenant).await?).await?;
+            let scope = state.store.tenant_scope(tenant).await?;
             write
                 .existing
                 .is_none_or(|slug| scope.contains(Kind::Region, slug))
         }
         Kind::Partnership => {
-            let scope = scope(&state.store, &load_tenant(&state.store, tenant).await?).await?;
+            let scope = state.store.tenant_scope(tenant).await?;
             let before_ok = write
                 .existing
                 .is_none_or(|slug| scope.contains(Kind::Partnership, slug));

@@ -398,12 +398,7 @@ async fn choose_tenant(State(s): State<AppState>, user: SignedIn) -> Reply {
 }
 
 async fn tenant_scope(s: &AppState, t: &TenantSlug) -> Result<TenantScope, PageError> {
-    let tenant = views::tenant(&s.store, t)
-        .await
-        .map_err(|e| fail(s)(e.into()))?;
-    views::scope(&s.store, &tenant)
-        .await
-        .map_err(|e| fail(s)(e.into()))
+    s.store.tenant_scope(t).await.map_err(|e| fail(s)(e.into()))
 }
 
 async fn dashboard(State(s): State<AppState>, t: InTenant) -> Reply {

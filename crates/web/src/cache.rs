@@ -86,6 +86,13 @@ impl PageCache {
         map.insert(key, entry);
     }
 
+    /// Forgets every kept response (tests, and an operator's last resort).
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.entries.write() {
+            map.clear();
+        }
+    }
+
     /// How many responses are kept now (for tests and benchmarks).
     pub fn len(&self) -> usize {
         self.entries.read().map_or(0, |m| m.len())

@@ -37,9 +37,23 @@ pub async fn app_with_mailer(
     today: jiff::civil::Date,
     mailer: Option<kreiskom_channels::smtp::Mailer>,
 ) -> App {
+    let data = demo.then(|| serde_json::from_str(DEMO).unwrap());
+    app_with_data(url, data, today, mailer).await
+}
+
+/// The demo data as JSON, for tests that add to it.
+pub fn demo_json() -> Value {
+    serde_json::from_str(DEMO).unwrap()
+}
+
+pub async fn app_with_data(
+    url: &str,
+    data: Option<Dataset>,
+    today: jiff::civil::Date,
+    mailer: Option<kreiskom_channels::smtp::Mailer>,
+) -> App {
     let store = Store::connect(url).await.unwrap();
-    if demo {
-        let dataset: Dataset = serde_json::from_str(DEMO).unwrap();
+    if let Some(dataset) = data {
         store
             .import(&Actor::operator("test"), &dataset, |_, _| {})
             .await
