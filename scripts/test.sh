@@ -10,6 +10,9 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+for tool in wrk nginx curl; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing ${missing[*]} with apt-get"
   if [ "$(id -u)" = 0 ]; then
@@ -44,5 +47,8 @@ echo "==> Rust tests (SQLite and PostgreSQL)"
 # tests start.
 cargo test --workspace --locked
 
+echo "==> benchmarks, short form (they must not rot; figures are not checked)"
+BENCH_BINARY="$PWD/target/debug/kreiskom" bench/pages --short
+
 echo "==> browser tests (headless Chromium)"
-E2E_KREISKOM_BINARY="$PWD/target/debug/kreiskom" node --test e2e/
+E2E_KREISKOM_BINARY="$PWD/target/debug/kreiskom" node --test e2e/*.test.mjs

@@ -2,7 +2,7 @@
 
 mod config;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -92,6 +92,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| "kreiskom=info,warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in log files.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
@@ -277,16 +279,25 @@ fn parse_dataset(text: &str, origin: &str) -> Result<Dataset, String> {
 async fn import_with_progress(store: &Store, dataset: &Dataset) -> Result<usize, String> {
     let total = dataset.record_count();
     let step = (total / 20).max(1);
+    // At a terminal the line is rewritten; into a file or pipe each step
+    // is a line of its own.
+    let terminal = std::io::stderr().is_terminal();
     let n = store
         .import(&operator(), dataset, |done, total| {
             if done % step == 0 || done == total {
-                eprint!("\rImport: {done} von {total} Datensätzen");
-                let _ = std::io::stderr().flush();
+                if terminal {
+                    eprint!("\rImport: {done} von {total} Datensätzen");
+                    let _ = std::io::stderr().flush();
+                } else {
+                    eprintln!("Import: {done} von {total} Datensätzen");
+                }
             }
         })
         .await
         .map_err(|e| e.to_string())?;
-    eprintln!();
+    if terminal {
+        eprintln!();
+    }
     Ok(n)
 }
 

@@ -33,6 +33,12 @@ fn demo_file_is_the_canonical_export(first: &str, second: &str) {
         text(&import.stderr).contains("Import: 180 von 180"),
         "progress is shown"
     );
+    // Into a pipe or file: whole lines, no carriage returns or colour codes.
+    let progress = text(&import.stderr);
+    assert!(
+        !progress.contains('\r') && !progress.contains('\u{1b}') && progress.ends_with('\n'),
+        "{progress:?}"
+    );
     let export = kreiskom(dir.path(), first, &["export", "--format", "json"]);
     assert!(export.status.success());
     let demo = std::fs::read_to_string(DEMO).unwrap();

@@ -118,6 +118,33 @@ pub struct Site {
 /// Where `serve` is reached when nothing else is configured.
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
+/// MiniJinja's HTML escaping, but leaving `/` alone: URLs in links and
+/// feeds read as typed (`/harz/presse`, not `&#x2f;harz&#x2f;presse`).
+/// `/` ends no attribute value and opens no tag, so it needs no escaping.
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &Value,
+) -> std::result::Result<(), minijinja::Error> {
+    match (state.auto_escape(), value.as_str()) {
+        (minijinja::AutoEscape::Html, Some(text)) if !value.is_safe() => {
+            let mut escaped = String::with_capacity(text.len());
+            for c in text.chars() {
+                match c {
+                    '&' => escaped.push_str("&amp;"),
+                    '<' => escaped.push_str("&lt;"),
+                    '>' => escaped.push_str("&gt;"),
+                    '"' => escaped.push_str("&quot;"),
+                    '\'' => escaped.push_str("&#x27;"),
+                    c => escaped.push(c),
+                }
+            }
+            out.write_str(&escaped).map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
 /// Markdown from editors, rendered and cleaned of anything but safe HTML.
 pub fn markdown(text: &str) -> String {
     let mut html = String::new();
@@ -146,6 +173,7 @@ impl Site {
                 .find(|(n, _)| *n == name)
                 .map(|(_, t)| (*t).to_owned()))
         });
+        env.set_formatter(html_formatter);
         env.add_filter("label", |value: String, group: String| -> String {
             label(&group, &value).map_or(value, str::to_owned)
         });
@@ -254,5 +282,31 @@ impl Site {
             .unwrap_or_else(|e| {
                 format!("<!doctype html><title>Fehler {status}</title><p>{message}</p><!-- {e} -->")
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_keep_their_slashes_and_markup_is_escaped() {
+        let mut env = Environment::new();
+        env.set_formatter(html_formatter);
+        env.add_template("t.html", "<a href=\"{{ url }}\">{{ text }}</a>{{ safe }}")
+            .unwrap();
+        let html = env
+            .get_template("t.html")
+            .unwrap()
+            .render(minijinja::context! {
+                url => "/harz/presse/2014/150?jahr=2014&seite=2",
+                text => "<script>alert('x')</script> \"zitiert\"",
+                safe => Value::from_safe_string("<b>fett</b>".into()),
+            })
+            .unwrap();
+        assert_eq!(
+            html,
+            "<a href=\"/harz/presse/2014/150?jahr=2014&amp;seite=2\">&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &quot;zitiert&quot;</a><b>fett</b>"
+        );
     }
 }

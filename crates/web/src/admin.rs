@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use crate::access::{permit_in, SharedWrite};
 use crate::auth::{self, Form, InTenant, SignedIn};
-use crate::error::{Error, PageError};
+use crate::error::{fail, Error, PageError};
 use crate::routes::{Access, Routes};
 use crate::AppState;
 
@@ -88,14 +88,6 @@ pub(crate) fn url_encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-/// Turns an error into a page in the site's look (admin and public forms).
-pub(crate) fn fail(s: &AppState) -> impl Fn(Error) -> PageError + '_ {
-    |error| PageError {
-        error,
-        site: s.site.clone(),
-    }
 }
 
 fn html(

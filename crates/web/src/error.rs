@@ -131,3 +131,11 @@ impl IntoResponse for PageError {
         (status, axum::response::Html(html)).into_response()
     }
 }
+
+/// Turns an error into a page in the site's look (admin and public forms).
+pub(crate) fn fail(s: &crate::AppState) -> impl Fn(Error) -> PageError + '_ {
+    |error| PageError {
+        error,
+        site: s.site.clone(),
+    }
+}

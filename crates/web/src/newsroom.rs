@@ -8,9 +8,8 @@ use kreiskom_core::{press::may_approve, Kind, PressRelease, ReleaseState, Stage}
 use kreiskom_publish::german_timestamp;
 use serde_json::{json, Value};
 
-use crate::admin::fail;
 use crate::auth::{Form, InTenant};
-use crate::error::{Error, PageError};
+use crate::error::{fail, Error, PageError};
 use crate::routes::{Access, Routes};
 use crate::AppState;
 

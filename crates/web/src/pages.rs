@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kreiskom_publish::PublishError;
 
 use crate::cache::Shareable;
-use crate::error::{Error, PageError};
+use crate::error::{fail, Error, PageError};
 use crate::routes::{Access, Routes};
 use crate::AppState;
 
@@ -36,10 +36,7 @@ pub(crate) fn shareable(
     content_type: &'static str,
     result: Result<String, PublishError>,
 ) -> Page {
-    let body = result.map_err(|e| PageError {
-        error: Error::from(e),
-        site: state.site.clone(),
-    })?;
+    let body = result.map_err(|e| fail(state)(e.into()))?;
     let mut response = ([(axum::http::header::CONTENT_TYPE, content_type)], body).into_response();
     response.extensions_mut().insert(Shareable);
     Ok(response)

@@ -8,9 +8,8 @@ use axum_extra::extract::CookieJar;
 use kreiskom_core::{FieldError, InquirySlug, LocalTime, Permit, PressInquiry, Record, TenantSlug};
 use serde::{Deserialize, Serialize};
 
-use crate::admin::fail;
 use crate::auth;
-use crate::error::{Error, PageError};
+use crate::error::{fail, Error, PageError};
 use crate::pages::{page, shareable};
 use crate::routes::{Access, Routes};
 use crate::AppState;

@@ -308,7 +308,7 @@ pub fn day(y: i16, m: i8, d: i8) -> jiff::civil::Date {
 
 /// Decoded enough to compare with text.
 pub fn text(html: &str) -> String {
-    html.replace("&#x2f;", "/").replace("&quot;", "\"")
+    html.replace("&quot;", "\"")
 }
 
 /// The fields of the edit form as a browser would send them back.
