@@ -48,7 +48,10 @@ echo "==> Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 
 echo "==> benchmarks, short form (they must not rot; figures are not checked)"
+# The helper programs were built with the tests; this only makes sure.
+cargo build --locked -q --examples -p kreiskom -p kreiskom-testkit
 BENCH_BINARY="$PWD/target/debug/kreiskom" bench/pages --short
+BENCH_BINARY="$PWD/target/debug/kreiskom" BENCH_EXAMPLES="$PWD/target/debug/examples" bench/mail --short
 
 echo "==> browser tests (headless Chromium)"
 E2E_KREISKOM_BINARY="$PWD/target/debug/kreiskom" node --test e2e/*.test.mjs

@@ -8,7 +8,10 @@ use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::SendError;
 
 /// How to reach the mail server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +33,13 @@ pub struct SmtpSettings {
     pub password: Option<String>,
     /// The sender address, e.g. `presse@landkreis.example`.
     pub from: String,
+    /// Connections kept open to the server and used side by side.
+    pub connections: u32,
 }
+
+/// Connections to the mail server unless configured otherwise: what a
+/// relay allows one client without complaint (Postfix: 50).
+pub const DEFAULT_CONNECTIONS: u32 = 16;
 
 /// One message to one recipient.
 #[derive(Debug, Clone)]
@@ -45,17 +54,6 @@ pub struct Outgoing {
     pub unsubscribe_url: String,
     /// Unique per delivery, so a receiving server can spot a duplicate.
     pub message_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SendError {
-    /// The server could not be reached or asked to try later: the delivery
-    /// stays due.
-    #[error("Mailserver vorübergehend nicht erreichbar: {0}")]
-    Transient(String),
-    /// The server refused this recipient or message for good.
-    #[error("Zustellung abgelehnt: {0}")]
-    Permanent(String),
 }
 
 #[derive(Clone)]
@@ -84,7 +82,10 @@ impl Mailer {
             .parse::<lettre::Address>()
             .map_err(|e| format!("Absenderadresse „{}“ ungültig: {e}", s.from))?;
         Ok(Self {
-            transport: builder.timeout(Some(Duration::from_secs(30))).build(),
+            transport: builder
+                .timeout(Some(Duration::from_secs(30)))
+                .pool_config(PoolConfig::new().max_size(s.connections.max(1)))
+                .build(),
             from: s.from.clone(),
         })
     }

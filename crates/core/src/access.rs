@@ -4,7 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Kind, TenantSlug};
+use std::any::Any;
+use std::sync::Arc;
+
+use crate::{Kind, Record, Scope, TenantSlug};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -160,14 +163,30 @@ impl Actor {
                 .any(|g| &g.tenant == tenant && g.role.may_edit(kind))
     }
 
-    /// Leave to change records of `kind` on behalf of `tenant`. Whether a
-    /// shared record (a region, a partnership) concerns that tenant is the
-    /// caller's second question; the permit answers the first.
+    /// Leave to change records of `kind` on behalf of `tenant`. For the
+    /// shared kinds (regions, partnerships) it reaches only what `scope`
+    /// holds: the tenant's own regions and partnerships, loaded by the
+    /// store (`Store::permit`). Without one it reaches no existing shared
+    /// record.
     pub fn permit(&self, tenant: &TenantSlug, kind: Kind) -> Option<Permit> {
+        self.permit_with(tenant, kind, TenantScope::default())
+    }
+
+    pub fn permit_with(
+        &self,
+        tenant: &TenantSlug,
+        kind: Kind,
+        scope: TenantScope,
+    ) -> Option<Permit> {
         self.may_edit(tenant, kind).then(|| Permit {
             actor: self.name.clone(),
             kind,
             tenant: Some(tenant.clone()),
+            reach: match (self.operator, kind.scope()) {
+                (true, _) => Reach::Everything,
+                (false, Scope::Tenant) => Reach::Tenant,
+                (false, Scope::Global) => Reach::Shared(Arc::new(scope)),
+            },
         })
     }
 
@@ -177,16 +196,30 @@ impl Actor {
             actor: self.name.clone(),
             kind,
             tenant: None,
+            reach: Reach::Everything,
         })
     }
 }
 
-/// Proof that a role check passed for one kind of record.
+/// Proof that a role check passed for one kind of record, and what of
+/// that kind it reaches. The store asks [`Permit::reaches`] on every write,
+/// so the web, the API, the command line and the importer follow one rule.
 #[derive(Debug, Clone)]
 pub struct Permit {
     actor: String,
     kind: Kind,
     tenant: Option<TenantSlug>,
+    reach: Reach,
+}
+
+#[derive(Debug, Clone)]
+enum Reach {
+    /// The operator.
+    Everything,
+    /// Records kept by the permit's tenant.
+    Tenant,
+    /// Shared records within the tenant's scope.
+    Shared(Arc<TenantScope>),
 }
 
 impl Permit {
@@ -197,6 +230,39 @@ impl Permit {
             actor: "Öffentliches Anfrageformular".into(),
             kind: Kind::PressInquiry,
             tenant: Some(tenant.clone()),
+            reach: Reach::Tenant,
+        }
+    }
+
+    /// Whether this permit may write `new` (create, update) in place of
+    /// the record `existing` (update, delete), stored under `key` (the
+    /// tenant, or "" for shared kinds).
+    pub fn reaches<R: Record>(&self, key: &str, existing: Option<&str>, new: Option<&R>) -> bool {
+        let own = self.tenant.as_ref().map(TenantSlug::as_str);
+        match &self.reach {
+            Reach::Everything => true,
+            Reach::Tenant => R::KIND.scope() == Scope::Tenant && own == Some(key),
+            Reach::Shared(scope) => match R::KIND {
+                // Administrators change their own tenant; only the operator
+                // adds or removes tenants.
+                Kind::Tenant => {
+                    existing.is_some()
+                        && existing == own
+                        && new.is_some_and(|t| Some(t.slug()) == own)
+                }
+                Kind::Region => existing.is_none_or(|slug| scope.contains(Kind::Region, slug)),
+                Kind::Partnership => {
+                    let before =
+                        existing.is_none_or(|slug| scope.contains(Kind::Partnership, slug));
+                    let after = new.is_none_or(|p| {
+                        (p as &dyn Any)
+                            .downcast_ref::<crate::Partnership>()
+                            .is_some_and(|p| scope.is_home_partnership(p))
+                    });
+                    before && after
+                }
+                _ => false,
+            },
         }
     }
 

@@ -5,6 +5,7 @@ pub mod access;
 pub mod dataset;
 pub mod date;
 pub mod doubt;
+pub mod outbox;
 pub mod partnership;
 pub mod press;
 pub mod record;
@@ -18,6 +19,7 @@ pub use access::{Actor, Grant, Permit, Role, TenantScope};
 pub use dataset::{Dataset, DatasetError, TenantData, DATASET_FORMAT};
 pub use date::PartialDate;
 pub use doubt::Doubt;
+pub use outbox::{Payload, ReleaseMail, Target, TargetKind};
 pub use partnership::{
     Category, EventKind, Partnership, PartnershipEvent, Status, StatusAt, Topic,
 };
@@ -39,5 +41,5 @@ pub use tenant::{
     Contact, Figure, Funding, FundingSource, ItemKind, LocationKind, NumberingStart, Organisation,
     OrganisationKind, Person, Platform, Qualifier, Service, Tenant, Unit,
 };
-pub use time::{berlin, LocalTime};
+pub use time::{berlin, Clock, LocalTime};
 pub use validation::FieldError;

@@ -11,6 +11,10 @@ use jiff::Timestamp;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
+/// The current instant; replaceable so tests can ask "what did the page
+/// say on 1 June 2023?", let a lockout or a lease run out.
+pub type Clock = std::sync::Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
 /// Europe/Berlin from the time zone database built into the binary, so an
 /// embargo never depends on the machine's tzdata.
 pub fn berlin() -> TimeZone {

@@ -43,6 +43,9 @@ pub struct Smtp {
     pub password: Option<String>,
     /// Sender address, e.g. presse@landkreis.example.
     pub from: String,
+    /// Connections used side by side (default 16); lower it if the mail
+    /// server limits a client to fewer.
+    pub connections: Option<u32>,
 }
 
 fn default_smtp_port() -> u16 {
@@ -66,6 +69,9 @@ impl Smtp {
                 ))
             }
         };
+        if self.connections == Some(0) {
+            return Err("smtp.connections muss mindestens 1 sein".into());
+        }
         Ok(kreiskom_channels::smtp::SmtpSettings {
             host: self.host.clone(),
             port: self.port,
@@ -73,6 +79,9 @@ impl Smtp {
             username: self.username.clone(),
             password: self.password.clone(),
             from: self.from.clone(),
+            connections: self
+                .connections
+                .unwrap_or(kreiskom_channels::smtp::DEFAULT_CONNECTIONS),
         })
     }
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kreiskom_core::{Actor, Dataset, Grant, Role, TenantSlug};
-use kreiskom_publish::Site;
+use kreiskom_publish::{german_count, german_number, Site};
 use kreiskom_store::Store;
 use kreiskom_web::{ApiToken, AppState};
 
@@ -41,6 +41,18 @@ enum Command {
         /// Adresse, z. B. 127.0.0.1:8080 (auch KREISKOM_LISTEN)
         #[arg(long)]
         listen: Option<String>,
+        /// Ohne eigenen Versand: den übernehmen getrennt laufende `kreiskom worker`
+        #[arg(long)]
+        no_worker: bool,
+    },
+    /// Führt nur den Versand aus (E-Mail-Verteiler), getrennt von den Webknoten
+    Worker {
+        /// Erledigt, was jetzt fällig ist, und endet dann
+        #[arg(long)]
+        once: bool,
+        /// Sekunden zwischen zwei Durchgängen
+        #[arg(long, default_value_t = 2)]
+        every: u64,
     },
     /// Schreibt alle Daten als eine Datei im Importformat
     Export {
@@ -112,7 +124,12 @@ async fn run(cli: Cli) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     match cli.command {
-        Command::Serve { demo, listen } => serve(config, store, demo, listen).await,
+        Command::Serve {
+            demo,
+            listen,
+            no_worker,
+        } => serve(config, store, demo, listen, !no_worker).await,
+        Command::Worker { once, every } => worker(config, store, once, every).await,
         Command::Export {
             format: Format::Json,
             output,
@@ -306,7 +323,11 @@ async fn import(store: &Store, file: &std::path::Path) -> Result<(), String> {
         .map_err(|e| format!("{} kann nicht gelesen werden: {e}", file.display()))?;
     let dataset = parse_dataset(&text, &file.display().to_string())?;
     let n = import_with_progress(store, &dataset).await?;
-    println!("{n} Datensätze aus {} importiert.", file.display());
+    println!(
+        "{} aus {} importiert.",
+        german_count(n, "Datensatz", "Datensätze"),
+        file.display()
+    );
     Ok(())
 }
 
@@ -322,8 +343,8 @@ async fn export(store: &Store, output: Option<PathBuf>) -> Result<(), String> {
             std::fs::rename(&tmp, &path)
                 .map_err(|e| format!("{} kann nicht geschrieben werden: {e}", path.display()))?;
             eprintln!(
-                "{} Datensätze nach {} exportiert.",
-                dataset.record_count(),
+                "{} nach {} exportiert.",
+                german_count(dataset.record_count(), "Datensatz", "Datensätze"),
                 path.display()
             );
         }
@@ -331,7 +352,10 @@ async fn export(store: &Store, output: Option<PathBuf>) -> Result<(), String> {
             std::io::stdout()
                 .write_all(text.as_bytes())
                 .map_err(|e| format!("Ausgabe fehlgeschlagen: {e}"))?;
-            eprintln!("{} Datensätze exportiert.", dataset.record_count());
+            eprintln!(
+                "{} exportiert.",
+                german_count(dataset.record_count(), "Datensatz", "Datensätze")
+            );
         }
     }
     Ok(())
@@ -342,12 +366,16 @@ async fn serve(
     store: Store,
     demo: bool,
     listen: Option<String>,
+    with_worker: bool,
 ) -> Result<(), String> {
     let empty = store.is_empty().await.map_err(|e| e.to_string())?;
     if demo && empty {
         let dataset = parse_dataset(DEMO, "Demodaten")?;
         let n = import_with_progress(&store, &dataset).await?;
-        println!("Demodaten geladen: {n} Datensätze aus den Quelltexten.");
+        println!(
+            "Demodaten geladen: {} aus den Quelltexten.",
+            german_count(n, "Datensatz", "Datensätze")
+        );
     } else if demo {
         println!("Die Datenbank enthält schon Daten; die Demodaten werden nicht erneut geladen.");
     } else if empty {
@@ -361,7 +389,7 @@ async fn serve(
     if api_token.is_none() {
         println!("Hinweis: Schreibzugriffe über die API sind gesperrt, bis api_token (KREISKOM_API_TOKEN) gesetzt ist.");
     }
-    let address = listen.unwrap_or(config.listen);
+    let address = listen.unwrap_or_else(|| config.listen.clone());
     let listener = tokio::net::TcpListener::bind(&address)
         .await
         .map_err(|e| format!("Adresse {address} nicht verfügbar: {e}"))?;
@@ -371,15 +399,17 @@ async fn serve(
         .clone()
         .unwrap_or_else(|| format!("http://{local}"));
     let site = Site::new(store.clone(), config.templates_dir.clone()).with_public_url(&public_url);
-    let mut state = AppState::new(store.clone(), site, api_token);
-    match &config.smtp {
-        Some(smtp) => {
-            let mailer = kreiskom_channels::smtp::Mailer::new(&smtp.settings()?)?;
-            state.mailer = Some(mailer);
+    let state = AppState::new(store.clone(), site.clone(), api_token);
+    let worker = match with_worker {
+        true => {
+            let runner = outbox_runner(&config, &store, site)?;
+            let task = runner
+                .clone()
+                .spawn(state.jobs.clone(), std::time::Duration::from_secs(5));
+            Some((runner, task))
         }
-        None => println!("Hinweis: Kein Mailserver eingerichtet (smtp); Pressemitteilungen werden nicht per E-Mail verteilt."),
-    }
-    kreiskom_web::spawn_jobs_runner(state.clone(), std::time::Duration::from_secs(5));
+        false => None,
+    };
     // Other nodes' (and the command line's) changes reach this node's pages.
     store.watch_generation(std::time::Duration::from_millis(250));
     let app = kreiskom_web::app(state);
@@ -392,6 +422,74 @@ async fn serve(
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(|e| e.to_string())?;
+    if let Some((runner, task)) = worker {
+        runner.stop();
+        let _ = task.await;
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// The outbox runner with a handler for every job kind.
+fn outbox_runner(
+    config: &Config,
+    store: &Store,
+    site: Site,
+) -> Result<std::sync::Arc<kreiskom_channels::Runner>, String> {
+    let mailer = match &config.smtp {
+        Some(smtp) => Some(kreiskom_channels::smtp::Mailer::new(&smtp.settings()?)?),
+        None => {
+            println!("Hinweis: Kein Mailserver eingerichtet (smtp); Pressemitteilungen werden nicht per E-Mail verteilt.");
+            None
+        }
+    };
+    let clock: kreiskom_core::Clock = std::sync::Arc::new(jiff::Timestamp::now);
+    Ok(std::sync::Arc::new(
+        kreiskom_channels::Runner::new(store.clone(), clock).handle(
+            kreiskom_channels::ReleaseMailHandler::new(store.clone(), site, mailer),
+        ),
+    ))
+}
+
+/// Only the outbox runner, so workers can run apart from web nodes.
+async fn worker(config: Config, store: Store, once: bool, every: u64) -> Result<(), String> {
+    let public_url = match &config.public_url {
+        Some(url) => url.clone(),
+        None => {
+            let url = format!("http://{}", config.listen);
+            println!("Hinweis: public_url ist nicht gesetzt; Links in E-Mails zeigen auf {url}.");
+            url
+        }
+    };
+    let site = Site::new(store.clone(), config.templates_dir.clone()).with_public_url(&public_url);
+    let runner = outbox_runner(&config, &store, site)?;
+    if once {
+        let start = std::time::Instant::now();
+        let r = runner.run_due().await.map_err(|e| e.to_string())?;
+        let seconds = start.elapsed().as_secs_f64();
+        println!(
+            "Versand: {} geplant, {} zugestellt, {} fehlgeschlagen, {} später erneut, {} unklar; {} s, {} Nachrichten/s.",
+            german_count(r.planned, "Auftrag", "Aufträge"),
+            german_number(r.delivered as f64),
+            german_number(r.failed as f64),
+            german_number(r.retried as f64),
+            german_number(r.uncertain as f64),
+            german_number((seconds * 10.0).round() / 10.0),
+            german_number((r.delivered as f64 / seconds.max(0.001)).round())
+        );
+        store.close().await;
+        return Ok(());
+    }
+    println!("kreiskom-Worker läuft (alle {every} s).");
+    let _ = std::io::stdout().flush();
+    let task = runner.clone().spawn(
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+        std::time::Duration::from_secs(every.max(1)),
+    );
+    shutdown().await;
+    println!("kreiskom-Worker beendet den laufenden Versand …");
+    runner.stop();
+    let _ = task.await;
     store.close().await;
     Ok(())
 }

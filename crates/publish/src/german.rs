@@ -89,9 +89,22 @@ pub fn number(value: f64) -> String {
     }
 }
 
+/// 1 → "1 Datensatz", 10000 → "10.000 Datensätze".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    let word = if n == 1 { one } else { many };
+    format!("{} {word}", number(n as f64))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(count(1, "Auftrag", "Aufträge"), "1 Auftrag");
+        assert_eq!(count(0, "Auftrag", "Aufträge"), "0 Aufträge");
+        assert_eq!(count(10000, "Datensatz", "Datensätze"), "10.000 Datensätze");
+    }
 
     fn d(s: &str) -> PartialDate {
         PartialDate::parse(s).unwrap()

@@ -16,8 +16,8 @@ use kreiskom_store::{Store, StoreError};
 use minijinja::{Environment, Value};
 
 pub use german::{
-    date as german_date, number as german_number, period as german_period, status as german_status,
-    timestamp as german_timestamp,
+    count as german_count, date as german_date, number as german_number, period as german_period,
+    status as german_status, timestamp as german_timestamp,
 };
 pub use labels::{field_label, label};
 

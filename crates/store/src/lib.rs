@@ -7,6 +7,7 @@ mod audit;
 mod dataset;
 mod error;
 mod generation;
+mod outbox;
 mod press;
 mod records;
 
@@ -19,7 +20,7 @@ pub use accounts::{normalize_email, Account, LoginFailure, Session};
 pub use audit::{Action, AuditEntry};
 pub use error::StoreError;
 pub use generation::TimedWindow;
-pub use press::{Delivery, DeliveryState, Job, JobEnd, Recipient, RELEASE_MAIL};
+pub use outbox::{Delivery, DeliveryState, Job, JobState, Outcome};
 pub use records::{Referrer, Stored};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,132 +1,18 @@
-//! The newsroom's own steps: the release workflow with its numbering, the
-//! outbox of mail jobs with a delivery row per recipient, unsubscribing and
+//! The newsroom's own steps: the release workflow with its numbering (an
+//! approval writes the mail job into the outbox), unsubscribing and
 //! erasing a journalist.
 
 use jiff::Timestamp;
 use kreiskom_core::{
-    Actor, Journalist, Kind, Permit, PressRelease, Record, ReleaseNumber, TenantSlug,
+    Actor, Journalist, Kind, Permit, PressRelease, Record, ReleaseMail, ReleaseNumber, TenantSlug,
 };
-use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{self, Action, Change};
 use crate::generation;
+use crate::outbox;
 use crate::records::{delete_references, parse, rewrite, Stored};
-use crate::{now, Backend, Result, Store, StoreError};
-
-/// The job that mails a release to its lists once it is public.
-pub const RELEASE_MAIL: &str = "release_mail";
-
-#[derive(Debug, Clone)]
-pub struct Job {
-    pub id: String,
-    pub kind: String,
-    pub tenant: TenantSlug,
-    pub subject: String,
-    /// Including this run.
-    pub attempts: i64,
-}
-
-/// How a run of a job ended.
-pub enum JobEnd {
-    Done,
-    /// Some deliveries could not be tried (server unreachable): again later.
-    Retry {
-        not_before: Timestamp,
-        error: String,
-    },
-    Failed {
-        error: String,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryState {
-    Pending,
-    Sending,
-    Delivered,
-    Failed,
-    /// A run stopped between handing the message over and noting it; it is
-    /// not sent again, so a person has to check.
-    Uncertain,
-}
-
-impl DeliveryState {
-    fn key(self) -> &'static str {
-        match self {
-            DeliveryState::Pending => "pending",
-            DeliveryState::Sending => "sending",
-            DeliveryState::Delivered => "delivered",
-            DeliveryState::Failed => "failed",
-            DeliveryState::Uncertain => "uncertain",
-        }
-    }
-
-    fn parse(s: &str) -> Self {
-        match s {
-            "sending" => DeliveryState::Sending,
-            "delivered" => DeliveryState::Delivered,
-            "failed" => DeliveryState::Failed,
-            "uncertain" => DeliveryState::Uncertain,
-            _ => DeliveryState::Pending,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            DeliveryState::Pending => "wartet",
-            DeliveryState::Sending => "wird gesendet",
-            DeliveryState::Delivered => "zugestellt",
-            DeliveryState::Failed => "fehlgeschlagen",
-            DeliveryState::Uncertain => "unklar – bitte prüfen, nicht erneut gesendet",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Delivery {
-    pub job: String,
-    pub email: String,
-    pub name: String,
-    pub journalist: String,
-    /// The secret of the unsubscribe link.
-    #[serde(skip)]
-    pub token: String,
-    pub state: DeliveryState,
-    pub state_label: &'static str,
-    pub error: Option<String>,
-    pub sent_at: Option<String>,
-}
-
-fn delivery(row: &sqlx::any::AnyRow) -> Result<Delivery> {
-    let state = DeliveryState::parse(&row.try_get::<String, _>("state")?);
-    Ok(Delivery {
-        job: row.try_get("job")?,
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
-        journalist: row.try_get("journalist")?,
-        token: row.try_get("token")?,
-        state,
-        state_label: state.label(),
-        error: row.try_get("error")?,
-        sent_at: row.try_get("sent_at")?,
-    })
-}
-
-const DELIVERY_COLUMNS: &str = "job, email, name, journalist, token, state, error, sent_at";
-
-/// One recipient of a mail job.
-#[derive(Debug, Clone)]
-pub struct Recipient {
-    pub email: String,
-    pub name: String,
-    pub journalist: String,
-}
-
-fn random_id() -> String {
-    format!("{:032x}", rand::random::<u128>())
-}
+use crate::{now, Result, Store, StoreError};
 
 impl Store {
     async fn release_in(
@@ -268,14 +154,11 @@ impl Store {
         )
         .await?;
         if !release.mailing_lists.is_empty() {
-            enqueue(
-                &mut tx,
-                RELEASE_MAIL,
-                tenant.as_str(),
-                slug,
-                release.workflow.released_at.unwrap_or(at),
-            )
-            .await?;
+            let mail = ReleaseMail {
+                release: slug.to_owned(),
+            };
+            let due = release.workflow.released_at.unwrap_or(at);
+            outbox::enqueue(&mut tx, tenant.as_str(), &mail, due).await?;
         }
         let generation = generation::bump(&mut tx).await?;
         tx.commit().await?;
@@ -327,185 +210,19 @@ impl Store {
         Ok(out)
     }
 
-    /// Takes the next due job, or one whose runner vanished (lease over).
-    pub async fn claim_job(
-        &self,
-        at: Timestamp,
-        lease: jiff::SignedDuration,
-    ) -> Result<Option<Job>> {
-        let now_us = at.as_microsecond();
-        let lock = match self.backend {
-            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
-        let sql = format!(
-            "UPDATE jobs SET state = 'running', lease_until_us = $1, attempts = attempts + 1, updated_at = $2
-             WHERE id = (SELECT id FROM jobs WHERE not_before_us <= $3
-                 AND (state = 'pending' OR (state = 'running' AND lease_until_us < $3))
-                 ORDER BY not_before_us LIMIT 1{lock})
-             RETURNING id, kind, tenant, subject, attempts"
-        );
-        let mut tx = self.write().await?;
-        let row = sqlx::query(&sql)
-            .bind((at + lease).as_microsecond())
-            .bind(now())
-            .bind(now_us)
-            .fetch_optional(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        let Some(row) = row else { return Ok(None) };
-        let tenant: String = row.try_get("tenant")?;
-        Ok(Some(Job {
-            id: row.try_get("id")?,
-            kind: row.try_get("kind")?,
-            tenant: TenantSlug::parse(&tenant).map_err(|e| StoreError::Corrupt {
-                kind: Kind::Tenant,
-                slug: tenant.clone(),
-                reason: e.to_string(),
-            })?,
-            subject: row.try_get("subject")?,
-            attempts: row.try_get("attempts")?,
-        }))
-    }
-
-    pub async fn finish_job(&self, job: &str, end: JobEnd) -> Result<()> {
-        let (state, not_before, error) = match end {
-            JobEnd::Done => ("done", None, None),
-            JobEnd::Retry { not_before, error } => ("pending", Some(not_before), Some(error)),
-            JobEnd::Failed { error } => ("failed", None, Some(error)),
-        };
-        let mut tx = self.write().await?;
-        sqlx::query(
-            "UPDATE jobs SET state = $1, lease_until_us = NULL, last_error = $2, updated_at = $3,
-                 not_before_us = COALESCE($4, not_before_us)
-             WHERE id = $5",
-        )
-        .bind(state)
-        .bind(error)
-        .bind(now())
-        .bind(not_before.map(|t| t.as_microsecond()))
-        .bind(job)
-        .execute(&mut *tx)
-        .await?;
-        if state == "failed" {
-            sqlx::query("UPDATE deliveries SET state = 'failed', error = COALESCE(error, 'nicht zustellbar, Versand abgebrochen'), updated_at = $1 WHERE job = $2 AND state = 'pending'")
-                .bind(now())
-                .bind(job)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Writes one delivery per recipient, once: a second run of the same
-    /// job adds only who is new. Deliveries a crashed run left in
-    /// "sending" become "uncertain" instead of being sent again.
-    pub async fn plan_deliveries(&self, job: &str, recipients: &[Recipient]) -> Result<()> {
-        let mut tx = self.write().await?;
-        let stamp = now();
-        sqlx::query("UPDATE deliveries SET state = 'uncertain', updated_at = $1 WHERE job = $2 AND state = 'sending'")
-            .bind(&stamp)
-            .bind(job)
-            .execute(&mut *tx)
-            .await?;
-        for r in recipients {
-            sqlx::query(
-                "INSERT INTO deliveries (job, email, name, journalist, token, state, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) ON CONFLICT (job, email) DO NOTHING",
-            )
-            .bind(job)
-            .bind(r.email.to_lowercase())
-            .bind(&r.name)
-            .bind(&r.journalist)
-            .bind(random_id())
-            .bind(&stamp)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn deliveries(&self, job: &str) -> Result<Vec<Delivery>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE job = $1 ORDER BY email"
-        ))
-        .bind(job)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(delivery).collect()
-    }
-
-    /// Marks a pending delivery as being sent; false if another run has it.
-    pub async fn start_delivery(&self, job: &str, email: &str) -> Result<bool> {
-        let mut tx = self.write().await?;
-        let done = sqlx::query("UPDATE deliveries SET state = 'sending', updated_at = $1 WHERE job = $2 AND email = $3 AND state = 'pending'")
-            .bind(now())
-            .bind(job)
-            .bind(email)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// Notes how a delivery ended. `Err(None)` puts it back for a later
-    /// run (the server could not be reached).
-    pub async fn finish_delivery(
-        &self,
-        job: &str,
-        email: &str,
-        outcome: std::result::Result<(), Option<String>>,
-    ) -> Result<()> {
-        let (state, error, sent_at) = match outcome {
-            Ok(()) => (DeliveryState::Delivered, None, Some(now())),
-            Err(Some(e)) => (DeliveryState::Failed, Some(e), None),
-            Err(None) => (DeliveryState::Pending, None, None),
-        };
-        let mut tx = self.write().await?;
-        sqlx::query("UPDATE deliveries SET state = $1, error = $2, sent_at = $3, updated_at = $4 WHERE job = $5 AND email = $6")
-            .bind(state.key())
-            .bind(error)
-            .bind(sent_at)
-            .bind(now())
-            .bind(job)
-            .bind(email)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The mail job of a release and its deliveries, for the report.
-    pub async fn release_mailing(
-        &self,
-        tenant: &TenantSlug,
-        slug: &str,
-    ) -> Result<Option<(String, Vec<Delivery>)>> {
-        let row = sqlx::query("SELECT id, state FROM jobs WHERE idempotency_key = $1")
-            .bind(job_key(RELEASE_MAIL, tenant.as_str(), slug))
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let id: String = row.try_get("id")?;
-        let state: String = row.try_get("state")?;
-        Ok(Some((state, self.deliveries(&id).await?)))
-    }
-
     /// Takes the journalist behind an unsubscribe link off every list.
     /// Returns the journalist's name, or None for an unknown link.
     pub async fn unsubscribe(&self, token: &str) -> Result<Option<String>> {
         let mut tx = self.write().await?;
         let row = sqlx::query(
-            "SELECT j.tenant, d.journalist, d.name FROM deliveries d JOIN jobs j ON j.id = d.job WHERE d.token = $1",
+            "SELECT j.tenant, d.person, d.name FROM deliveries d JOIN jobs j ON j.id = d.job WHERE d.token = $1",
         )
         .bind(token)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else { return Ok(None) };
         let tenant: String = row.try_get("tenant")?;
-        let slug: String = row.try_get("journalist")?;
+        let slug: String = row.try_get("person")?;
         let name: String = row.try_get("name")?;
         let current =
             sqlx::query("SELECT data, version FROM journalists WHERE tenant = $1 AND slug = $2")
@@ -543,8 +260,8 @@ impl Store {
     ) -> Result<serde_json::Value> {
         let record = self.fetch::<Journalist>(Some(tenant), slug).await?;
         let rows = sqlx::query(
-            "SELECT j.subject, d.email, d.state, d.sent_at FROM deliveries d JOIN jobs j ON j.id = d.job
-             WHERE j.tenant = $1 AND d.journalist = $2 ORDER BY d.created_at",
+            "SELECT j.subject, d.target, d.state, d.sent_at FROM deliveries d JOIN jobs j ON j.id = d.job
+             WHERE j.tenant = $1 AND d.person = $2 ORDER BY d.created_at",
         )
         .bind(tenant.as_str())
         .bind(slug)
@@ -554,7 +271,7 @@ impl Store {
         for row in rows {
             mailings.push(serde_json::json!({
                 "press_release": row.try_get::<String, _>("subject")?,
-                "email": row.try_get::<String, _>("email")?,
+                "email": row.try_get::<String, _>("target")?,
                 "state": row.try_get::<String, _>("state")?,
                 "sent_at": row.try_get::<Option<String>, _>("sent_at")?,
             }));
@@ -593,8 +310,8 @@ impl Store {
         }
         delete_references(&mut tx, Kind::Journalist, tenant.as_str(), slug).await?;
         sqlx::query(
-            "UPDATE deliveries SET email = 'geloescht-' || token, name = '(gelöscht)', journalist = '', updated_at = $1
-             WHERE journalist = $2 AND job IN (SELECT id FROM jobs WHERE tenant = $3)",
+            "UPDATE deliveries SET target = 'geloescht-' || token, name = '(gelöscht)', person = '', updated_at = $1
+             WHERE person = $2 AND job IN (SELECT id FROM jobs WHERE tenant = $3)",
         )
         .bind(now())
         .bind(slug)
@@ -660,36 +377,6 @@ async fn rewrite_logged<R: Record>(
 fn is_serialization(e: &dyn sqlx::error::DatabaseError) -> bool {
     // PostgreSQL: serialization_failure, deadlock_detected.
     matches!(e.code().as_deref(), Some("40001") | Some("40P01"))
-}
-
-fn job_key(kind: &str, tenant: &str, subject: &str) -> String {
-    format!("{kind}:{tenant}:{subject}")
-}
-
-/// Writes a job in the caller's transaction; the idempotency key makes a
-/// second one for the same effect a no-op.
-async fn enqueue(
-    tx: &mut Transaction<'static, Any>,
-    kind: &str,
-    tenant: &str,
-    subject: &str,
-    not_before: Timestamp,
-) -> Result<()> {
-    let stamp = now();
-    sqlx::query(
-        "INSERT INTO jobs (id, idempotency_key, kind, tenant, subject, state, not_before_us, attempts, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6, 0, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING",
-    )
-    .bind(random_id())
-    .bind(job_key(kind, tenant, subject))
-    .bind(kind)
-    .bind(tenant)
-    .bind(subject)
-    .bind(not_before.as_microsecond())
-    .bind(&stamp)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// Notes a release's number in the ledger and the moment it becomes public

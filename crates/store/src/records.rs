@@ -1,7 +1,7 @@
 //! Create, read, update and delete for every kind of record, with the
 //! references between records kept in one table.
 
-use kreiskom_core::{FieldError, Kind, Permit, Record, Scope, TenantScope, TenantSlug};
+use kreiskom_core::{Actor, FieldError, Kind, Permit, Record, Scope, TenantScope, TenantSlug};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
@@ -148,6 +148,9 @@ impl Store {
     ) -> Result<Stored<R>> {
         check_permit::<R>(permit);
         let key = tenant_key(R::KIND, tenant).to_owned();
+        if !permit.reaches(&key, None, Some(&record)) {
+            return Err(StoreError::Forbidden);
+        }
         let mut record = record;
         record.keep_managed(None);
         invalid_if_any(record.validate())?;
@@ -197,6 +200,9 @@ impl Store {
     ) -> Result<Stored<R>> {
         check_permit::<R>(permit);
         let key = tenant_key(R::KIND, tenant).to_owned();
+        if !permit.reaches(&key, Some(slug), Some(&record)) {
+            return Err(StoreError::Forbidden);
+        }
         let mut record = record;
         let mut tx = self.write().await?;
         let current = current_version(&mut tx, R::KIND, &key, slug)
@@ -259,6 +265,9 @@ impl Store {
     ) -> Result<()> {
         check_permit::<R>(permit);
         let key = tenant_key(R::KIND, tenant).to_owned();
+        if !permit.reaches::<R>(&key, Some(slug), None) {
+            return Err(StoreError::Forbidden);
+        }
         let mut tx = self.write().await?;
         let Some(version) = current_version(&mut tx, R::KIND, &key, slug).await? else {
             return Err(StoreError::NotFound {
@@ -344,7 +353,7 @@ impl Store {
 const IN_CHUNK: usize = 500;
 
 /// `$first, $first+1, …` for `n` parameters.
-fn placeholders(first: usize, n: usize) -> String {
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
@@ -379,6 +388,22 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Leave for `actor` to change records of `kind` on behalf of `tenant`,
+    /// carrying the tenant's scope where the kind is shared, so every write
+    /// through the store is held to it.
+    pub async fn permit(
+        &self,
+        actor: &Actor,
+        tenant: &TenantSlug,
+        kind: Kind,
+    ) -> Result<Option<Permit>> {
+        if actor.is_operator() || kind.scope() == Scope::Tenant || !actor.may_edit(tenant, kind) {
+            return Ok(actor.permit(tenant, kind));
+        }
+        let scope = self.tenant_scope(tenant).await?;
+        Ok(actor.permit_with(tenant, kind, scope))
     }
 
     /// The regions and partnerships a tenant looks after, in one query:

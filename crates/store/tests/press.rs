@@ -1,12 +1,13 @@
 //! The newsroom in the store: workflow, numbering under concurrency, the
-//! outbox of mail deliveries and erasure, on SQLite and PostgreSQL.
+//! outbox with its claims by several workers, and erasure, on SQLite and PostgreSQL.
 
 use jiff::Timestamp;
 use kreiskom_core::{
     Actor, Grant, Journalist, Kind, LocalTime, MailingList, PressRelease, Record, Region, Role,
     Tenant, TenantSlug, WorkflowError,
 };
-use kreiskom_store::{Action, DeliveryState, JobEnd, Recipient, Store, StoreError};
+use kreiskom_core::{ReleaseMail, Target};
+use kreiskom_store::{Action, DeliveryState, JobState, Outcome, Store, StoreError};
 use serde_json::json;
 
 fn t() -> TenantSlug {
@@ -238,11 +239,7 @@ async fn embargo_decides_what_is_public(url: &str) {
         .is_empty());
     assert_eq!(store.public_releases(&t(), embargo).await.unwrap().len(), 1);
     // The mail job waits for the embargo too.
-    assert!(store
-        .claim_job(before, jiff::SignedDuration::from_mins(5))
-        .await
-        .unwrap()
-        .is_none());
+    assert!(store.claim_job(before, LEASE).await.unwrap().is_none());
 }
 
 async fn mailing(store: &Store) -> String {
@@ -283,7 +280,7 @@ async fn mailing(store: &Store) -> String {
         .await
         .unwrap();
     let job = store
-        .claim_job(at("2026-03-01T10:00"), jiff::SignedDuration::from_mins(5))
+        .claim_job(at("2026-03-01T10:00"), LEASE)
         .await
         .unwrap()
         .expect("the approval wrote a mail job");
@@ -291,55 +288,163 @@ async fn mailing(store: &Store) -> String {
     job.id
 }
 
-fn recipients() -> Vec<Recipient> {
-    [("anna", "anna@lr.example"), ("ben", "ben@radio.example")]
+fn recipients() -> Vec<Target> {
+    [("anna", "anna@lr.example"), ("ben", "Ben@Radio.example")]
         .iter()
-        .map(|(s, m)| Recipient {
-            email: (*m).into(),
-            name: (*s).into(),
-            journalist: (*s).into(),
-        })
+        .map(|(s, m)| Target::email(m, s, s))
         .collect()
 }
+
+fn mail_a() -> ReleaseMail {
+    ReleaseMail {
+        release: "a".into(),
+    }
+}
+
+const LEASE: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
 
 async fn deliveries_are_planned_once_and_never_resent(url: &str) {
     let store = seeded(url, None).await;
     let job = mailing(&store).await;
-    store.plan_deliveries(&job, &recipients()).await.unwrap();
-    // A crash after anna's message was handed over but before it was noted.
-    assert!(store.start_delivery(&job, "anna@lr.example").await.unwrap());
-    assert!(!store.start_delivery(&job, "anna@lr.example").await.unwrap());
-    // The next run plans again: nobody is added twice, anna is not resent.
-    store.plan_deliveries(&job, &recipients()).await.unwrap();
-    let d = store.deliveries(&job).await.unwrap();
-    assert_eq!(d.len(), 2);
-    assert_eq!(d[0].state, DeliveryState::Uncertain);
-    assert_eq!(d[1].state, DeliveryState::Pending);
-    assert!(store
-        .start_delivery(&job, "ben@radio.example")
-        .await
-        .unwrap());
+    let t0 = at("2026-03-01T10:00");
+    store.plan_job(&job, &recipients(), t0).await.unwrap();
+    // Planning again (a planner that was cut off) adds nobody twice.
+    store.plan_job(&job, &recipients(), t0).await.unwrap();
+    assert_eq!(store.deliveries(&job).await.unwrap().len(), 2);
+
+    // One worker takes anna and dies before noting the result; another
+    // worker gets only ben.
+    let first = store.claim_deliveries(t0, LEASE, 1).await.unwrap();
+    assert_eq!(first[0].target, "anna@lr.example");
+    let second = store.claim_deliveries(t0, LEASE, 10).await.unwrap();
+    assert_eq!(second.len(), 1);
+    assert_eq!(
+        second[0].target, "ben@radio.example",
+        "stored in lower case"
+    );
     store
-        .finish_delivery(&job, "ben@radio.example", Ok(()))
+        .finish_deliveries(&[(&second[0], Outcome::Delivered)])
         .await
         .unwrap();
-    store.finish_job(&job, JobEnd::Done).await.unwrap();
-    let (state, d) = store.release_mailing(&t(), "a").await.unwrap().unwrap();
-    assert_eq!(state, "done");
-    assert_eq!(d[1].state, DeliveryState::Delivered);
-    assert!(d[1].sent_at.is_some());
-    // Nothing is due any more.
+
+    // While the lease holds, anna's delivery is the dead worker's.
+    let during = t0 + jiff::SignedDuration::from_mins(4);
+    assert_eq!(store.sweep_outbox(during).await.unwrap(), 0);
     assert!(store
-        .claim_job(at("2026-03-01T11:00"), jiff::SignedDuration::from_mins(5))
+        .claim_deliveries(during, LEASE, 10)
         .await
         .unwrap()
-        .is_none());
+        .is_empty());
+    let (state, _) = store.job_of(&t(), &mail_a()).await.unwrap().unwrap();
+    assert_eq!(state, JobState::Delivering);
+    // After it, she becomes uncertain and is never sent again.
+    let after = t0 + jiff::SignedDuration::from_mins(6);
+    assert_eq!(store.sweep_outbox(after).await.unwrap(), 1);
+    assert!(store
+        .claim_deliveries(after, LEASE, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let (state, d) = store.job_of(&t(), &mail_a()).await.unwrap().unwrap();
+    assert_eq!(state, JobState::Done);
+    assert_eq!(d[0].state, DeliveryState::Uncertain);
+    assert_eq!(d[1].state, DeliveryState::Delivered);
+    assert!(d[1].sent_at.is_some());
+    assert_eq!(d[1].attempts, 1);
+    // Nothing is due any more.
+    assert!(store.claim_job(after, LEASE).await.unwrap().is_none());
+}
+
+async fn a_retry_waits_and_a_failed_job_ends_what_is_left(url: &str) {
+    let store = seeded(url, None).await;
+    let job = mailing(&store).await;
+    let t0 = at("2026-03-01T10:00");
+    store.plan_job(&job, &recipients(), t0).await.unwrap();
+    let batch = store.claim_deliveries(t0, LEASE, 10).await.unwrap();
+    let again = t0 + jiff::SignedDuration::from_mins(1);
+    store
+        .finish_deliveries(&[
+            (
+                &batch[0],
+                Outcome::Retry {
+                    not_before: again,
+                    error: "Server nicht erreichbar".into(),
+                },
+            ),
+            (&batch[1], Outcome::Failed("550 unbekannt".into())),
+        ])
+        .await
+        .unwrap();
+    let early = again - jiff::SignedDuration::from_secs(1);
+    assert!(store
+        .claim_deliveries(early, LEASE, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let retried = store.claim_deliveries(again, LEASE, 10).await.unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].attempts, 2);
+    store.fail_job(&job, "Mitteilung gelöscht").await.unwrap();
+    let (state, d) = store.job_of(&t(), &mail_a()).await.unwrap().unwrap();
+    assert_eq!(state, JobState::Failed);
+    assert!(d.iter().all(|d| d.state == DeliveryState::Failed), "{d:?}");
+    assert_eq!(d[1].error.as_deref(), Some("550 unbekannt"));
+    assert!(d[0]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("Mitteilung gelöscht"));
+}
+
+/// Two workers with pools of their own claim from one job at once: every
+/// delivery is claimed exactly once.
+async fn concurrent_workers_never_claim_the_same_delivery(url: &str) {
+    let store = seeded(url, None).await;
+    let job = mailing(&store).await;
+    let t0 = at("2026-03-01T10:00");
+    let targets: Vec<Target> = (0..200)
+        .map(|i| Target::email(&format!("r{i}@presse.example"), "R", ""))
+        .collect();
+    store.plan_job(&job, &targets, t0).await.unwrap();
+    let mut workers = Vec::new();
+    for _ in 0..2 {
+        let store = Store::connect(url).await.unwrap();
+        workers.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let batch = store.claim_deliveries(t0, LEASE, 7).await.unwrap();
+                if batch.is_empty() {
+                    return mine;
+                }
+                assert!(batch.len() <= 7, "claimed {} of at most 7", batch.len());
+                let done: Vec<_> = batch.iter().map(|d| (d, Outcome::Delivered)).collect();
+                store.finish_deliveries(&done).await.unwrap();
+                mine.extend(batch.into_iter().map(|d| d.target));
+                tokio::task::yield_now().await;
+            }
+        }));
+    }
+    let mut all = Vec::new();
+    for w in workers {
+        all.extend(w.await.unwrap());
+    }
+    let claimed = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(claimed, 200, "each delivery claimed once");
+    assert_eq!(all.len(), 200);
+    store.sweep_outbox(t0).await.unwrap();
+    let (state, _) = store.job_of(&t(), &mail_a()).await.unwrap().unwrap();
+    assert_eq!(state, JobState::Done);
 }
 
 async fn unsubscribe_and_erasure_remove_the_journalist(url: &str) {
     let store = seeded(url, None).await;
     let job = mailing(&store).await;
-    store.plan_deliveries(&job, &recipients()).await.unwrap();
+    store
+        .plan_job(&job, &recipients(), at("2026-03-01T10:00"))
+        .await
+        .unwrap();
     let token = store.deliveries(&job).await.unwrap()[1].token.clone();
     assert_eq!(
         store.unsubscribe(&token).await.unwrap().as_deref(),
@@ -362,9 +467,9 @@ async fn unsubscribe_and_erasure_remove_the_journalist(url: &str) {
         .unwrap()
         .is_none());
     let d = store.deliveries(&job).await.unwrap();
-    assert!(d
-        .iter()
-        .all(|d| d.email != "ben@radio.example" && d.name != "ben"));
+    assert!(d.iter().all(|d| d.target != "ben@radio.example"
+        && d.name != "ben"
+        && d.person.is_empty() == (d.name == "(gelöscht)")));
     let history = store
         .audit_of_record(Kind::Journalist, Some(&t()), "ben")
         .await
@@ -380,5 +485,7 @@ kreiskom_testkit::on_both_backends!(
     workflow_keeps_four_eyes_and_locks_released_texts,
     embargo_decides_what_is_public,
     deliveries_are_planned_once_and_never_resent,
+    a_retry_waits_and_a_failed_job_ends_what_is_left,
+    concurrent_workers_never_claim_the_same_delivery,
     unsubscribe_and_erasure_remove_the_journalist,
 );

@@ -463,14 +463,13 @@ async fn every_change_is_audited_with_before_and_after(url: &str) {
     );
     let mut region = store.fetch::<Region>(None, "goslar").await.unwrap();
     region.record.website = Some("https://www.landkreis-goslar.de".into());
+    let permit = store
+        .permit(&coordinator, &goslar, Kind::Region)
+        .await
+        .unwrap()
+        .unwrap();
     store
-        .update(
-            &coordinator.permit(&goslar, Kind::Region).unwrap(),
-            None,
-            "goslar",
-            region.record,
-            Some(region.version),
-        )
+        .update(&permit, None, "goslar", region.record, Some(region.version))
         .await
         .unwrap();
     let (entries, total) = store.audit_of_tenant(&goslar, 0, 10).await.unwrap();
@@ -577,7 +576,86 @@ async fn only_administrators_of_the_tenant_create_accounts(url: &str) {
     assert!(matches!(err, StoreError::AccountExists(_)), "{err}");
 }
 
+/// The store holds every writer to the tenant's scope, whoever asks (the
+/// web, the API, the command line, an import): a coordinator of Harz
+/// changes Harz's records and nothing of Goslar's.
+async fn writes_stay_within_the_tenants_scope(url: &str) {
+    let store = seeded(url).await;
+    let (goslar, harz) = (slug("goslar"), slug("harz"));
+    let coordinator = Actor::account(
+        "partner@harz.example",
+        vec![Grant {
+            tenant: harz.clone(),
+            role: Role::PartnershipCoordinator,
+        }],
+    );
+    let regions = store
+        .permit(&coordinator, &harz, Kind::Region)
+        .await
+        .unwrap()
+        .unwrap();
+    let partnerships = store
+        .permit(&coordinator, &harz, Kind::Partnership)
+        .await
+        .unwrap()
+        .unwrap();
+    // Harz's own region, yes; Goslar's region and partnership, no.
+    let mut own = store.fetch::<Region>(None, "harz").await.unwrap();
+    own.record.website = Some("https://www.kreis-hz.de".into());
+    store
+        .update(&regions, None, "harz", own.record, None)
+        .await
+        .unwrap();
+    let mut other = store.fetch::<Region>(None, "goslar").await.unwrap();
+    other.record.website = Some("https://example.org".into());
+    let refused = store
+        .update(&regions, None, "goslar", other.record, None)
+        .await;
+    assert!(matches!(refused, Err(StoreError::Forbidden)), "{refused:?}");
+    let refused = store
+        .delete::<Partnership>(&partnerships, None, "goslar-trebnitz")
+        .await;
+    assert!(matches!(refused, Err(StoreError::Forbidden)), "{refused:?}");
+    // A new partnership must have Harz on one side.
+    let foreign = partnership("goslar-harz", "goslar", "powiat-trzebnicki");
+    let refused = store.create(&partnerships, None, foreign).await;
+    assert!(matches!(refused, Err(StoreError::Forbidden)), "{refused:?}");
+    store
+        .create(
+            &partnerships,
+            None,
+            partnership("harz-trebnitz", "harz", "powiat-trzebnicki"),
+        )
+        .await
+        .unwrap();
+    // A permit without the scope reaches no existing shared record.
+    let bare = coordinator.permit(&harz, Kind::Region).unwrap();
+    let mut own = store.fetch::<Region>(None, "harz").await.unwrap();
+    own.record.website = None;
+    assert!(matches!(
+        store.update(&bare, None, "harz", own.record, None).await,
+        Err(StoreError::Forbidden)
+    ));
+    // A tenant's permit does not write into another tenant.
+    let admin = Actor::account(
+        "admin@harz.example",
+        vec![Grant {
+            tenant: harz.clone(),
+            role: Role::Administrator,
+        }],
+    );
+    let unit: Unit = serde_json::from_value(json!({"slug": "presse", "name": "Presse"})).unwrap();
+    let permit = admin.permit(&harz, Kind::Unit).unwrap();
+    let refused = store.create(&permit, Some(&goslar), unit.clone()).await;
+    assert!(matches!(refused, Err(StoreError::Forbidden)), "{refused:?}");
+    store.create(&permit, Some(&harz), unit).await.unwrap();
+    // Nothing of Goslar's changed.
+    let (_, goslar_log) = store.audit_of_tenant(&goslar, 0, 10).await.unwrap();
+    assert_eq!(goslar_log, 0);
+}
+
 kreiskom_testkit::on_both_backends!(
+    writes_stay_within_the_tenants_scope,
     every_change_is_audited_with_before_and_after,
     failed_logins_lock_the_account_until_the_time_passes,
     only_administrators_of_the_tenant_create_accounts,

@@ -291,6 +291,13 @@ impl SmtpServer {
         panic!("aiosmtpd did not start on port {port}");
     }
 
+    /// How many messages arrived so far.
+    pub fn count(&self) -> usize {
+        std::fs::read_dir(self.maildir.path().join("mail/new"))
+            .map(|entries| entries.count())
+            .unwrap_or(0)
+    }
+
     /// Every message received so far, as raw text.
     pub fn messages(&self) -> Vec<String> {
         let dir = self.maildir.path().join("mail/new");

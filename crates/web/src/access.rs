@@ -1,8 +1,8 @@
-//! The second question after the role: does this record concern the
-//! tenant? Tenant-scoped records live in their tenant; shared records
-//! (regions, partnerships, tenants) are checked against the tenant's scope.
+//! Leave to write, asked by the handlers before they read the input: the
+//! role, then whether the record concerns the tenant (`Permit::reaches`,
+//! the rule the store enforces on every write).
 
-use kreiskom_core::{Actor, Kind, Partnership, Permit, Record, TenantSlug};
+use kreiskom_core::{Actor, Permit, Record, Scope, TenantSlug};
 
 use crate::error::Error;
 use crate::AppState;
@@ -14,50 +14,25 @@ pub(crate) struct SharedWrite<'a, R> {
     pub new: Option<&'a R>,
 }
 
-/// Leave to write a record of `R` on behalf of `tenant`.
+/// Leave to write a record of `R` on behalf of `tenant`, asked before the
+/// input is validated so a stranger learns nothing from error messages.
+/// The store asks the same permit again on the write itself.
 pub(crate) async fn permit_in<R: Record>(
     state: &AppState,
     actor: &Actor,
     tenant: &TenantSlug,
     write: &SharedWrite<'_, R>,
 ) -> Result<Permit, Error> {
-    let permit = actor.permit(tenant, R::KIND).ok_or(Error::Forbidden)?;
-    if actor.is_operator() || R::KIND.scope() == kreiskom_core::Scope::Tenant {
-        return Ok(permit);
-    }
-    let concerns = match R::KIND {
-        // Administrators change their own tenant; only the operator adds or
-        // removes tenants.
-        Kind::Tenant => {
-            write.existing == Some(tenant.as_str())
-                && write.new.is_some_and(|t| t.slug() == tenant.as_str())
-        }
-        Kind::Region => {
-            let scope = state.store.tenant_scope(tenant).await?;
-            write
-                .existing
-                .is_none_or(|slug| scope.contains(Kind::Region, slug))
-        }
-        Kind::Partnership => {
-            let scope = state.store.tenant_scope(tenant).await?;
-            let before_ok = write
-                .existing
-                .is_none_or(|slug| scope.contains(Kind::Partnership, slug));
-            let after_ok = match write.new {
-                Some(p) => {
-                    let p: Partnership = serde_json::to_value(p)
-                        .ok()
-                        .and_then(|v| serde_json::from_value(v).ok())
-                        .ok_or(Error::Forbidden)?;
-                    scope.is_home_partnership(&p)
-                }
-                None => true,
-            };
-            before_ok && after_ok
-        }
-        _ => true,
+    let permit = state
+        .store
+        .permit(actor, tenant, R::KIND)
+        .await?
+        .ok_or(Error::Forbidden)?;
+    let key = match R::KIND.scope() {
+        Scope::Tenant => tenant.as_str(),
+        Scope::Global => "",
     };
-    if concerns {
+    if permit.reaches(key, write.existing, write.new) {
         Ok(permit)
     } else {
         Err(Error::Forbidden)

@@ -8,7 +8,6 @@ mod assets;
 pub mod auth;
 mod cache;
 mod error;
-mod jobs;
 mod newsroom;
 mod openapi;
 mod pages;
@@ -27,12 +26,9 @@ use kreiskom_store::Store;
 pub use auth::ApiToken;
 pub use cache::PageCache;
 pub use error::Error;
-pub use jobs::{run_due_jobs, spawn_jobs_runner, LEASE as JOBS_LEASE};
 pub use routes::{Access, RouteInfo};
 
-/// The current instant; replaceable so tests can ask "what did the page
-/// say on 1 June 2023?" or let a lockout run out.
-pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+pub use kreiskom_core::Clock;
 
 use kreiskom_core::berlin;
 
@@ -78,9 +74,8 @@ pub struct AppState {
     pub api_token: Option<ApiToken>,
     pub clock: Clock,
     pub security: Security,
-    /// Sends release mails; without it mail jobs wait until one is set up.
-    pub mailer: Option<kreiskom_channels::smtp::Mailer>,
-    /// Wakes the jobs runner when new work was written (an approval).
+    /// Wakes this node's outbox runner when new work was written (an
+    /// approval); runners elsewhere find it when they next look.
     pub jobs: Arc<tokio::sync::Notify>,
     /// Public responses rendered since the last change.
     pub pages: Arc<PageCache>,
@@ -94,7 +89,6 @@ impl AppState {
             api_token,
             clock: Arc::new(Timestamp::now),
             security: Security::default(),
-            mailer: None,
             jobs: Arc::new(tokio::sync::Notify::new()),
             pages: Arc::default(),
         }

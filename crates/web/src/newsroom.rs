@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use kreiskom_core::{press::may_approve, Kind, PressRelease, ReleaseState, Stage};
+use kreiskom_core::{press::may_approve, Kind, PressRelease, ReleaseMail, ReleaseState, Stage};
 use kreiskom_publish::german_timestamp;
 use serde_json::{json, Value};
 
@@ -176,19 +176,14 @@ pub(crate) async fn release_panel(
     };
     let mailing = s
         .store
-        .release_mailing(&t.tenant, release.slug.as_str())
+        .job_of(
+            &t.tenant,
+            &ReleaseMail {
+                release: release.slug.to_string(),
+            },
+        )
         .await?
-        .map(|(state, deliveries)| {
-            json!({
-                "state": match state.as_str() {
-                    "done" => "abgeschlossen",
-                    "failed" => "abgebrochen",
-                    "running" => "läuft",
-                    _ => "geplant",
-                },
-                "deliveries": deliveries,
-            })
-        });
+        .map(|(state, deliveries)| json!({ "state": state.label(), "deliveries": deliveries }));
     Ok(json!({
         "kind": "release",
         "stage": stage.label(),

@@ -23,22 +23,30 @@ pub struct App {
     pub store: Store,
     /// Seconds the clock has been moved forward.
     pub later: Arc<AtomicI64>,
-    /// The state behind the router, for the jobs runner.
+    /// The state behind the router.
     pub state: AppState,
 }
 
-pub async fn app(url: &str, demo: bool, today: jiff::civil::Date) -> App {
-    app_with_mailer(url, demo, today, None).await
+impl App {
+    /// An outbox runner on this app's store and clock, as `serve` or
+    /// `kreiskom worker` runs it.
+    pub fn runner(
+        &self,
+        mailer: Option<kreiskom_channels::smtp::Mailer>,
+    ) -> kreiskom_channels::Runner {
+        kreiskom_channels::Runner::new(self.store.clone(), self.state.clock.clone()).handle(
+            kreiskom_channels::ReleaseMailHandler::new(
+                self.store.clone(),
+                self.state.site.clone(),
+                mailer,
+            ),
+        )
+    }
 }
 
-pub async fn app_with_mailer(
-    url: &str,
-    demo: bool,
-    today: jiff::civil::Date,
-    mailer: Option<kreiskom_channels::smtp::Mailer>,
-) -> App {
+pub async fn app(url: &str, demo: bool, today: jiff::civil::Date) -> App {
     let data = demo.then(|| serde_json::from_str(DEMO).unwrap());
-    app_with_data(url, data, today, mailer).await
+    app_with_data(url, data, today).await
 }
 
 /// The demo data as JSON, for tests that add to it.
@@ -46,12 +54,7 @@ pub fn demo_json() -> Value {
     serde_json::from_str(DEMO).unwrap()
 }
 
-pub async fn app_with_data(
-    url: &str,
-    data: Option<Dataset>,
-    today: jiff::civil::Date,
-    mailer: Option<kreiskom_channels::smtp::Mailer>,
-) -> App {
+pub async fn app_with_data(url: &str, data: Option<Dataset>, today: jiff::civil::Date) -> App {
     let store = Store::connect(url).await.unwrap();
     if let Some(dataset) = data {
         store
@@ -73,7 +76,6 @@ pub async fn app_with_data(
     });
     // Keep the slowdown after failed sign-ins, but short.
     state.security.failure_delay = std::time::Duration::from_millis(5);
-    state.mailer = mailer;
     App {
         router: kreiskom_web::app(state.clone()),
         store,

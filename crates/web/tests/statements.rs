@@ -129,7 +129,7 @@ async fn counted(app: &App, path: &str, cookie: Option<&str>) -> usize {
 
 /// Statements per page, public and admin (as Harz's and Goslar's administrator).
 async fn census(url: &str, data: Dataset) -> Vec<(String, usize)> {
-    let app = app_with_data(url, Some(data), day(2026, 11, 23), None).await;
+    let app = app_with_data(url, Some(data), day(2026, 11, 23)).await;
     app.user(
         "admin@example.org",
         &[
