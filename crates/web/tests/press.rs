@@ -353,6 +353,21 @@ async fn release_mail_reaches_each_recipient_once(url: &str) {
     assert_eq!((report.planned, report.delivered), (1, 3), "{report:?}");
     let again = runner.run_due().await.unwrap();
     assert_eq!(again, kreiskom_channels::Report::default());
+    // The release's page in the workspace reports the mailing.
+    let page = app
+        .get_as(
+            "/admin/goslar/pressemitteilungen/hilfskonvoi-trebnitz",
+            &head,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text.contains("E-Mail-Versand: abgeschlossen"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("&lt;anna@lokal.example&gt;"));
+    assert_eq!(page.text.matches(">zugestellt<").count(), 3);
 
     let (state, deliveries) = app
         .store
