@@ -238,7 +238,15 @@ impl Runner {
         };
         match handler.plan(job, now).await {
             Plan::Deliver(targets) => self.store.plan_job(&job.id, &targets, now).await,
-            Plan::Wait { until, reason } => self.store.postpone_job(&job.id, until, &reason).await,
+            Plan::Wait { until, reason } => {
+                // A moment already past would be claimed again at once.
+                let until = if until > now {
+                    until
+                } else {
+                    now + backoff(job.attempts)
+                };
+                self.store.postpone_job(&job.id, until, &reason).await
+            }
             Plan::Retry(error) if job.attempts < MAX_ATTEMPTS => {
                 let until = now + backoff(job.attempts);
                 self.store.postpone_job(&job.id, until, &error).await

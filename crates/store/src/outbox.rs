@@ -232,6 +232,20 @@ async fn complete_jobs(tx: &mut Transaction<'static, Any>) -> Result<()> {
 const INSERT_CHUNK: usize = 200;
 
 impl Store {
+    /// Writes a job on its own, for effects not tied to a record change
+    /// (a scheduled post, a test).
+    pub async fn enqueue_job<P: Payload>(
+        &self,
+        tenant: &TenantSlug,
+        payload: &P,
+        not_before: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        enqueue(&mut tx, tenant.as_str(), payload, not_before).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     fn skip_locked(&self) -> &'static str {
         match self.backend {
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
