@@ -64,21 +64,7 @@ impl Role {
 
     /// The kinds of record this role keeps up to date.
     pub fn may_edit(self, kind: Kind) -> bool {
-        use Kind::*;
-        match self {
-            Role::Administrator => true,
-            Role::PartnershipCoordinator => matches!(
-                kind,
-                Region | Partnership | Activity | Organisation | Collection | Person
-            ),
-            Role::WebEditor => matches!(kind, Unit | Service | Channel | Person),
-            Role::PressOfficer => matches!(
-                kind,
-                Channel | Person | PressRelease | MailingList | Journalist | PressInquiry
-            ),
-            Role::PrintOffice => matches!(kind, Unit | Person),
-            Role::HeadOfAdministration | Role::ReadOnly => false,
-        }
+        self == Role::Administrator || kind.edited_by().contains(&self)
     }
 }
 

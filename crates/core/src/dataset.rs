@@ -6,11 +6,12 @@ use std::collections::{BTreeSet, HashMap};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::kinds::{RecordsVisitor, RecordsVisitorMut};
 use crate::partnership::Partnership;
-use crate::press::{Journalist, MailingList, PressInquiry, PressRelease};
+use crate::press::PressRelease;
 use crate::record::{Kind, Record, Scope};
 use crate::region::Region;
-use crate::tenant::{Activity, Channel, Collection, Organisation, Person, Service, Tenant, Unit};
+use crate::tenant::Tenant;
 use crate::validation::FieldError;
 
 pub const DATASET_FORMAT: &str = "kreiskom/1";
@@ -27,36 +28,10 @@ pub struct Dataset {
     pub tenants: Vec<TenantData>,
 }
 
-/// A tenant with the records it owns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TenantData {
-    pub tenant: Tenant,
-    #[serde(default)]
-    pub units: Vec<Unit>,
-    #[serde(default)]
-    pub people: Vec<Person>,
-    #[serde(default)]
-    pub organisations: Vec<Organisation>,
-    #[serde(default)]
-    pub activities: Vec<Activity>,
-    #[serde(default)]
-    pub collections: Vec<Collection>,
-    #[serde(default)]
-    pub services: Vec<Service>,
-    #[serde(default)]
-    pub channels: Vec<Channel>,
-    #[serde(default)]
-    pub mailing_lists: Vec<MailingList>,
-    #[serde(default)]
-    pub journalists: Vec<Journalist>,
-    #[serde(default)]
-    pub press_releases: Vec<PressRelease>,
-    #[serde(default)]
-    pub press_inquiries: Vec<PressInquiry>,
-}
+/// A tenant with the records it owns: one list per tenant kind, generated
+/// from the table of kinds.
+pub use crate::kinds::TenantData;
 
-/// The first record of a dataset that cannot be taken, and why.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{record}: {}", .errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
 pub struct DatasetError {
@@ -161,29 +136,22 @@ impl Dataset {
         for data in &self.tenants {
             let t = Some(data.tenant.slug.as_str());
             let mut local = Known::default();
-            local.add(t, &data.units)?;
-            local.add(t, &data.people)?;
-            local.add(t, &data.organisations)?;
-            local.add(t, &data.activities)?;
-            local.add(t, &data.collections)?;
-            local.add(t, &data.services)?;
-            local.add(t, &data.channels)?;
-            local.add(t, &data.mailing_lists)?;
-            local.add(t, &data.journalists)?;
-            local.add(t, &data.press_releases)?;
-            local.add(t, &data.press_inquiries)?;
+            let mut add = AddAll {
+                known: &mut local,
+                tenant: t,
+                result: Ok(()),
+            };
+            data.each(&mut add);
+            add.result?;
             check_records(&global, &local, None, std::slice::from_ref(&data.tenant))?;
-            check_records(&global, &local, t, &data.units)?;
-            check_records(&global, &local, t, &data.people)?;
-            check_records(&global, &local, t, &data.organisations)?;
-            check_records(&global, &local, t, &data.activities)?;
-            check_records(&global, &local, t, &data.collections)?;
-            check_records(&global, &local, t, &data.services)?;
-            check_records(&global, &local, t, &data.channels)?;
-            check_records(&global, &local, t, &data.mailing_lists)?;
-            check_records(&global, &local, t, &data.journalists)?;
-            check_records(&global, &local, t, &data.press_releases)?;
-            check_records(&global, &local, t, &data.press_inquiries)?;
+            let mut check = CheckAll {
+                global: &global,
+                local: &local,
+                tenant: t,
+                result: Ok(()),
+            };
+            data.each(&mut check);
+            check.result?;
             check_release_numbers(t, &data.press_releases)?;
         }
         Ok(())
@@ -199,17 +167,7 @@ impl Dataset {
         self.tenants
             .sort_by(|a, b| a.tenant.slug.cmp(&b.tenant.slug));
         for t in &mut self.tenants {
-            by_slug(&mut t.units);
-            by_slug(&mut t.people);
-            by_slug(&mut t.organisations);
-            by_slug(&mut t.activities);
-            by_slug(&mut t.collections);
-            by_slug(&mut t.services);
-            by_slug(&mut t.channels);
-            by_slug(&mut t.mailing_lists);
-            by_slug(&mut t.journalists);
-            by_slug(&mut t.press_releases);
-            by_slug(&mut t.press_inquiries);
+            t.each_mut(&mut BySlug);
         }
     }
 
@@ -223,25 +181,58 @@ impl Dataset {
     }
 
     pub fn record_count(&self) -> usize {
-        self.regions.len()
-            + self.partnerships.len()
-            + self
-                .tenants
-                .iter()
-                .map(|t| {
-                    1 + t.units.len()
-                        + t.people.len()
-                        + t.organisations.len()
-                        + t.activities.len()
-                        + t.collections.len()
-                        + t.services.len()
-                        + t.channels.len()
-                        + t.mailing_lists.len()
-                        + t.journalists.len()
-                        + t.press_releases.len()
-                        + t.press_inquiries.len()
-                })
-                .sum::<usize>()
+        let mut count = Count(self.regions.len() + self.partnerships.len());
+        for t in &self.tenants {
+            count.0 += 1;
+            t.each(&mut count);
+        }
+        count.0
+    }
+}
+
+/// The visitors that walk a tenant's lists; each stops at the first error.
+struct AddAll<'a> {
+    known: &'a mut Known,
+    tenant: Option<&'a str>,
+    result: Result<(), DatasetError>,
+}
+
+impl RecordsVisitor for AddAll<'_> {
+    fn visit<R: Record>(&mut self, records: &[R]) {
+        if self.result.is_ok() {
+            self.result = self.known.add(self.tenant, records);
+        }
+    }
+}
+
+struct CheckAll<'a> {
+    global: &'a Known,
+    local: &'a Known,
+    tenant: Option<&'a str>,
+    result: Result<(), DatasetError>,
+}
+
+impl RecordsVisitor for CheckAll<'_> {
+    fn visit<R: Record>(&mut self, records: &[R]) {
+        if self.result.is_ok() {
+            self.result = check_records(self.global, self.local, self.tenant, records);
+        }
+    }
+}
+
+struct Count(usize);
+
+impl RecordsVisitor for Count {
+    fn visit<R: Record>(&mut self, records: &[R]) {
+        self.0 += records.len();
+    }
+}
+
+struct BySlug;
+
+impl RecordsVisitorMut for BySlug {
+    fn visit<R: Record>(&mut self, records: &mut Vec<R>) {
+        records.sort_by(|a, b| a.slug().cmp(b.slug()));
     }
 }
 

@@ -5,6 +5,7 @@ pub mod access;
 pub mod dataset;
 pub mod date;
 pub mod doubt;
+pub mod kinds;
 pub mod outbox;
 pub mod partnership;
 pub mod press;
@@ -19,6 +20,7 @@ pub use access::{Actor, Grant, Permit, Role, TenantScope};
 pub use dataset::{Dataset, DatasetError, TenantData, DATASET_FORMAT};
 pub use date::PartialDate;
 pub use doubt::Doubt;
+pub use kinds::{each_kind, Kind, KindVisitor, RecordsVisitor, RecordsVisitorMut};
 pub use outbox::{Payload, ReleaseMail, Target, TargetKind};
 pub use partnership::{
     Category, EventKind, Partnership, PartnershipEvent, Status, StatusAt, Topic,
@@ -27,7 +29,7 @@ pub use press::{
     Appointment, Due, Image, InquiryStatus, Journalist, MailingList, PressInquiry, PressRelease,
     ReleaseNumber, ReleaseState, Stage, Workflow, WorkflowError,
 };
-pub use record::{Kind, Record, Reference, Scope};
+pub use record::{Record, Reference, Scope};
 pub use region::{
     Coordinates, CountryCode, FactKind, Region, RegionFact, RegionKind, RegionName, Succession,
 };

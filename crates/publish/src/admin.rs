@@ -15,24 +15,6 @@ use serde_json::Value;
 use crate::form::{self, Field};
 use crate::{PublishError, Result};
 
-/// The kinds in the order the admin navigation lists them.
-pub const KINDS: [Kind; 14] = [
-    Kind::PressRelease,
-    Kind::PressInquiry,
-    Kind::Journalist,
-    Kind::MailingList,
-    Kind::Partnership,
-    Kind::Region,
-    Kind::Activity,
-    Kind::Organisation,
-    Kind::Collection,
-    Kind::Person,
-    Kind::Unit,
-    Kind::Service,
-    Kind::Channel,
-    Kind::Tenant,
-];
-
 pub const PAGE_SIZE: usize = 25;
 
 /// The signed-in person as every admin page shows them.
@@ -624,8 +606,8 @@ impl Frame {
             viewer,
             tenant,
             here: here.to_owned(),
-            nav: KINDS
-                .iter()
+            nav: Kind::in_nav_order()
+                .into_iter()
                 .map(|k| NavItem {
                     path: k.path().to_owned(),
                     label: k.label_plural().to_owned(),

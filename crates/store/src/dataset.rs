@@ -1,10 +1,12 @@
 //! Export and import of the whole installation as one `Dataset`.
 
-use kreiskom_core::{Actor, Dataset, Kind, TenantData, DATASET_FORMAT};
+use kreiskom_core::{
+    Actor, Dataset, Kind, Record, RecordsVisitor, Scope, TenantData, DATASET_FORMAT,
+};
 use sqlx::Row;
 
 use crate::audit::{self, Action, Change};
-use crate::records::insert;
+use crate::records::{insert, insert_row, NewRecord};
 use crate::{Result, Store, StoreError};
 
 impl Store {
@@ -13,21 +15,41 @@ impl Store {
     pub async fn export(&self) -> Result<Dataset> {
         let mut tenants = Vec::new();
         for tenant in self.records::<kreiskom_core::Tenant>(None).await? {
-            let t = Some(&tenant.slug);
-            tenants.push(TenantData {
-                units: self.records(t).await?,
-                people: self.records(t).await?,
-                organisations: self.records(t).await?,
-                activities: self.records(t).await?,
-                collections: self.records(t).await?,
-                services: self.records(t).await?,
-                channels: self.records(t).await?,
-                mailing_lists: self.records(t).await?,
-                journalists: self.records(t).await?,
-                press_releases: self.records(t).await?,
-                press_inquiries: self.records(t).await?,
-                tenant,
-            });
+            // Each tenant kind's list under its name, read as stored.
+            let mut lists = serde_json::Map::new();
+            for kind in Kind::ALL.iter().filter(|k| k.scope() == Scope::Tenant) {
+                let sql = format!("SELECT data FROM {} WHERE tenant = $1", kind.plural());
+                let rows = sqlx::query(&sql)
+                    .bind(tenant.slug.as_str())
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut list = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let data: String = row.try_get("data")?;
+                    list.push(
+                        serde_json::from_str(&data).map_err(|e| StoreError::Corrupt {
+                            kind: *kind,
+                            slug: tenant.slug.to_string(),
+                            reason: e.to_string(),
+                        })?,
+                    );
+                }
+                lists.insert(kind.plural().to_owned(), serde_json::Value::Array(list));
+            }
+            let slug = tenant.slug.to_string();
+            lists.insert(
+                "tenant".into(),
+                serde_json::to_value(tenant).expect("records always serialize"),
+            );
+            tenants.push(
+                serde_json::from_value::<TenantData>(serde_json::Value::Object(lists)).map_err(
+                    |e| StoreError::Corrupt {
+                        kind: Kind::Tenant,
+                        slug,
+                        reason: e.to_string(),
+                    },
+                )?,
+            );
         }
         let mut dataset = Dataset {
             format: DATASET_FORMAT.to_owned(),
@@ -40,7 +62,7 @@ impl Store {
     }
 
     pub async fn is_empty(&self) -> Result<bool> {
-        for kind in [Kind::Region, Kind::Partnership, Kind::Tenant] {
+        for kind in Kind::ALL.iter().filter(|k| k.scope() == Scope::Global) {
             let sql = format!("SELECT COUNT(*) AS n FROM {}", kind.plural());
             let n: i64 = sqlx::query(&sql)
                 .fetch_one(&self.pool)
@@ -68,7 +90,7 @@ impl Store {
         dataset.check()?;
         let total = dataset.record_count();
         let mut tx = self.write().await?;
-        for kind in [Kind::Region, Kind::Partnership, Kind::Tenant] {
+        for kind in Kind::ALL.iter().filter(|k| k.scope() == Scope::Global) {
             let sql = format!("SELECT COUNT(*) AS n FROM {}", kind.plural());
             let n: i64 = sqlx::query(&sql).fetch_one(&mut *tx).await?.try_get("n")?;
             if n > 0 {
@@ -92,27 +114,15 @@ impl Store {
             insert(&mut tx, "", &t.tenant).await?;
             step(&mut done);
             let key = t.tenant.slug.as_str();
-            macro_rules! each {
-                ($($list:ident),*) => {$(
-                    for r in &t.$list {
-                        insert(&mut tx, key, r).await?;
-                        step(&mut done);
-                    }
-                )*};
+            let mut records = Collect {
+                tenant: key,
+                rows: Vec::new(),
+            };
+            t.each(&mut records);
+            for row in &records.rows {
+                insert_row(&mut tx, key, row).await?;
+                step(&mut done);
             }
-            each!(
-                units,
-                people,
-                organisations,
-                activities,
-                collections,
-                services,
-                channels,
-                mailing_lists,
-                journalists,
-                press_releases,
-                press_inquiries
-            );
             crate::press::record_imported_numbers(&mut tx, key, &t.press_releases).await?;
         }
         let summary = serde_json::json!({ "records": done }).to_string();
@@ -134,5 +144,18 @@ impl Store {
         tx.commit().await?;
         self.committed(generation);
         Ok(done)
+    }
+}
+
+/// A tenant's records, each ready to be written.
+struct Collect<'a> {
+    tenant: &'a str,
+    rows: Vec<NewRecord>,
+}
+
+impl RecordsVisitor for Collect<'_> {
+    fn visit<R: Record>(&mut self, records: &[R]) {
+        self.rows
+            .extend(records.iter().map(|r| NewRecord::of(self.tenant, r)));
     }
 }

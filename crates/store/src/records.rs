@@ -1,7 +1,9 @@
 //! Create, read, update and delete for every kind of record, with the
 //! references between records kept in one table.
 
-use kreiskom_core::{Actor, FieldError, Kind, Permit, Record, Scope, TenantScope, TenantSlug};
+use kreiskom_core::{
+    Actor, FieldError, Kind, Permit, Record, Reference, Scope, TenantScope, TenantSlug,
+};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
@@ -286,7 +288,7 @@ impl Store {
             .map(|r| format!("{} „{}“", r.kind.label(), r.slug))
             .collect();
         if R::KIND == Kind::Tenant {
-            for kind in Kind::ALL.into_iter().filter(|k| k.scope() == Scope::Tenant) {
+            for kind in Kind::ALL.iter().filter(|k| k.scope() == Scope::Tenant) {
                 let sql = format!(
                     "SELECT COUNT(*) AS n FROM {} WHERE tenant = $1",
                     kind.plural()
@@ -644,17 +646,25 @@ async fn write_references<R: Record>(
     tenant: &str,
     record: &R,
 ) -> Result<()> {
-    delete_references(tx, R::KIND, tenant, record.slug()).await?;
+    let row = NewRecord::of(tenant, record);
+    write_reference_rows(tx, tenant, &row).await
+}
+
+async fn write_reference_rows(
+    tx: &mut Transaction<'static, Any>,
+    tenant: &str,
+    row: &NewRecord,
+) -> Result<()> {
+    delete_references(tx, row.kind, tenant, &row.slug).await?;
     let stamp = now();
-    for r in record.references() {
-        let target_tenant = target_tenant(r.kind, tenant, record);
+    for (r, target_tenant) in &row.references {
         sqlx::query(
             "INSERT INTO record_references (from_kind, from_tenant, from_slug, field, to_kind, to_tenant, to_slug, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
         )
-        .bind(kind_name(R::KIND))
+        .bind(kind_name(row.kind))
         .bind(tenant)
-        .bind(record.slug())
+        .bind(&row.slug)
         .bind(&r.field)
         .bind(kind_name(r.kind))
         .bind(target_tenant)
@@ -722,25 +732,62 @@ fn without_doubts<R: Record>(record: &R) -> serde_json::Value {
 
 /// Inserts without checks; callers check first (API) or checked the whole
 /// dataset (import).
+/// A record ready to be written, its type no longer needed: what the
+/// import collects from a dataset's lists.
+pub(crate) struct NewRecord {
+    pub kind: Kind,
+    pub slug: String,
+    pub data: String,
+    /// Each reference with the tenant its target is kept under.
+    pub references: Vec<(Reference, String)>,
+}
+
+impl NewRecord {
+    pub(crate) fn of<R: Record>(tenant: &str, record: &R) -> Self {
+        NewRecord {
+            kind: R::KIND,
+            slug: record.slug().to_owned(),
+            data: serde_json::to_string(record).expect("records always serialize"),
+            references: record
+                .references()
+                .into_iter()
+                .map(|r| {
+                    let to = target_tenant(r.kind, tenant, record).to_owned();
+                    (r, to)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Writes a new record; returns its time stamp.
+pub(crate) async fn insert_row(
+    tx: &mut Transaction<'static, Any>,
+    tenant: &str,
+    row: &NewRecord,
+) -> Result<String> {
+    let stamp = now();
+    let sql = format!(
+        "INSERT INTO {} (tenant, slug, data, version, created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $4)",
+        row.kind.plural()
+    );
+    sqlx::query(&sql)
+        .bind(tenant)
+        .bind(&row.slug)
+        .bind(&row.data)
+        .bind(&stamp)
+        .execute(&mut **tx)
+        .await?;
+    write_reference_rows(tx, tenant, row).await?;
+    Ok(stamp)
+}
+
 pub(crate) async fn insert<R: Record>(
     tx: &mut Transaction<'static, Any>,
     tenant: &str,
     record: &R,
 ) -> Result<Stored<R>> {
-    let data = serde_json::to_string(record).expect("records always serialize");
-    let stamp = now();
-    let sql = format!(
-        "INSERT INTO {} (tenant, slug, data, version, created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $4)",
-        R::KIND.plural()
-    );
-    sqlx::query(&sql)
-        .bind(tenant)
-        .bind(record.slug())
-        .bind(&data)
-        .bind(&stamp)
-        .execute(&mut **tx)
-        .await?;
-    write_references(tx, tenant, record).await?;
+    let stamp = insert_row(tx, tenant, &NewRecord::of(tenant, record)).await?;
     Ok(Stored {
         record: record.clone(),
         version: 1,

@@ -9,11 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
-use kreiskom_core::{
-    Activity, Channel, Collection, FieldError, Journalist, Kind, MailingList, Organisation,
-    Partnership, Person, PressInquiry, PressRelease, Record, Region, Scope, Service, Tenant,
-    TenantSlug, Unit,
-};
+use kreiskom_core::{FieldError, Kind, KindVisitor, Record, Scope, TenantSlug};
 use kreiskom_publish::admin::{self as views, Conflict, Frame, ListQuery, RecordPage, TenantScope};
 use kreiskom_publish::form;
 use kreiskom_store::{LoginFailure, StoreError, Stored};
@@ -42,21 +38,18 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/admin/{tenant}/", Access::Tenant, dashboard)
         .get("/admin/{tenant}/hinweise", Access::Tenant, doubts)
         .get("/admin/{tenant}/protokoll", Access::Tenant, audit);
-    let r = kind::<Partnership>(r);
-    let r = kind::<Region>(r);
-    let r = kind::<Activity>(r);
-    let r = kind::<Organisation>(r);
-    let r = kind::<Collection>(r);
-    let r = kind::<Person>(r);
-    let r = kind::<Unit>(r);
-    let r = kind::<Service>(r);
-    let r = kind::<Channel>(r);
-    let r = kind::<PressRelease>(r);
-    let r = kind::<PressInquiry>(r);
-    let r = kind::<Journalist>(r);
-    let r = kind::<MailingList>(r);
-    let r = crate::newsroom::routes(r);
-    kind::<Tenant>(r)
+    let mut kinds = AdminRoutes(Some(r));
+    kreiskom_core::each_kind(&mut kinds);
+    crate::newsroom::routes(kinds.0.expect("routes"))
+}
+
+/// Registers the workspace's pages of every kind.
+struct AdminRoutes(Option<Routes>);
+
+impl KindVisitor for AdminRoutes {
+    fn visit<R: Record>(&mut self) {
+        self.0 = self.0.take().map(kind::<R>);
+    }
 }
 
 fn kind<R: Record>(r: Routes) -> Routes {

@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1: list, read, create, update and delete for
-//! every kind of record. One registry (`ENTRIES`) drives both the routes
-//! and the OpenAPI document, so the two cannot drift apart.
+//! every kind of record the table of kinds marks `api`. One registry
+//! (`entries`) drives both the routes and the OpenAPI document, so the two
+//! cannot drift apart.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Query, Request, State};
@@ -8,8 +9,8 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kreiskom_core::{
-    Activity, Actor, Channel, Collection, FieldError, Organisation, PartialDate, Partnership,
-    Permit, Person, Record, Region, Service, Tenant, TenantSlug, Unit,
+    Actor, FieldError, KindVisitor, PartialDate, Partnership, Permit, Record, Scope, Tenant,
+    TenantSlug,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -43,18 +44,24 @@ const fn scoped<R: Record>() -> Entry {
     }
 }
 
-pub(crate) const ENTRIES: [Entry; 10] = [
-    global::<Region>(),
-    global::<Partnership>(),
-    global::<Tenant>(),
-    scoped::<Unit>(),
-    scoped::<Person>(),
-    scoped::<Organisation>(),
-    scoped::<Activity>(),
-    scoped::<Collection>(),
-    scoped::<Service>(),
-    scoped::<Channel>(),
-];
+/// The kinds the API serves, from the table of kinds.
+pub(crate) fn entries() -> Vec<Entry> {
+    struct Served(Vec<Entry>);
+    impl KindVisitor for Served {
+        fn visit<R: Record>(&mut self) {
+            if !R::KIND.in_api() {
+                return;
+            }
+            self.0.push(match R::KIND.scope() {
+                Scope::Global => global::<R>(),
+                Scope::Tenant => scoped::<R>(),
+            });
+        }
+    }
+    let mut served = Served(Vec::new());
+    kreiskom_core::each_kind(&mut served);
+    served.0
+}
 
 pub(crate) fn routes(r: Routes) -> Routes {
     let mut r = r
@@ -66,7 +73,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
             Access::Public,
             partnership_status,
         );
-    for entry in &ENTRIES {
+    for entry in entries() {
         r = (entry.route)(r);
     }
     r

@@ -5,7 +5,7 @@ use kreiskom_core::Record;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde_json::{json, Map, Value};
 
-use crate::api::ENTRIES;
+use crate::api::entries;
 use crate::error::ErrorBody;
 
 pub(crate) type Describe = fn(&mut SchemaGenerator, &mut Map<String, Value>);
@@ -106,7 +106,7 @@ pub fn document() -> Value {
     settings.meta_schema = None;
     let mut gen = settings.for_deserialize().into_generator();
     let mut paths = Map::new();
-    for entry in &ENTRIES {
+    for entry in entries() {
         (entry.doc)(&mut gen, &mut paths);
     }
     paths.insert(
