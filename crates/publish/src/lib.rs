@@ -33,78 +33,23 @@ pub enum PublishError {
 
 pub type Result<T, E = PublishError> = std::result::Result<T, E>;
 
-/// Templates compiled into the binary; the default theme on KERN UX.
-const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("macros.html", include_str!("../templates/macros.html")),
-    ("index.html", include_str!("../templates/index.html")),
-    ("home.html", include_str!("../templates/home.html")),
-    (
-        "partnerships.html",
-        include_str!("../templates/partnerships.html"),
-    ),
-    (
-        "partnership.html",
-        include_str!("../templates/partnership.html"),
-    ),
-    (
-        "communication.html",
-        include_str!("../templates/communication.html"),
-    ),
-    ("contact.html", include_str!("../templates/contact.html")),
-    ("error.html", include_str!("../templates/error.html")),
-    (
-        "admin_base.html",
-        include_str!("../templates/admin_base.html"),
-    ),
-    (
-        "admin_form.html",
-        include_str!("../templates/admin_form.html"),
-    ),
-    ("admin.html", include_str!("../templates/admin.html")),
-    ("login.html", include_str!("../templates/login.html")),
-    ("password.html", include_str!("../templates/password.html")),
-    (
-        "dashboard.html",
-        include_str!("../templates/dashboard.html"),
-    ),
-    ("doubts.html", include_str!("../templates/doubts.html")),
-    ("records.html", include_str!("../templates/records.html")),
-    ("record.html", include_str!("../templates/record.html")),
-    (
-        "record_panel.html",
-        include_str!("../templates/record_panel.html"),
-    ),
-    ("delete.html", include_str!("../templates/delete.html")),
-    ("audit.html", include_str!("../templates/audit.html")),
-    ("press.html", include_str!("../templates/press.html")),
-    (
-        "press_release.html",
-        include_str!("../templates/press_release.html"),
-    ),
-    (
-        "press_release.txt",
-        include_str!("../templates/press_release.txt"),
-    ),
-    (
-        "press_feed.xml",
-        include_str!("../templates/press_feed.xml"),
-    ),
-    (
-        "press_mail.html",
-        include_str!("../templates/press_mail.html"),
-    ),
-    ("sitemap.xml", include_str!("../templates/sitemap.xml")),
-    ("inquiry.html", include_str!("../templates/inquiry.html")),
-    (
-        "unsubscribe.html",
-        include_str!("../templates/unsubscribe.html"),
-    ),
-    (
-        "audit_rows.html",
-        include_str!("../templates/audit_rows.html"),
-    ),
-];
+/// The built-in templates (the default theme on KERN UX), embedded from
+/// `templates/` by `build.rs` and named by their path there: `site/` (the
+/// public site), `press/` (archive, releases, feed, inquiry form), `mail/`
+/// and `admin/` (the workspace).
+static BUILT_IN: std::sync::LazyLock<Environment<'static>> = std::sync::LazyLock::new(|| {
+    let mut env = Environment::new();
+    minijinja_embed::load_templates!(&mut env);
+    env
+});
+
+/// The built-in template's text, for the loader.
+fn built_in(name: &str) -> Option<String> {
+    BUILT_IN
+        .get_template(name)
+        .ok()
+        .map(|t| t.source().to_owned())
+}
 
 #[derive(Clone)]
 pub struct Site {
@@ -168,10 +113,7 @@ impl Site {
                     });
                 }
             }
-            Ok(TEMPLATES
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, t)| (*t).to_owned()))
+            Ok(built_in(name))
         });
         env.set_formatter(html_formatter);
         env.add_filter("label", |value: String, group: String| -> String {
@@ -219,32 +161,32 @@ impl Site {
 
     pub async fn index(&self) -> Result<String> {
         let tenants = views::tenants(&self.store).await?;
-        self.render("index.html", minijinja::context! { tenants })
+        self.render("site/index.html", minijinja::context! { tenants })
     }
 
     pub async fn home(&self, tenant: &str, today: Date) -> Result<String> {
         let view = views::home(&self.store, tenant, today).await?;
-        self.render("home.html", view)
+        self.render("site/home.html", view)
     }
 
     pub async fn partnerships(&self, tenant: &str, today: Date) -> Result<String> {
         let view = views::partnerships(&self.store, tenant, today).await?;
-        self.render("partnerships.html", view)
+        self.render("site/partnerships.html", view)
     }
 
     pub async fn partnership(&self, tenant: &str, slug: &str, today: Date) -> Result<String> {
         let view = views::partnership(&self.store, tenant, slug, today).await?;
-        self.render("partnership.html", view)
+        self.render("site/partnership.html", view)
     }
 
     pub async fn communication(&self, tenant: &str) -> Result<String> {
         let view = views::communication(&self.store, tenant).await?;
-        self.render("communication.html", view)
+        self.render("site/communication.html", view)
     }
 
     pub async fn contact(&self, tenant: &str) -> Result<String> {
         let view = views::contact(&self.store, tenant).await?;
-        self.render("contact.html", view)
+        self.render("site/contact.html", view)
     }
 
     /// An admin page: `frame` is the signed-in person and where they are,
@@ -270,7 +212,7 @@ impl Site {
         notice: Option<&str>,
     ) -> Result<String> {
         self.render(
-            "login.html",
+            "admin/login.html",
             // No one is signed in: an empty frame, so the layout shows no menu.
             minijinja::context! { frame => minijinja::context! {}, csrf, next, error, notice },
         )
@@ -278,7 +220,7 @@ impl Site {
 
     /// An error page in the site's look; never fails (falls back to text).
     pub fn error_page(&self, status: u16, message: &str) -> String {
-        self.render("error.html", minijinja::context! { status, message })
+        self.render("site/error.html", minijinja::context! { status, message })
             .unwrap_or_else(|e| {
                 format!("<!doctype html><title>Fehler {status}</title><p>{message}</p><!-- {e} -->")
             })

@@ -234,7 +234,7 @@ impl Site {
         let shown = &in_year[(page - 1) * PAGE_SIZE..(page * PAGE_SIZE).min(in_year.len())];
         let items = self.views(tenant, shown);
         self.render(
-            "press.html",
+            "press/archive.html",
             minijinja::context! {
                 tenant => TenantView::from(&t), years, year, items, page, pages,
             },
@@ -271,7 +271,7 @@ impl Site {
         let (t, release) = self.numbered(tenant, year, number, now).await?;
         let json_ld = json_ld(&t, &release);
         self.render(
-            "press_release.html",
+            "press/release.html",
             minijinja::context! { tenant => TenantView::from(&t), release, json_ld },
         )
     }
@@ -286,7 +286,7 @@ impl Site {
     ) -> Result<String> {
         let (t, release) = self.numbered(tenant, year, number, now).await?;
         self.render(
-            "press_release.txt",
+            "press/release.txt",
             minijinja::context! { tenant => TenantView::from(&t), release },
         )
     }
@@ -301,7 +301,7 @@ impl Site {
         );
         let base = &self.public_url;
         self.render(
-            "press_feed.xml",
+            "press/feed.xml",
             minijinja::context! { tenant => TenantView::from(&t), items, updated, base },
         )
     }
@@ -378,14 +378,14 @@ impl Site {
                 .map(|p| format!("{base}/{tenant}/partnerschaften/{p}")),
         );
         urls.extend(self.views(tenant, &releases).into_iter().map(|v| v.url));
-        self.render("sitemap.xml", minijinja::context! { urls })
+        self.render("site/sitemap.xml", minijinja::context! { urls })
     }
 
     /// The public inquiry form, or its confirmation once sent.
     pub async fn inquiry_page(&self, tenant: &str, view: serde_json::Value) -> Result<String> {
         let (_, t) = load_tenant(&self.store, tenant).await?;
         self.render(
-            "inquiry.html",
+            "press/inquiry.html",
             minijinja::context! { tenant => TenantView::from(&t), ..minijinja::Value::from_serialize(&view) },
         )
     }
@@ -399,7 +399,7 @@ impl Site {
     ) -> Result<String> {
         let (_, t) = load_tenant(&self.store, tenant).await?;
         self.render(
-            "unsubscribe.html",
+            "press/unsubscribe.html",
             minijinja::context! { tenant => TenantView::from(&t), state, name },
         )
     }
@@ -420,8 +420,8 @@ impl Site {
         };
         Ok((
             subject,
-            self.render("press_release.txt", &ctx)?,
-            self.render("press_mail.html", &ctx)?,
+            self.render("press/release.txt", &ctx)?,
+            self.render("mail/release.html", &ctx)?,
         ))
     }
 }

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::access::{permit_in, SharedWrite};
 use crate::auth::{self, Form, InTenant, SignedIn};
-use crate::error::{fail, Error, PageError};
+use crate::error::{Error, PageError};
 use crate::routes::{Access, Routes};
 use crate::AppState;
 
@@ -83,17 +83,13 @@ pub(crate) fn url_encode(s: &str) -> String {
         .collect()
 }
 
-fn html(
-    s: &AppState,
-    status: StatusCode,
-    page: Result<String, kreiskom_publish::PublishError>,
-) -> Reply {
-    let page = page.map_err(|e| fail(s)(e.into()))?;
+fn html(status: StatusCode, page: Result<String, kreiskom_publish::PublishError>) -> Reply {
+    let page = page?;
     Ok((status, Html(page)).into_response())
 }
 
 async fn frame(s: &AppState, t: &InTenant, here: &str) -> Result<Frame, PageError> {
-    let viewer = t.user.viewer(s, Some(&t.tenant)).await.map_err(fail(s))?;
+    let viewer = t.user.viewer(s, Some(&t.tenant)).await?;
     let tenant = viewer
         .tenants
         .iter()
@@ -111,7 +107,7 @@ async fn render(
     view: impl serde::Serialize,
 ) -> Reply {
     let frame = frame(s, t, here).await?;
-    html(s, status, s.site.admin_page(template, &frame, view))
+    html(status, s.site.admin_page(template, &frame, view))
 }
 
 // --- signing in and out ---------------------------------------------------
@@ -142,10 +138,7 @@ fn login_page(
     notice: Option<&str>,
 ) -> Reply {
     let csrf = auth::random_token();
-    let page = s
-        .site
-        .login_page(&csrf, safe_next(next), error, notice)
-        .map_err(|e| fail(s)(e.into()))?;
+    let page = s.site.login_page(&csrf, safe_next(next), error, notice)?;
     let jar = jar.add(auth::login_csrf_cookie(csrf, s.security.secure_cookies));
     Ok((status, jar, Html(page)).into_response())
 }
@@ -207,11 +200,7 @@ async fn login(
         );
     }
     let now = s.now();
-    let account = s
-        .store
-        .account(&f.email)
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
+    let account = s.store.account(&f.email).await?;
     if let Some(until) = account
         .as_ref()
         .and_then(|a| a.locked_until)
@@ -242,8 +231,7 @@ async fn login(
             let expires = now.checked_add(s.security.session_lifetime).unwrap_or(now);
             s.store
                 .create_session(&account.email, &auth::token_hash(&token), &csrf, expires)
-                .await
-                .map_err(|e| fail(&s)(e.into()))?;
+                .await?;
             tracing::info!(email = %account.email, "signed in");
             let jar = jar
                 .remove(Cookie::build(auth::LOGIN_CSRF_COOKIE).path("/admin"))
@@ -259,8 +247,7 @@ async fn login(
                     s.security.max_failed_logins,
                     s.security.lock_for,
                 )
-                .await
-                .map_err(|e| fail(&s)(e.into()))?;
+                .await?;
             let failures = match failure {
                 LoginFailure::Counted { failures } => failures,
                 LoginFailure::Locked { .. } => s.security.max_failed_logins,
@@ -293,10 +280,7 @@ async fn login(
 }
 
 async fn logout(State(s): State<AppState>, jar: CookieJar, form: Form) -> Reply {
-    s.store
-        .delete_session(&form.user.session_hash)
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
+    s.store.delete_session(&form.user.session_hash).await?;
     let jar = jar.remove(Cookie::build(auth::SESSION_COOKIE).path("/"));
     Ok((jar, Redirect::to("/admin/anmelden?abgemeldet=1")).into_response())
 }
@@ -307,14 +291,13 @@ async fn password_page(
     status: StatusCode,
     error: Option<&str>,
 ) -> Reply {
-    let viewer = user.viewer(s, None).await.map_err(fail(s))?;
+    let viewer = user.viewer(s, None).await?;
     let must = user.account.must_change_password;
     let frame = Frame::new(viewer, None, "");
     html(
-        s,
         status,
         s.site.admin_page(
-            "password.html",
+            "admin/password.html",
             &frame,
             serde_json::json!({ "error": error, "must_change": must }),
         ),
@@ -354,28 +337,26 @@ async fn change_password(State(s): State<AppState>, form: Form) -> Reply {
     }
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&new))
         .await
-        .map_err(|_| fail(&s)(Error::Forbidden))?;
+        .map_err(|_| PageError(Error::Forbidden))?;
     s.store
         .set_password(&user.account.email, &hash, false)
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
+        .await?;
     Ok(Redirect::to("/admin/").into_response())
 }
 
 // --- overview pages -------------------------------------------------------
 
 async fn choose_tenant(State(s): State<AppState>, user: SignedIn) -> Reply {
-    let viewer = user.viewer(&s, None).await.map_err(fail(&s))?;
+    let viewer = user.viewer(&s, None).await?;
     if let [only] = viewer.tenants.as_slice() {
         return Ok(Redirect::to(&format!("/admin/{}/", only.slug)).into_response());
     }
     let tenants = viewer.tenants.clone();
     let frame = Frame::new(viewer, None, "");
     html(
-        &s,
         StatusCode::OK,
         s.site.admin_page(
-            "admin.html",
+            "admin/tenants.html",
             &frame,
             serde_json::json!({ "tenants": tenants }),
         ),
@@ -383,28 +364,32 @@ async fn choose_tenant(State(s): State<AppState>, user: SignedIn) -> Reply {
 }
 
 async fn tenant_scope(s: &AppState, t: &TenantSlug) -> Result<TenantScope, PageError> {
-    s.store.tenant_scope(t).await.map_err(|e| fail(s)(e.into()))
+    Ok(s.store.tenant_scope(t).await?)
 }
 
 async fn dashboard(State(s): State<AppState>, t: InTenant) -> Reply {
     let scope = tenant_scope(&s, &t.tenant).await?;
-    let view = views::dashboard(&s.store, &t.tenant, &scope, s.now())
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
-    render(&s, &t, "dashboard", StatusCode::OK, "dashboard.html", view).await
+    let view = views::dashboard(&s.store, &t.tenant, &scope, s.now()).await?;
+    render(
+        &s,
+        &t,
+        "dashboard",
+        StatusCode::OK,
+        "admin/dashboard.html",
+        view,
+    )
+    .await
 }
 
 async fn doubts(State(s): State<AppState>, t: InTenant) -> Reply {
     let scope = tenant_scope(&s, &t.tenant).await?;
-    let doubts = views::doubts(&s.store, &t.tenant, &scope)
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
+    let doubts = views::doubts(&s.store, &t.tenant, &scope).await?;
     render(
         &s,
         &t,
         "hinweise",
         StatusCode::OK,
-        "doubts.html",
+        "admin/doubts.html",
         serde_json::json!({ "doubts": doubts }),
     )
     .await
@@ -416,10 +401,16 @@ struct PageQuery {
 }
 
 async fn audit(State(s): State<AppState>, t: InTenant, Query(q): Query<PageQuery>) -> Reply {
-    let view = views::audit(&s.store, &t.tenant, q.seite)
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
-    render(&s, &t, "protokoll", StatusCode::OK, "audit.html", view).await
+    let view = views::audit(&s.store, &t.tenant, q.seite).await?;
+    render(
+        &s,
+        &t,
+        "protokoll",
+        StatusCode::OK,
+        "admin/audit.html",
+        view,
+    )
+    .await
 }
 
 // --- records --------------------------------------------------------------
@@ -441,12 +432,9 @@ async fn fetch<R: Record>(
         _ => true,
     };
     if !in_scope {
-        return Err(fail(s)(Error::NotFound));
+        return Err(PageError(Error::NotFound));
     }
-    s.store
-        .fetch::<R>(tenant_key::<R>(t), slug)
-        .await
-        .map_err(|e| fail(s)(e.into()))
+    Ok(s.store.fetch::<R>(tenant_key::<R>(t), slug).await?)
 }
 
 async fn list<R: Record>(
@@ -456,10 +444,16 @@ async fn list<R: Record>(
 ) -> Reply {
     let scope = tenant_scope(&s, &t.tenant).await?;
     let can_create = R::KIND != Kind::Tenant && t.user.actor.may_edit(&t.tenant, R::KIND);
-    let view = views::list::<R>(&s.store, &t.tenant, &scope, &q, can_create)
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
-    render(&s, &t, R::KIND.path(), StatusCode::OK, "records.html", view).await
+    let view = views::list::<R>(&s.store, &t.tenant, &scope, &q, can_create).await?;
+    render(
+        &s,
+        &t,
+        R::KIND.path(),
+        StatusCode::OK,
+        "admin/records.html",
+        view,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -519,23 +513,26 @@ async fn record_page<R: Record>(s: &AppState, t: &InTenant, shown: Shown<'_>) ->
             can_edit,
         },
     )
-    .await
-    .map_err(|e| fail(s)(e.into()))?;
+    .await?;
     let view = match R::KIND {
         Kind::PressRelease if !shown.is_new => {
             match serde_json::from_value::<kreiskom_core::PressRelease>(shown.value.clone()) {
-                Ok(r) => view.with_panel(
-                    crate::newsroom::release_panel(s, t, &r)
-                        .await
-                        .map_err(fail(s))?,
-                ),
+                Ok(r) => view.with_panel(crate::newsroom::release_panel(s, t, &r).await?),
                 Err(_) => view,
             }
         }
         Kind::Journalist if !shown.is_new => view.with_panel(crate::newsroom::journalist_panel()),
         _ => view,
     };
-    render(s, t, R::KIND.path(), shown.status, "record.html", view).await
+    render(
+        s,
+        t,
+        R::KIND.path(),
+        shown.status,
+        "admin/record.html",
+        view,
+    )
+    .await
 }
 
 async fn show<R: Record>(
@@ -563,18 +560,18 @@ async fn show<R: Record>(
     .await
 }
 
-fn may_edit<R: Record>(s: &AppState, t: &InTenant) -> Result<(), PageError> {
+fn may_edit<R: Record>(t: &InTenant) -> Result<(), PageError> {
     if t.user.actor.may_edit(&t.tenant, R::KIND) {
         Ok(())
     } else {
-        Err(fail(s)(Error::Forbidden))
+        Err(PageError(Error::Forbidden))
     }
 }
 
 async fn new_form<R: Record>(State(s): State<AppState>, t: InTenant) -> Reply {
-    may_edit::<R>(&s, &t)?;
+    may_edit::<R>(&t)?;
     if R::KIND == Kind::Tenant {
-        return Err(fail(&s)(Error::Forbidden));
+        return Err(PageError(Error::Forbidden));
     }
     let value = serde_json::json!({});
     record_page::<R>(
@@ -627,9 +624,9 @@ fn read_record<R: Record>(form: &Form, current: Option<&R>) -> (Value, Result<R,
 }
 
 async fn create<R: Record>(State(s): State<AppState>, t: InTenant, form: Form) -> Reply {
-    may_edit::<R>(&s, &t)?;
+    may_edit::<R>(&t)?;
     if R::KIND == Kind::Tenant {
-        return Err(fail(&s)(Error::Forbidden));
+        return Err(PageError(Error::Forbidden));
     }
     let (value, record) = read_record::<R>(&form, None);
     let result = match record {
@@ -661,7 +658,7 @@ async fn create<R: Record>(State(s): State<AppState>, t: InTenant, form: Form) -
             )];
             invalid::<R>(&s, &t, &value, 0, &[], errors, true).await
         }
-        Err(e) => Err(fail(&s)(e)),
+        Err(e) => Err(PageError(e)),
     }
 }
 
@@ -697,7 +694,7 @@ async fn save<R: Record>(
     Path((_, slug)): Path<(String, String)>,
     form: Form,
 ) -> Reply {
-    may_edit::<R>(&s, &t)?;
+    may_edit::<R>(&t)?;
     let current = fetch::<R>(&s, &t.tenant, &slug).await?;
     let version: i64 = form
         .get("version")
@@ -724,7 +721,7 @@ async fn save<R: Record>(
             .await
         }
         Err(StoreError::Conflict { .. }) => conflict::<R>(&s, &t, &slug, &value).await,
-        Err(e) => Err(fail(&s)(e.into())),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -741,9 +738,7 @@ async fn update_in_tenant<R: Record>(
         existing: Some(slug),
         new: Some(&record),
     };
-    let permit = permit_in(s, &t.user.actor, &t.tenant, &write)
-        .await
-        .map_err(fail(s))?;
+    let permit = permit_in(s, &t.user.actor, &t.tenant, &write).await?;
     Ok(s.store
         .update(
             &permit,
@@ -769,8 +764,7 @@ async fn conflict<R: Record>(s: &AppState, t: &InTenant, slug: &str, mine: &Valu
     let last = s
         .store
         .audit_of_record(R::KIND, tenant_key::<R>(&t.tenant), slug)
-        .await
-        .map_err(|e| fail(s)(e.into()))?;
+        .await?;
     let (actor, at) = last
         .first()
         .map(|e| (e.actor.clone(), kreiskom_publish::german_timestamp(&e.at)))
@@ -814,7 +808,7 @@ async fn delete_page<R: Record>(
         t,
         R::KIND.path(),
         status,
-        "delete.html",
+        "admin/delete.html",
         serde_json::json!({
             "kind_label": R::KIND.label(),
             "title": stored.record.title(),
@@ -830,7 +824,7 @@ async fn confirm_delete<R: Record>(
     t: InTenant,
     Path((_, slug)): Path<(String, String)>,
 ) -> Reply {
-    may_edit::<R>(&s, &t)?;
+    may_edit::<R>(&t)?;
     delete_page::<R>(&s, &t, &slug, StatusCode::OK, None).await
 }
 
@@ -840,7 +834,7 @@ async fn delete<R: Record>(
     Path((_, slug)): Path<(String, String)>,
     _form: Form,
 ) -> Reply {
-    may_edit::<R>(&s, &t)?;
+    may_edit::<R>(&t)?;
     fetch::<R>(&s, &t.tenant, &slug).await?;
     let write = SharedWrite::<R> {
         existing: Some(&slug),
@@ -853,8 +847,7 @@ async fn delete<R: Record>(
             .ok_or(Error::Forbidden)
     } else {
         permit_in(&s, &t.user.actor, &t.tenant, &write).await
-    }
-    .map_err(fail(&s))?;
+    }?;
     match s
         .store
         .delete::<R>(&permit, tenant_key::<R>(&t.tenant), &slug)
@@ -873,7 +866,7 @@ async fn delete<R: Record>(
             )
             .await
         }
-        Err(e) => Err(fail(&s)(e.into())),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -883,7 +876,7 @@ async fn resolve_doubt<R: Record>(
     Path((_, slug, index)): Path<(String, String, usize)>,
     form: Form,
 ) -> Reply {
-    may_edit::<R>(&s, &t)?;
+    may_edit::<R>(&t)?;
     let stored = fetch::<R>(&s, &t.tenant, &slug).await?;
     let version: i64 = form
         .get("version")
@@ -891,7 +884,7 @@ async fn resolve_doubt<R: Record>(
         .unwrap_or(stored.version);
     let mut record = stored.record.clone();
     if index >= record.doubts().len() {
-        return Err(fail(&s)(Error::NotFound));
+        return Err(PageError(Error::NotFound));
     }
     record.doubts_mut().remove(index);
     match update_in_tenant(&s, &t, &slug, record, version).await? {
@@ -900,6 +893,6 @@ async fn resolve_doubt<R: Record>(
             let mine = serde_json::to_value(&stored.record).expect("records serialize");
             conflict::<R>(&s, &t, &slug, &mine).await
         }
-        Err(e) => Err(fail(&s)(e.into())),
+        Err(e) => Err(e.into()),
     }
 }

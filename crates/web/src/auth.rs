@@ -218,20 +218,16 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        let page_error = |error| PageError {
-            error,
-            site: state.site.clone(),
-        };
-        match Self::from_parts(parts, state).await.map_err(page_error)? {
+        match Self::from_parts(parts, state).await? {
             // A one-time password opens only the page that replaces it.
             Some(s)
                 if s.account.must_change_password
                     && !matches!(parts.uri.path(), "/admin/passwort" | "/admin/abmelden") =>
             {
-                Err(page_error(Error::PasswordChangeRequired))
+                Err(PageError(Error::PasswordChangeRequired))
             }
             Some(s) => Ok(s),
-            None => Err(page_error(Error::SignInRequired {
+            None => Err(PageError(Error::SignInRequired {
                 next: parts.uri.path().to_owned(),
             })),
         }
@@ -250,19 +246,15 @@ impl FromRequestParts<AppState> for InTenant {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let user = SignedIn::from_request_parts(parts, state).await?;
-        let page_error = |error| PageError {
-            error,
-            site: state.site.clone(),
-        };
         let params: Path<HashMap<String, String>> = Path::from_request_parts(parts, state)
             .await
-            .map_err(|_| page_error(Error::NotFound))?;
+            .map_err(|_| PageError(Error::NotFound))?;
         let tenant = params
             .get("tenant")
             .and_then(|t| TenantSlug::parse(t).ok())
-            .ok_or_else(|| page_error(Error::NotFound))?;
+            .ok_or_else(|| PageError(Error::NotFound))?;
         if !user.actor.may_read(&tenant) {
-            return Err(page_error(Error::Forbidden));
+            return Err(PageError(Error::Forbidden));
         }
         Ok(Self { user, tenant })
     }
@@ -292,25 +284,19 @@ impl FromRequest<AppState> for Form {
         let user = SignedIn::from_request_parts(&mut parts, state).await?;
         let req = Request::from_parts(parts, body);
         let axum::Form(fields): axum::Form<Vec<(String, String)>> =
-            axum::Form::from_request(req, state)
-                .await
-                .map_err(|_| PageError {
-                    error: Error::Body(vec![kreiskom_core::FieldError::new(
-                        "",
-                        "Das Formular konnte nicht gelesen werden",
-                    )]),
-                    site: state.site.clone(),
-                })?;
+            axum::Form::from_request(req, state).await.map_err(|_| {
+                PageError(Error::Body(vec![kreiskom_core::FieldError::new(
+                    "",
+                    "Das Formular konnte nicht gelesen werden",
+                )]))
+            })?;
         let given = fields
             .iter()
             .find(|(k, _)| k == "csrf")
             .map(|(_, v)| v.as_str())
             .unwrap_or("");
         if !same(&user.csrf, given) {
-            return Err(PageError {
-                error: Error::Csrf,
-                site: state.site.clone(),
-            });
+            return Err(PageError(Error::Csrf));
         }
         Ok(Form { user, fields })
     }

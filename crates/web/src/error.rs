@@ -111,31 +111,55 @@ impl IntoResponse for Error {
     }
 }
 
-/// The same mapping, rendered as a page of the public site.
-pub struct PageError {
-    pub error: Error,
-    pub site: kreiskom_publish::Site,
+/// The same mapping for pages: `?` turns any error into one, and
+/// [`pages`] renders it in the site's look.
+#[derive(Debug)]
+pub struct PageError(pub Error);
+
+impl<E: Into<Error>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
 }
+
+/// Marks a response whose body [`pages`] replaces with the error page.
+#[derive(Clone)]
+struct ErrorPage(String);
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        if let Error::SignInRequired { next } = &self.error {
+        if let Error::SignInRequired { next } = &self.0 {
             let to = format!("/admin/anmelden?weiter={}", crate::admin::url_encode(next));
             return axum::response::Redirect::to(&to).into_response();
         }
-        if let Error::PasswordChangeRequired = &self.error {
+        if let Error::PasswordChangeRequired = &self.0 {
             return axum::response::Redirect::to("/admin/passwort").into_response();
         }
-        let (status, body) = self.error.status_and_body();
-        let html = self.site.error_page(status.as_u16(), &body.message);
-        (status, axum::response::Html(html)).into_response()
+        let (status, body) = self.0.status_and_body();
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ErrorPage(body.message));
+        response
     }
 }
 
-/// Turns an error into a page in the site's look (admin and public forms).
-pub(crate) fn fail(s: &crate::AppState) -> impl Fn(Error) -> PageError + '_ {
-    |error| PageError {
-        error,
-        site: s.site.clone(),
+/// Renders the page errors of the handlers with the site's templates,
+/// which the handlers' errors do not carry.
+pub(crate) async fn pages(
+    axum::extract::State(s): axum::extract::State<crate::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let Some(ErrorPage(message)) = response.extensions_mut().remove::<ErrorPage>() else {
+        return response;
+    };
+    let status = response.status();
+    let html = s.site.error_page(status.as_u16(), &message);
+    let mut page = (status, axum::response::Html(html)).into_response();
+    for (name, value) in response.headers() {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            page.headers_mut().append(name, value.clone());
+        }
     }
+    page
 }

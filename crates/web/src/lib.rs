@@ -124,24 +124,39 @@ pub fn app(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            error::pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             cache::pages,
         ))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }
 
+/// The Content-Security-Policy of the public site and of the workspace;
+/// they differ only in who may frame them.
+const CSP_SITE: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
+const CSP_ADMIN: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
 async fn security_headers(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::http::header::{
-        HeaderValue, CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+        HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY,
+        X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
     };
     let admin = request.uri().path().starts_with("/admin");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    // No script at all, nothing from other hosts: the pages need neither.
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(if admin { CSP_ADMIN } else { CSP_SITE }),
+    );
     if admin {
         // Admin pages hold personal data and must not be framed or cached.
         headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -9,7 +9,7 @@ use kreiskom_publish::german_timestamp;
 use serde_json::{json, Value};
 
 use crate::auth::{Form, InTenant};
-use crate::error::{fail, Error, PageError};
+use crate::error::{Error, PageError};
 use crate::routes::{Access, Routes};
 use crate::AppState;
 
@@ -42,8 +42,7 @@ async fn submit(
 ) -> Reply {
     s.store
         .submit_release(&t.user.actor, &t.tenant, &slug, s.now())
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
+        .await?;
     Ok(back(&t, &slug, "eingereicht"))
 }
 
@@ -55,8 +54,7 @@ async fn approve(
 ) -> Reply {
     s.store
         .approve_release(&t.user.actor, &t.tenant, &slug, s.now())
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
+        .await?;
     s.jobs.notify_one();
     Ok(back(&t, &slug, "freigegeben"))
 }
@@ -69,8 +67,7 @@ async fn return_to_draft(
 ) -> Reply {
     s.store
         .return_release(&t.user.actor, &t.tenant, &slug)
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
+        .await?;
     Ok(back(&t, &slug, "zurueckgegeben"))
 }
 
@@ -81,13 +78,9 @@ async fn export(
     Path((_, slug)): Path<(String, String)>,
 ) -> Reply {
     if !t.user.actor.may_edit(&t.tenant, Kind::Journalist) {
-        return Err(fail(&s)(Error::Forbidden));
+        return Err(PageError(Error::Forbidden));
     }
-    let data = s
-        .store
-        .journalist_export(&t.tenant, &slug)
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
+    let data = s.store.journalist_export(&t.tenant, &slug).await?;
     let body = serde_json::to_string_pretty(&data).expect("JSON values serialize");
     Ok((
         [
@@ -116,17 +109,16 @@ async fn erase(
         .user
         .actor
         .permit(&t.tenant, Kind::Journalist)
-        .ok_or_else(|| fail(&s)(Error::Forbidden))?;
+        .ok_or_else(|| PageError(Error::Forbidden))?;
     if form.get("bestaetigt") != Some("1") {
-        return Err(fail(&s)(Error::Body(vec![kreiskom_core::FieldError::new(
-            "bestaetigt",
-            "Bitte bestätigen, dass die Person die Löschung verlangt hat",
-        )])));
+        return Err(PageError(Error::Body(vec![
+            kreiskom_core::FieldError::new(
+                "bestaetigt",
+                "Bitte bestätigen, dass die Person die Löschung verlangt hat",
+            ),
+        ])));
     }
-    s.store
-        .erase_journalist(&permit, &t.tenant, &slug)
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
+    s.store.erase_journalist(&permit, &t.tenant, &slug).await?;
     Ok(Redirect::to(&format!("/admin/{}/medienkontakte/?geloescht=1", t.tenant)).into_response())
 }
 

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kreiskom_publish::PublishError;
 
 use crate::cache::Shareable;
-use crate::error::{fail, Error, PageError};
+use crate::error::{Error, PageError};
 use crate::routes::{Access, Routes};
 use crate::AppState;
 
@@ -26,49 +26,42 @@ pub(crate) fn routes(r: Routes) -> Routes {
 
 /// A public page: the same for every visitor, so it is kept until the
 /// next change (see `cache`).
-pub(crate) fn page(state: &AppState, result: Result<String, PublishError>) -> Page {
-    shareable(state, "text/html; charset=utf-8", result)
+pub(crate) fn page(result: Result<String, PublishError>) -> Page {
+    shareable("text/html; charset=utf-8", result)
 }
 
 /// A public response of any type, kept like a page.
-pub(crate) fn shareable(
-    state: &AppState,
-    content_type: &'static str,
-    result: Result<String, PublishError>,
-) -> Page {
-    let body = result.map_err(|e| fail(state)(e.into()))?;
+pub(crate) fn shareable(content_type: &'static str, result: Result<String, PublishError>) -> Page {
+    let body = result?;
     let mut response = ([(axum::http::header::CONTENT_TYPE, content_type)], body).into_response();
     response.extensions_mut().insert(Shareable);
     Ok(response)
 }
 
 async fn index(State(s): State<AppState>) -> Page {
-    page(&s, s.site.index().await)
+    page(s.site.index().await)
 }
 
 async fn home(State(s): State<AppState>, Path(t): Path<String>) -> Page {
-    page(&s, s.site.home(&t, s.today()).await)
+    page(s.site.home(&t, s.today()).await)
 }
 
 async fn partnerships(State(s): State<AppState>, Path(t): Path<String>) -> Page {
-    page(&s, s.site.partnerships(&t, s.today()).await)
+    page(s.site.partnerships(&t, s.today()).await)
 }
 
 async fn partnership(State(s): State<AppState>, Path((t, slug)): Path<(String, String)>) -> Page {
-    page(&s, s.site.partnership(&t, &slug, s.today()).await)
+    page(s.site.partnership(&t, &slug, s.today()).await)
 }
 
 async fn communication(State(s): State<AppState>, Path(t): Path<String>) -> Page {
-    page(&s, s.site.communication(&t).await)
+    page(s.site.communication(&t).await)
 }
 
 async fn contact(State(s): State<AppState>, Path(t): Path<String>) -> Page {
-    page(&s, s.site.contact(&t).await)
+    page(s.site.contact(&t).await)
 }
 
-pub(crate) async fn not_found(State(s): State<AppState>) -> PageError {
-    PageError {
-        error: Error::NotFound,
-        site: s.site.clone(),
-    }
+pub(crate) async fn not_found() -> PageError {
+    PageError(Error::NotFound)
 }

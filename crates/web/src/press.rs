@@ -9,7 +9,7 @@ use kreiskom_core::{FieldError, InquirySlug, LocalTime, Permit, PressInquiry, Re
 use serde::{Deserialize, Serialize};
 
 use crate::auth;
-use crate::error::{fail, Error, PageError};
+use crate::error::{Error, PageError};
 use crate::pages::{page, shareable};
 use crate::routes::{Access, Routes};
 use crate::AppState;
@@ -42,7 +42,6 @@ async fn archive(
     Query(q): Query<ArchiveQuery>,
 ) -> Reply {
     page(
-        &s,
         s.site
             .press_archive(&t, s.now(), q.jahr, q.seite.unwrap_or(1))
             .await,
@@ -53,7 +52,7 @@ async fn release(
     State(s): State<AppState>,
     Path((t, year, number)): Path<(String, i16, u32)>,
 ) -> Reply {
-    page(&s, s.site.press_release(&t, year, number, s.now()).await)
+    page(s.site.press_release(&t, year, number, s.now()).await)
 }
 
 async fn text(
@@ -61,7 +60,6 @@ async fn text(
     Path((t, year, number)): Path<(String, i16, u32)>,
 ) -> Reply {
     shareable(
-        &s,
         "text/plain; charset=utf-8",
         s.site.press_text(&t, year, number, s.now()).await,
     )
@@ -69,7 +67,6 @@ async fn text(
 
 async fn feed(State(s): State<AppState>, Path(t): Path<String>) -> Reply {
     shareable(
-        &s,
         "application/atom+xml; charset=utf-8",
         s.site.press_feed(&t, s.now()).await,
     )
@@ -77,7 +74,6 @@ async fn feed(State(s): State<AppState>, Path(t): Path<String>) -> Reply {
 
 async fn calendar(State(s): State<AppState>, Path(t): Path<String>) -> Reply {
     shareable(
-        &s,
         "text/calendar; charset=utf-8",
         s.site.appointments(&t, s.now()).await,
     )
@@ -85,7 +81,6 @@ async fn calendar(State(s): State<AppState>, Path(t): Path<String>) -> Reply {
 
 async fn sitemap(State(s): State<AppState>, Path(t): Path<String>) -> Reply {
     shareable(
-        &s,
         "application/xml; charset=utf-8",
         s.site.sitemap(&t, s.now()).await,
     )
@@ -179,8 +174,7 @@ async fn inquiry_page(
     let html = s
         .site
         .inquiry_page(tenant, inquiry_view(&csrf, &fields, None, None))
-        .await
-        .map_err(|e| fail(s)(e.into()))?;
+        .await?;
     let jar = jar.add(auth::public_form_cookie(csrf, s.security.secure_cookies));
     Ok((status, jar, Html(html)).into_response())
 }
@@ -209,7 +203,7 @@ async fn inquiry(
     Path(t): Path<String>,
     axum::Form(input): axum::Form<InquiryInput>,
 ) -> Reply {
-    let tenant = TenantSlug::parse(&t).map_err(|_| fail(&s)(Error::NotFound))?;
+    let tenant = TenantSlug::parse(&t).map_err(|_| PageError(Error::NotFound))?;
     let expected = jar
         .get(auth::PUBLIC_FORM_COOKIE)
         .map(|c| c.value().to_owned());
@@ -217,7 +211,7 @@ async fn inquiry(
         .as_deref()
         .is_none_or(|e| e.is_empty() || e != input.csrf)
     {
-        return Err(fail(&s)(Error::Csrf));
+        return Err(PageError(Error::Csrf));
     }
     let now = s.now();
     let received = LocalTime::at(now);
@@ -275,8 +269,7 @@ async fn inquiry(
     if input.website.is_empty() {
         s.store
             .create(&Permit::public_inquiry(&tenant), Some(&tenant), record)
-            .await
-            .map_err(|e| fail(&s)(e.into()))?;
+            .await?;
     }
     let html = s
         .site
@@ -284,8 +277,7 @@ async fn inquiry(
             &t,
             inquiry_view("", &[], Some(slug.as_str()), deadline.map(|d| d.german())),
         )
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
+        .await?;
     Ok((StatusCode::CREATED, Html(html)).into_response())
 }
 
@@ -293,30 +285,18 @@ async fn unsubscribe_form(
     State(s): State<AppState>,
     Path((t, _token)): Path<(String, String)>,
 ) -> Reply {
-    let html = s
-        .site
-        .unsubscribe_page(&t, "confirm", None)
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
+    let html = s.site.unsubscribe_page(&t, "confirm", None).await?;
     Ok(Html(html).into_response())
 }
 
 /// The button on the page and the one-click POST of RFC 8058 both land
 /// here; neither needs a session, the token is the proof.
 async fn unsubscribe(State(s): State<AppState>, Path((t, token)): Path<(String, String)>) -> Reply {
-    let name = s
-        .store
-        .unsubscribe(&token)
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
+    let name = s.store.unsubscribe(&token).await?;
     let (status, state) = match &name {
         Some(_) => (StatusCode::OK, "done"),
         None => (StatusCode::NOT_FOUND, "unknown"),
     };
-    let html = s
-        .site
-        .unsubscribe_page(&t, state, name.as_deref())
-        .await
-        .map_err(|e| fail(&s)(e.into()))?;
+    let html = s.site.unsubscribe_page(&t, state, name.as_deref()).await?;
     Ok((status, Html(html)).into_response())
 }

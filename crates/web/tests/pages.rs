@@ -142,6 +142,44 @@ async fn a_partnership_of_another_district_is_not_found(url: &str) {
     assert_eq!(app.get("/Goslar/").await.status, StatusCode::NOT_FOUND);
 }
 
+/// Every response forbids scripts and anything from other hosts; error
+/// pages come in the site's look.
+async fn every_page_forbids_scripts_and_other_hosts(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    for path in [
+        "/harz/",
+        "/harz/partnerschaften",
+        "/spree-neisse/presse/2014/150",
+        "/harz/gibt-es-nicht",
+        "/admin/anmelden",
+    ] {
+        let r = app.get(path).await;
+        let csp = r.headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.starts_with("default-src 'none';"), "{path}: {csp}");
+        assert!(
+            !csp.contains("unsafe") && !csp.contains("http"),
+            "{path}: {csp}"
+        );
+        let frames = if path.starts_with("/admin") {
+            "'none'"
+        } else {
+            "'self'"
+        };
+        assert!(
+            csp.ends_with(&format!("frame-ancestors {frames}")),
+            "{path}: {csp}"
+        );
+    }
+    let missing = app.get("/harz/gibt-es-nicht").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.headers["content-type"], "text/html; charset=utf-8");
+    assert!(
+        missing.text.contains("<title>Fehler 404</title>"),
+        "{}",
+        missing.text
+    );
+}
+
 async fn both_partners_see_a_partnership_between_two_tenants(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     let overview = app.get("/unterallgaeu/partnerschaften").await.text;
@@ -228,6 +266,7 @@ kreiskom_testkit::on_both_backends!(
     partnership_page_shows_timeline_facts_and_contact,
     status_reads_as_of_the_clock,
     a_partnership_of_another_district_is_not_found,
+    every_page_forbids_scripts_and_other_hosts,
     both_partners_see_a_partnership_between_two_tenants,
     communication_and_contact_pages,
     doubts_are_shown_to_editors_only,
@@ -247,8 +286,9 @@ async fn a_district_can_override_a_template() {
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("site")).unwrap();
     std::fs::write(
-        dir.path().join("home.html"),
+        dir.path().join("site/home.html"),
         "<p>Eigenes Design für {{ tenant.name }}</p>",
     )
     .unwrap();
