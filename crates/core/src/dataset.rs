@@ -77,7 +77,7 @@ fn check_records<R: Record>(
     records: &[R],
 ) -> Result<(), DatasetError> {
     for r in records {
-        let mut errors = r.validate();
+        let mut errors = r.check();
         for reference in r.references() {
             let known = match reference.kind.scope() {
                 Scope::Global => global,

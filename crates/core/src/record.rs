@@ -43,6 +43,16 @@ pub trait Record:
     /// Checks the record on its own; references are checked by whoever can
     /// see the other records (store, dataset).
     fn validate(&self) -> Vec<FieldError>;
+    /// Everything that makes a record invalid: `validate()` and the rules
+    /// every kind shares. Writers (store, import, forms) call this one.
+    fn check(&self) -> Vec<FieldError> {
+        let mut errors = self.validate();
+        match serde_json::to_value(self) {
+            Ok(value) => errors.extend(crate::validation::control_characters(&value)),
+            Err(e) => errors.push(FieldError::new("", e.to_string())),
+        }
+        errors
+    }
     fn references(&self) -> Vec<Reference>;
     fn doubts(&self) -> &[Doubt];
     /// Resolving a doubt removes it from here.

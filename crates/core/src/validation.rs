@@ -98,6 +98,74 @@ impl Errors {
     }
 }
 
+/// Fields that hold running text (several lines); every other text field
+/// is a single line. The admin forms show these as text areas.
+pub fn is_multiline(key: &str) -> bool {
+    matches!(
+        key,
+        "description"
+            | "tasks"
+            | "partnership_intro"
+            | "note"
+            | "purpose"
+            | "participants"
+            | "body"
+            | "question"
+            | "answer"
+            | "contact"
+            | "source_text"
+    )
+}
+
+/// Refuses control characters in every text of a record: a line break in
+/// a name or title would forge lines in iCal, mail headers or plain text,
+/// and NUL is refused by PostgreSQL. Running text may keep line breaks and
+/// tabs.
+pub fn control_characters(record: &serde_json::Value) -> Vec<FieldError> {
+    fn walk(value: &serde_json::Value, path: &mut Vec<String>, out: &mut Vec<FieldError>) {
+        match value {
+            serde_json::Value::String(text) => {
+                let key = path
+                    .iter()
+                    .rev()
+                    .find(|p| p.parse::<usize>().is_err())
+                    .map_or("", String::as_str);
+                let multiline = is_multiline(key);
+                let bad =
+                    |c: char| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'));
+                if text.chars().any(bad) {
+                    out.push(FieldError::new(
+                        path.join("."),
+                        if multiline {
+                            "darf keine Steuerzeichen enthalten"
+                        } else {
+                            "darf keine Zeilenumbrüche oder Steuerzeichen enthalten"
+                        },
+                    ));
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(i.to_string());
+                    walk(item, path, out);
+                    path.pop();
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                for (key, item) in fields {
+                    path.push(key.clone());
+                    walk(item, path, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(record, &mut Vec::new(), &mut out);
+    out
+}
+
 /// Serializes whole numbers without a fraction (`20`, not `20.0`), so that
 /// counts read as counts in exports and API replies.
 pub(crate) fn whole_or_fraction<S: serde::Serializer>(
@@ -109,5 +177,43 @@ pub(crate) fn whole_or_fraction<S: serde::Serializer>(
         s.serialize_i64(*value as i64)
     } else {
         s.serialize_f64(*value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(errors: Vec<FieldError>) -> Vec<String> {
+        errors.into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn single_line_fields_refuse_line_breaks_and_nul() {
+        let record = json!({
+            "name": "Landkreis Harz\r\nEND:VCALENDAR",
+            "names": [{"name": "Trzebnica"}, {"name": "Treb\u{0}nitz"}],
+            "room": "Raum\t2",
+        });
+        assert_eq!(
+            fields(control_characters(&record)),
+            ["name", "names.1.name", "room"]
+        );
+    }
+
+    #[test]
+    fn running_text_keeps_line_breaks_but_not_other_controls() {
+        let ok =
+            json!({"body": "Erster Absatz.\r\n\r\nZweiter\tAbsatz.", "doubts": [{"note": "a\nb"}]});
+        assert!(control_characters(&ok).is_empty());
+        let bad = json!({"body": "Text\u{7}", "doubts": [{"note": "a\u{0}"}]});
+        assert_eq!(fields(control_characters(&bad)), ["body", "doubts.0.note"]);
+    }
+
+    #[test]
+    fn umlauts_emoji_and_non_latin_names_are_not_control_characters() {
+        let record = json!({"name": "Bistrița-Năsăud · Końskie · Göttingen 🎉"});
+        assert!(control_characters(&record).is_empty());
     }
 }

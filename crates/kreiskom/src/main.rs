@@ -144,7 +144,12 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::User(UserCommand::ResetPassword { email }) => {
             let password = kreiskom_web::auth::generate_password();
             store
-                .set_password(&email, &kreiskom_web::auth::hash_password(&password), true)
+                .set_password(
+                    &email,
+                    &kreiskom_web::auth::hash_password(&password),
+                    true,
+                    None,
+                )
                 .await
                 .map_err(|e| e.to_string())?;
             println!("Neues Einmalpasswort für {email}: {password}");
@@ -272,7 +277,7 @@ async fn demo_accounts(store: &Store) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
         }
         store
-            .set_password(email, &hash, false)
+            .set_password(email, &hash, false, None)
             .await
             .map_err(|e| e.to_string())?;
         println!("  {:<26} {email:<30} {password}", role.label());

@@ -283,7 +283,7 @@ impl Builder<'_> {
                 f.value = scalar_text(value);
             }
             Shape::Text => {
-                f.widget = if is_long_text(key) {
+                f.widget = if kreiskom_core::validation::is_multiline(key) {
                     "textarea"
                 } else {
                     "text"
@@ -355,22 +355,6 @@ fn field_rank(key: &str) -> u8 {
         "timeline" | "facts" | "items" | "locations" | "figures" | "funding" | "successors" => 4,
         _ => 2,
     }
-}
-
-fn is_long_text(key: &str) -> bool {
-    matches!(
-        key,
-        "description"
-            | "tasks"
-            | "partnership_intro"
-            | "note"
-            | "purpose"
-            | "participants"
-            | "body"
-            | "question"
-            | "answer"
-            | "contact"
-    )
 }
 
 fn hint(key: &str, node: &Value) -> Option<String> {

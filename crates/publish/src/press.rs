@@ -314,7 +314,9 @@ impl Site {
         let utc =
             |ts: Timestamp| chrono::DateTime::from_timestamp(ts.as_second(), 0).unwrap_or_default();
         let mut calendar = Calendar::new();
-        calendar.name(&format!("Pressetermine {}", t.name));
+        // icalendar escapes SUMMARY, DESCRIPTION and LOCATION but writes
+        // NAME as given.
+        calendar.name(&ical_text(&format!("Pressetermine {}", t.name)));
         for r in &releases {
             let (Some(a), Some(view)) = (
                 &r.appointment,
@@ -423,5 +425,42 @@ impl Site {
             self.render("press/release.txt", &ctx)?,
             self.render("mail/release.html", &ctx)?,
         ))
+    }
+}
+
+/// An iCal TEXT value (RFC 5545, 3.3.11) for a property the icalendar
+/// crate does not escape: a line break or `;` cannot start a property.
+fn ical_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' | ';' | ',' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ical_text;
+
+    #[test]
+    fn ical_text_cannot_start_a_new_property() {
+        assert_eq!(
+            ical_text("Harz\r\nBEGIN:VEVENT"),
+            "Harz \\nBEGIN:VEVENT",
+            "CR is dropped, LF escaped: still one line"
+        );
+        assert_eq!(
+            ical_text("Goslar; Harz, Stade\\"),
+            "Goslar\\; Harz\\, Stade\\\\"
+        );
+        assert_eq!(ical_text("Spree-Neiße"), "Spree-Neiße");
     }
 }

@@ -174,26 +174,38 @@ impl Store {
         }))
     }
 
-    /// Replaces the password. `one_time` makes the next sign-in ask for a
-    /// new one (a reset by the operator); a person's own choice clears it.
+    /// Replaces the password and ends the account's sessions but `keep`
+    /// (the one a person changed their own password in): whoever knew the
+    /// old password is signed out. `one_time` makes the next sign-in ask
+    /// for a new one (a reset by the operator); a person's own choice
+    /// clears it.
     pub async fn set_password(
         &self,
         email: &str,
         password_hash: &str,
         one_time: bool,
+        keep: Option<&str>,
     ) -> Result<()> {
+        let email = normalize_email(email);
+        let mut tx = self.write().await?;
         let done = sqlx::query(
             "UPDATE accounts SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL, updated_at = $3 WHERE email = $4",
         )
         .bind(password_hash)
         .bind(i64::from(one_time))
         .bind(now())
-        .bind(normalize_email(email))
-        .execute(&self.pool)
+        .bind(&email)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NoAccount(normalize_email(email)));
+            return Err(StoreError::NoAccount(email));
         }
+        sqlx::query("DELETE FROM sessions WHERE email = $1 AND id_hash <> $2")
+            .bind(&email)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 

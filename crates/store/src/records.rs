@@ -155,7 +155,7 @@ impl Store {
         }
         let mut record = record;
         record.keep_managed(None);
-        invalid_if_any(record.validate())?;
+        invalid_if_any(record.check())?;
         let mut tx = self.write().await?;
         if let Some(t) = tenant {
             require_tenant(&mut tx, t).await?;
@@ -229,7 +229,7 @@ impl Store {
             }
         }
         record.keep_managed(Some(&stored));
-        let mut errors = record.validate();
+        let mut errors = record.check();
         if record.slug() != slug {
             errors.insert(
                 0,

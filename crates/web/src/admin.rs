@@ -339,7 +339,7 @@ async fn change_password(State(s): State<AppState>, form: Form) -> Reply {
         .await
         .map_err(|_| PageError(Error::Forbidden))?;
     s.store
-        .set_password(&user.account.email, &hash, false)
+        .set_password(&user.account.email, &hash, false, Some(&user.session_hash))
         .await?;
     Ok(Redirect::to("/admin/").into_response())
 }

@@ -250,7 +250,7 @@ async fn inquiry(
         answer: None,
         doubts: vec![],
     };
-    errors.extend(record.validate());
+    errors.extend(record.check());
     if input.email.trim().is_empty() && !errors.iter().any(|e| e.field == "email") {
         errors.push(FieldError::new("email", "darf nicht leer sein"));
     }

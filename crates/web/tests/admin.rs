@@ -111,6 +111,39 @@ async fn sign_in_out_and_the_one_time_password(url: &str) {
     app.signed_in("presse@goslar.example").await;
 }
 
+async fn a_new_password_ends_every_other_session(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    app.user("presse@goslar.example", &[("goslar", Role::PressOfficer)])
+        .await;
+    let here = app.signed_in("presse@goslar.example").await;
+    let elsewhere = app.signed_in("presse@goslar.example").await;
+    let signed_in = |reply: &common::Reply| reply.status == StatusCode::OK;
+    assert!(signed_in(&app.get_as("/admin/goslar/", &elsewhere).await));
+
+    let changed = app
+        .post_as(
+            "/admin/passwort",
+            &here,
+            &[
+                ("aktuell", PASSWORD),
+                ("neu", "ein-ganz-neues-passwort"),
+                ("wiederholung", "ein-ganz-neues-passwort"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.text);
+    // Whoever had the old password is out; the person who changed it is not.
+    assert!(!signed_in(&app.get_as("/admin/goslar/", &elsewhere).await));
+    assert!(signed_in(&app.get_as("/admin/goslar/", &here).await));
+
+    // A reset by the operator (`kreiskom user reset-password`) ends all.
+    app.store
+        .set_password("presse@goslar.example", "reset", true, None)
+        .await
+        .unwrap();
+    assert!(!signed_in(&app.get_as("/admin/goslar/", &here).await));
+}
+
 async fn repeated_failures_lock_the_account_for_a_while(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     app.user("lesen@harz.example", &[("harz", Role::ReadOnly)])
@@ -740,6 +773,7 @@ async fn api_writes_check_roles_too(url: &str) {
 
 kreiskom_testkit::on_both_backends!(
     sign_in_out_and_the_one_time_password,
+    a_new_password_ends_every_other_session,
     repeated_failures_lock_the_account_for_a_while,
     forms_without_the_session_csrf_token_are_refused,
     every_route_refuses_strangers,

@@ -188,6 +188,18 @@ async fn invalid_input_gets_422_with_a_german_message_per_field(url: &str) {
             "facts.0.as_of",
             "Ungültiges Datum „03.07.2014“",
         ),
+        // A line break in a name would forge a line in termine.ics; NUL
+        // would break PostgreSQL.
+        (
+            json!({"slug": "x", "kind": "district", "country": "DE", "names": [{"lang": "de", "name": "Harz\r\nBEGIN:VEVENT"}]}),
+            "names.0.name",
+            "darf keine Zeilenumbrüche oder Steuerzeichen enthalten",
+        ),
+        (
+            json!({"slug": "x", "kind": "district", "country": "DE", "names": [{"lang": "de", "name": "Harz"}, {"lang": "pl", "name": "Har\u{0}c"}]}),
+            "names.1.name",
+            "darf keine Zeilenumbrüche oder Steuerzeichen enthalten",
+        ),
     ];
     for (body, field, message) in cases {
         let reply = app.write("POST", "/api/v1/regions", &body).await;

@@ -132,7 +132,10 @@ impl App {
             .create_account(&Actor::operator("test"), email, email, &hash, &grants)
             .await
             .unwrap();
-        self.store.set_password(email, &hash, false).await.unwrap();
+        self.store
+            .set_password(email, &hash, false, None)
+            .await
+            .unwrap();
     }
 
     /// Signs in through the form, as a browser does; the reply to the
