@@ -404,7 +404,8 @@ async fn serve(
         .clone()
         .unwrap_or_else(|| format!("http://{local}"));
     let site = Site::new(store.clone(), config.templates_dir.clone()).with_public_url(&public_url);
-    let state = AppState::new(store.clone(), site.clone(), api_token);
+    let mut state = AppState::new(store.clone(), site.clone(), api_token);
+    state.security.https = public_url.starts_with("https://");
     let worker = match with_worker {
         true => {
             let runner = outbox_runner(&config, &store, site)?;

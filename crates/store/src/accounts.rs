@@ -16,7 +16,6 @@ pub struct Account {
     pub password_hash: String,
     /// Set for a one-time password: the next sign-in must choose a new one.
     pub must_change_password: bool,
-    pub locked_until: Option<Timestamp>,
     pub grants: Vec<Grant>,
 }
 
@@ -47,6 +46,16 @@ pub enum LoginFailure {
 
 fn parse_time(s: Option<String>) -> Option<Timestamp> {
     s.and_then(|s| s.parse().ok())
+}
+
+/// How failed sign-ins are filed: the address as typed is personal data,
+/// and it may belong to no account at all.
+fn address_hash(email: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(normalize_email(email).as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// E-mail addresses are compared without regard to case.
@@ -144,7 +153,7 @@ impl Store {
     pub async fn account(&self, email: &str) -> Result<Option<Account>> {
         let email = normalize_email(email);
         let Some(row) = sqlx::query(
-            "SELECT email, name, password_hash, must_change_password, locked_until FROM accounts WHERE email = $1",
+            "SELECT email, name, password_hash, must_change_password FROM accounts WHERE email = $1",
         )
         .bind(&email)
         .fetch_optional(&self.pool)
@@ -169,7 +178,6 @@ impl Store {
             name: row.try_get("name")?,
             password_hash: row.try_get("password_hash")?,
             must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
-            locked_until: parse_time(row.try_get("locked_until")?),
             grants,
         }))
     }
@@ -189,7 +197,7 @@ impl Store {
         let email = normalize_email(email);
         let mut tx = self.write().await?;
         let done = sqlx::query(
-            "UPDATE accounts SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL, updated_at = $3 WHERE email = $4",
+            "UPDATE accounts SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE email = $4",
         )
         .bind(password_hash)
         .bind(i64::from(one_time))
@@ -205,12 +213,32 @@ impl Store {
             .bind(keep.unwrap_or(""))
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM sign_in_failures WHERE address_hash = $1")
+            .bind(address_hash(&email))
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Counts a failed sign-in; the `max`-th failure in a row locks the
-    /// account for `lock_for`.
+    /// Until when sign-ins with this address are refused, if they are now.
+    pub async fn sign_in_locked_until(
+        &self,
+        email: &str,
+        at: Timestamp,
+    ) -> Result<Option<Timestamp>> {
+        let until =
+            sqlx::query("SELECT locked_until FROM sign_in_failures WHERE address_hash = $1")
+                .bind(address_hash(email))
+                .fetch_optional(&self.pool)
+                .await?
+                .and_then(|row| parse_time(row.try_get("locked_until").ok()?));
+        Ok(until.filter(|u| *u > at))
+    }
+
+    /// Counts a failed sign-in with this address, whether an account has it
+    /// or not; the `max`-th failure in a row locks it for `lock_for`.
+    /// Counts untouched for a day are forgotten.
     pub async fn login_failed(
         &self,
         email: &str,
@@ -218,36 +246,45 @@ impl Store {
         max: i64,
         lock_for: SignedDuration,
     ) -> Result<LoginFailure> {
-        let email = normalize_email(email);
+        let hash = address_hash(email);
+        let stamp = now();
+        let stale = Timestamp::now()
+            .saturating_sub(SignedDuration::from_hours(24))
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+            .to_string();
         let mut tx = self.write().await?;
-        let failures: i64 = match sqlx::query("SELECT failed_logins FROM accounts WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&mut *tx)
-            .await?
-        {
-            Some(row) => row.try_get::<i64, _>("failed_logins")? + 1,
-            None => return Ok(LoginFailure::Counted { failures: 1 }),
-        };
-        let outcome = if failures >= max {
+        sqlx::query(
+            "DELETE FROM sign_in_failures WHERE updated_at < $1 AND (locked_until IS NULL OR locked_until < $2)",
+        )
+        .bind(&stale)
+        .bind(at.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let failures: i64 =
+            sqlx::query("SELECT failures FROM sign_in_failures WHERE address_hash = $1")
+                .bind(&hash)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|row| row.try_get::<i64, _>("failures"))
+                .transpose()?
+                .unwrap_or(0)
+                + 1;
+        let (outcome, count, until) = if failures >= max {
             let until = at.saturating_add(lock_for).unwrap_or(at);
-            sqlx::query(
-                "UPDATE accounts SET failed_logins = 0, locked_until = $1, updated_at = $2 WHERE email = $3",
-            )
-            .bind(until.to_string())
-            .bind(now())
-            .bind(&email)
-            .execute(&mut *tx)
-            .await?;
-            LoginFailure::Locked { until }
+            (LoginFailure::Locked { until }, 0, Some(until.to_string()))
         } else {
-            sqlx::query("UPDATE accounts SET failed_logins = $1, updated_at = $2 WHERE email = $3")
-                .bind(failures)
-                .bind(now())
-                .bind(&email)
-                .execute(&mut *tx)
-                .await?;
-            LoginFailure::Counted { failures }
+            (LoginFailure::Counted { failures }, failures, None)
         };
+        sqlx::query(
+            "INSERT INTO sign_in_failures (address_hash, failures, locked_until, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
+             ON CONFLICT (address_hash) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at",
+        )
+        .bind(&hash)
+        .bind(count)
+        .bind(until)
+        .bind(&stamp)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(outcome)
     }
@@ -264,13 +301,10 @@ impl Store {
         let email = normalize_email(email);
         let stamp = now();
         let mut tx = self.write().await?;
-        sqlx::query(
-            "UPDATE accounts SET failed_logins = 0, locked_until = NULL, updated_at = $1 WHERE email = $2",
-        )
-        .bind(&stamp)
-        .bind(&email)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("DELETE FROM sign_in_failures WHERE address_hash = $1")
+            .bind(address_hash(&email))
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO sessions (id_hash, email, csrf, expires_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
         )

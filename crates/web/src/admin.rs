@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::cookie::{Cookie, CookieJar};
+use axum_extra::extract::cookie::CookieJar;
 use kreiskom_core::{FieldError, Kind, KindVisitor, Record, Scope, TenantSlug};
 use kreiskom_publish::admin::{self as views, Conflict, Frame, ListQuery, RecordPage, TenantScope};
 use kreiskom_publish::form;
@@ -139,7 +139,7 @@ fn login_page(
 ) -> Reply {
     let csrf = auth::random_token();
     let page = s.site.login_page(&csrf, safe_next(next), error, notice)?;
-    let jar = jar.add(auth::login_csrf_cookie(csrf, s.security.secure_cookies));
+    let jar = jar.add(auth::login_csrf_cookie(csrf, s.security.https));
     Ok((status, jar, Html(page)).into_response())
 }
 
@@ -200,12 +200,8 @@ async fn login(
         );
     }
     let now = s.now();
-    let account = s.store.account(&f.email).await?;
-    if let Some(until) = account
-        .as_ref()
-        .and_then(|a| a.locked_until)
-        .filter(|u| *u > now)
-    {
+    // Known and unknown addresses are counted and locked alike.
+    if let Some(until) = s.store.sign_in_locked_until(&f.email, now).await? {
         let msg = locked_message(until);
         return login_page(
             &s,
@@ -216,6 +212,7 @@ async fn login(
             None,
         );
     }
+    let account = s.store.account(&f.email).await?;
     let hash = account
         .as_ref()
         .map_or(dummy_hash(), |a| a.password_hash.as_str());
@@ -234,8 +231,8 @@ async fn login(
                 .await?;
             tracing::info!(email = %account.email, "signed in");
             let jar = jar
-                .remove(Cookie::build(auth::LOGIN_CSRF_COOKIE).path("/admin"))
-                .add(auth::session_cookie(token, s.security.secure_cookies));
+                .remove(auth::login_csrf_cookie(String::new(), s.security.https))
+                .add(auth::session_cookie(token, s.security.https));
             Ok((jar, Redirect::to(safe_next(&f.weiter))).into_response())
         }
         _ => {
@@ -281,7 +278,7 @@ async fn login(
 
 async fn logout(State(s): State<AppState>, jar: CookieJar, form: Form) -> Reply {
     s.store.delete_session(&form.user.session_hash).await?;
-    let jar = jar.remove(Cookie::build(auth::SESSION_COOKIE).path("/"));
+    let jar = jar.remove(auth::session_cookie(String::new(), s.security.https));
     Ok((jar, Redirect::to("/admin/anmelden?abgemeldet=1")).into_response())
 }
 

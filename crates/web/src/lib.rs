@@ -51,8 +51,10 @@ pub struct Security {
     /// (at most five), which slows guessing without locking anyone out.
     pub failure_delay: Duration,
     pub session_lifetime: SignedDuration,
-    /// Send cookies only over HTTPS; on behind a TLS proxy.
-    pub secure_cookies: bool,
+    /// The site is reached over HTTPS (an `https://` public URL, usually
+    /// behind a TLS proxy): cookies are `Secure` and browsers are told to
+    /// come back only over HTTPS (HSTS).
+    pub https: bool,
 }
 
 impl Default for Security {
@@ -62,7 +64,7 @@ impl Default for Security {
             lock_for: SignedDuration::from_mins(15),
             failure_delay: Duration::from_millis(400),
             session_lifetime: SignedDuration::from_hours(10),
-            secure_cookies: false,
+            https: false,
         }
     }
 }
@@ -130,7 +132,10 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             cache::pages,
         ))
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .with_state(state)
 }
 
@@ -140,12 +145,13 @@ const CSP_SITE: &str = "default-src 'none'; style-src 'self'; img-src 'self' dat
 const CSP_ADMIN: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 async fn security_headers(
+    axum::extract::State(s): axum::extract::State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::http::header::{
         HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY,
-        X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+        STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
     };
     let admin = request.uri().path().starts_with("/admin");
     let mut response = next.run(request).await;
@@ -157,6 +163,12 @@ async fn security_headers(
         CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(if admin { CSP_ADMIN } else { CSP_SITE }),
     );
+    if s.security.https {
+        headers.insert(
+            STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     if admin {
         // Admin pages hold personal data and must not be framed or cached.
         headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

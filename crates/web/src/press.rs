@@ -175,7 +175,7 @@ async fn inquiry_page(
         .site
         .inquiry_page(tenant, inquiry_view(&csrf, &fields, None, None))
         .await?;
-    let jar = jar.add(auth::public_form_cookie(csrf, s.security.secure_cookies));
+    let jar = jar.add(auth::public_form_cookie(csrf, s.security.https));
     Ok((status, jar, Html(html)).into_response())
 }
 

@@ -144,6 +144,39 @@ async fn a_new_password_ends_every_other_session(url: &str) {
     assert!(!signed_in(&app.get_as("/admin/goslar/", &here).await));
 }
 
+async fn over_https_cookies_are_secure_and_browsers_are_told_to_stay(url: &str) {
+    let plain = app(url, true, day(2026, 11, 23)).await;
+    let form = plain.get("/admin/anmelden").await;
+    assert!(form.headers.get("strict-transport-security").is_none());
+    assert!(!form.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Secure"));
+
+    let app = plain.over_https();
+    app.user("presse@goslar.example", &[("goslar", Role::PressOfficer)])
+        .await;
+    let form = app.get("/admin/anmelden").await;
+    let (reply, session) = app.sign_in("presse@goslar.example", PASSWORD).await;
+    assert!(session.is_some());
+    let cookies: Vec<&str> = [&form, &reply]
+        .iter()
+        .flat_map(|r| r.headers.get_all("set-cookie").iter())
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert!(cookies.len() >= 2, "{cookies:?}");
+    for cookie in cookies {
+        assert!(cookie.contains("; Secure"), "{cookie}");
+    }
+    for page in ["/goslar/", "/admin/anmelden"] {
+        let reply = app.get(page).await;
+        assert_eq!(
+            reply.headers["strict-transport-security"], "max-age=31536000",
+            "{page}"
+        );
+    }
+}
+
 async fn repeated_failures_lock_the_account_for_a_while(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     app.user("lesen@harz.example", &[("harz", Role::ReadOnly)])
@@ -165,12 +198,31 @@ async fn repeated_failures_lock_the_account_for_a_while(url: &str) {
     let (right, session) = app.sign_in("lesen@harz.example", PASSWORD).await;
     assert!(session.is_none());
     assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
-    // Unknown accounts get the same answer as wrong passwords.
-    let (unknown, _) = app.sign_in("niemand@harz.example", "falsch").await;
-    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
-    assert!(unknown
-        .text
-        .contains("E-Mail-Adresse oder Passwort sind falsch"));
+    // An address without an account goes through the same answers, so
+    // the lockout tells no one which accounts exist.
+    let mut answers = Vec::new();
+    for _ in 0..6 {
+        let (reply, _) = app.sign_in("niemand@harz.example", "falsch").await;
+        answers.push(reply.status);
+        if reply.status == StatusCode::UNAUTHORIZED {
+            assert!(reply
+                .text
+                .contains("E-Mail-Adresse oder Passwort sind falsch"));
+        } else {
+            assert!(reply.text.contains("bis 23.11.2026, 12:15 Uhr gesperrt"));
+        }
+    }
+    assert_eq!(
+        answers,
+        [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::TOO_MANY_REQUESTS,
+        ]
+    );
     // After the lock has run out, the right password works again.
     app.later.store(16 * 60, Ordering::SeqCst);
     app.signed_in("lesen@harz.example").await;
@@ -774,6 +826,7 @@ async fn api_writes_check_roles_too(url: &str) {
 kreiskom_testkit::on_both_backends!(
     sign_in_out_and_the_one_time_password,
     a_new_password_ends_every_other_session,
+    over_https_cookies_are_secure_and_browsers_are_told_to_stay,
     repeated_failures_lock_the_account_for_a_while,
     forms_without_the_session_csrf_token_are_refused,
     every_route_refuses_strangers,

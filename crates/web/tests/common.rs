@@ -28,6 +28,13 @@ pub struct App {
 }
 
 impl App {
+    /// The same app served behind HTTPS (an `https://` public URL).
+    pub fn over_https(mut self) -> Self {
+        self.state.security.https = true;
+        self.router = kreiskom_web::app(self.state.clone());
+        self
+    }
+
     /// An outbox runner on this app's store and clock, as `serve` or
     /// `kreiskom worker` runs it.
     pub fn runner(
