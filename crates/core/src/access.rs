@@ -137,6 +137,16 @@ impl Actor {
         self.operator || self.grants.iter().any(|g| &g.tenant == tenant)
     }
 
+    /// Whether records of `kind` in `tenant` may be looked at: personal
+    /// data (journalists, inquiries) only by those who keep it.
+    pub fn may_read_kind(&self, tenant: &TenantSlug, kind: Kind) -> bool {
+        if kind.holds_personal_data() {
+            self.may_edit(tenant, kind)
+        } else {
+            self.may_read(tenant)
+        }
+    }
+
     pub fn has_role(&self, tenant: &TenantSlug, role: Role) -> bool {
         self.operator || self.roles_in(tenant).contains(&role)
     }
@@ -317,6 +327,20 @@ mod tests {
         let a = account(Role::PartnershipCoordinator);
         assert!(a.permit(&t("goslar"), Kind::Partnership).is_some());
         assert!(a.permit(&t("goslar"), Kind::Channel).is_none());
+    }
+
+    #[test]
+    fn journalists_and_inquiries_are_read_only_by_the_press_office() {
+        let goslar = t("goslar");
+        for kind in [Kind::Journalist, Kind::PressInquiry] {
+            assert!(account(Role::PressOfficer).may_read_kind(&goslar, kind));
+            assert!(account(Role::Administrator).may_read_kind(&goslar, kind));
+            for role in [Role::ReadOnly, Role::HeadOfAdministration, Role::WebEditor] {
+                assert!(!account(role).may_read_kind(&goslar, kind), "{role:?}");
+            }
+        }
+        assert!(account(Role::ReadOnly).may_read_kind(&goslar, Kind::Partnership));
+        assert!(account(Role::ReadOnly).may_read_kind(&goslar, Kind::PressRelease));
     }
 
     #[test]

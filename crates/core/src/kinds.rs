@@ -13,7 +13,8 @@ use crate::record::{Record, Scope};
 /// dataset's list; `nav` is the place in the admin navigation; `roles` are
 /// those besides the administrator who keep the kind up to date; `api` says
 /// whether the JSON API serves the kind (`api`) or only the workspace does
-/// (`workspace`).
+/// (`workspace`), and `personal` marks workspace kinds that hold personal
+/// data: only those who keep them up to date may read them.
 /// Shared kinds come first; the tenant kinds' order is the order of a
 /// tenant's lists in an exported dataset.
 #[macro_export]
@@ -34,9 +35,9 @@ macro_rules! record_kinds {
                 Service: $crate::Service, services, "dienstleistungen", "Dienstleistung", "Dienstleistungen", 12, [WebEditor], api;
                 Channel: $crate::Channel, channels, "kanaele", "Kanal", "Kanäle", 13, [WebEditor, PressOfficer], api;
                 MailingList: $crate::MailingList, mailing_lists, "verteiler", "Verteiler", "Verteiler", 4, [PressOfficer], workspace;
-                Journalist: $crate::Journalist, journalists, "medienkontakte", "Medienkontakt", "Medienkontakte", 3, [PressOfficer], workspace;
+                Journalist: $crate::Journalist, journalists, "medienkontakte", "Medienkontakt", "Medienkontakte", 3, [PressOfficer], personal;
                 PressRelease: $crate::PressRelease, press_releases, "pressemitteilungen", "Pressemitteilung", "Pressemitteilungen", 1, [PressOfficer], workspace;
-                PressInquiry: $crate::PressInquiry, press_inquiries, "presseanfragen", "Presseanfrage", "Presseanfragen", 2, [PressOfficer], workspace;
+                PressInquiry: $crate::PressInquiry, press_inquiries, "presseanfragen", "Presseanfrage", "Presseanfragen", 2, [PressOfficer], personal;
             }
         }
     };
@@ -131,6 +132,15 @@ macro_rules! define_kinds {
                 match self {
                     $(Kind::$s => stringify!($sapi) == "api",)*
                     $(Kind::$t => stringify!($tapi) == "api",)*
+                }
+            }
+
+            /// Whether records of this kind are personal data that only
+            /// those who edit the kind may read.
+            pub fn holds_personal_data(self) -> bool {
+                match self {
+                    $(Kind::$s => stringify!($sapi) == "personal",)*
+                    $(Kind::$t => stringify!($tapi) == "personal",)*
                 }
             }
         }

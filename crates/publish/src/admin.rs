@@ -29,6 +29,8 @@ pub struct Viewer {
     pub roles: Vec<String>,
     /// Kinds this person may change in the current tenant (`Kind::path`).
     pub editable: Vec<String>,
+    /// Kinds this person may look at in the current tenant.
+    pub readable: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -273,9 +275,24 @@ pub struct HistoryEntry {
     changes: Vec<FieldChange>,
 }
 
-fn history_entry(e: &AuditEntry) -> HistoryEntry {
+/// Which kinds' records the viewer may look at (`Actor::may_read_kind`).
+pub type Readable<'a> = &'a (dyn Fn(Kind) -> bool + Sync);
+
+/// One line of a history; the record and its values stay hidden from a
+/// viewer who may not look at that kind (a journalist's data).
+fn history_entry(e: &AuditEntry, readable: Readable) -> HistoryEntry {
     let null = Value::Null;
     let kind = Kind::from_plural(&e.kind);
+    if let Some(k) = kind.filter(|k| !readable(*k)) {
+        return HistoryEntry {
+            at: crate::german::timestamp(&e.at),
+            actor: e.actor.clone(),
+            action: e.action.label().to_owned(),
+            record: k.label().to_owned(),
+            href: None,
+            changes: Vec::new(),
+        };
+    }
     HistoryEntry {
         at: crate::german::timestamp(&e.at),
         actor: e.actor.clone(),
@@ -363,7 +380,7 @@ pub async fn record<R: Record>(store: &Store, page: RecordPage<'_>) -> Result<Re
             .audit_of_record(R::KIND, tenant, &slug)
             .await?
             .iter()
-            .map(history_entry)
+            .map(|e| history_entry(e, &|_| true))
             .collect()
     };
     let title = match serde_json::from_value::<R>(page.value.clone()) {
@@ -418,14 +435,19 @@ pub struct AuditView {
     total: i64,
 }
 
-pub async fn audit(store: &Store, tenant: &TenantSlug, page: Option<usize>) -> Result<AuditView> {
+pub async fn audit(
+    store: &Store,
+    tenant: &TenantSlug,
+    page: Option<usize>,
+    readable: Readable<'_>,
+) -> Result<AuditView> {
     let per_page = 50;
     let page = page.unwrap_or(1).max(1);
     let (entries, total) = store
         .audit_of_tenant(tenant, ((page - 1) * per_page) as i64, per_page as i64)
         .await?;
     Ok(AuditView {
-        entries: entries.iter().map(history_entry).collect(),
+        entries: entries.iter().map(|e| history_entry(e, readable)).collect(),
         page,
         pages: (total as usize).div_ceil(per_page).max(1),
         total,
@@ -513,13 +535,18 @@ pub async fn dashboard(
     slug: &TenantSlug,
     scope: &TenantScope,
     now: jiff::Timestamp,
+    readable: Readable<'_>,
 ) -> Result<DashboardView> {
     let doubts = doubts(store, slug, scope).await?.len();
     let mut inquiries: Vec<(kreiskom_core::LocalTime, DueInquiry)> = Vec::new();
-    for q in store
-        .records::<kreiskom_core::PressInquiry>(Some(slug))
-        .await?
-    {
+    let visible = if readable(Kind::PressInquiry) {
+        store
+            .records::<kreiskom_core::PressInquiry>(Some(slug))
+            .await?
+    } else {
+        Vec::new()
+    };
+    for q in visible {
         let (Some(due), Some(deadline)) = (q.due(now), q.deadline) else {
             continue;
         };
@@ -555,7 +582,7 @@ pub async fn dashboard(
         inquiries,
         doubts,
         counts,
-        recent: recent.iter().map(history_entry).collect(),
+        recent: recent.iter().map(|e| history_entry(e, readable)).collect(),
     })
 }
 
@@ -603,16 +630,17 @@ pub struct Frame {
 impl Frame {
     pub fn new(viewer: Viewer, tenant: Option<TenantLink>, here: &str) -> Self {
         Self {
-            viewer,
             tenant,
             here: here.to_owned(),
             nav: Kind::in_nav_order()
                 .into_iter()
+                .filter(|k| viewer.readable.iter().any(|p| p == k.path()))
                 .map(|k| NavItem {
                     path: k.path().to_owned(),
                     label: k.label_plural().to_owned(),
                 })
                 .collect(),
+            viewer,
         }
     }
 }

@@ -366,7 +366,8 @@ async fn tenant_scope(s: &AppState, t: &TenantSlug) -> Result<TenantScope, PageE
 
 async fn dashboard(State(s): State<AppState>, t: InTenant) -> Reply {
     let scope = tenant_scope(&s, &t.tenant).await?;
-    let view = views::dashboard(&s.store, &t.tenant, &scope, s.now()).await?;
+    let readable = |k| t.user.actor.may_read_kind(&t.tenant, k);
+    let view = views::dashboard(&s.store, &t.tenant, &scope, s.now(), &readable).await?;
     render(
         &s,
         &t,
@@ -398,7 +399,8 @@ struct PageQuery {
 }
 
 async fn audit(State(s): State<AppState>, t: InTenant, Query(q): Query<PageQuery>) -> Reply {
-    let view = views::audit(&s.store, &t.tenant, q.seite).await?;
+    let readable = |k| t.user.actor.may_read_kind(&t.tenant, k);
+    let view = views::audit(&s.store, &t.tenant, q.seite, &readable).await?;
     render(
         &s,
         &t,
@@ -416,13 +418,21 @@ fn tenant_key<R: Record>(t: &TenantSlug) -> Option<&TenantSlug> {
     (R::KIND.scope() == Scope::Tenant).then_some(t)
 }
 
-/// A record as this tenant sees it; shared records outside the tenant's
-/// scope are not found here.
-async fn fetch<R: Record>(
-    s: &AppState,
-    t: &TenantSlug,
-    slug: &str,
-) -> Result<Stored<R>, PageError> {
+/// Refuses what the viewer may not look at (personal data of the press
+/// office), before anything is loaded.
+fn may_read<R: Record>(t: &InTenant) -> Result<(), PageError> {
+    if t.user.actor.may_read_kind(&t.tenant, R::KIND) {
+        Ok(())
+    } else {
+        Err(PageError(Error::Forbidden))
+    }
+}
+
+/// A record as this viewer in this tenant sees it; shared records outside
+/// the tenant's scope are not found here.
+async fn fetch<R: Record>(s: &AppState, t: &InTenant, slug: &str) -> Result<Stored<R>, PageError> {
+    may_read::<R>(t)?;
+    let t = &t.tenant;
     let in_scope = match R::KIND {
         Kind::Tenant => slug == t.as_str(),
         Kind::Region | Kind::Partnership => tenant_scope(s, t).await?.contains(R::KIND, slug),
@@ -439,6 +449,7 @@ async fn list<R: Record>(
     t: InTenant,
     Query(q): Query<ListQuery>,
 ) -> Reply {
+    may_read::<R>(&t)?;
     let scope = tenant_scope(&s, &t.tenant).await?;
     let can_create = R::KIND != Kind::Tenant && t.user.actor.may_edit(&t.tenant, R::KIND);
     let view = views::list::<R>(&s.store, &t.tenant, &scope, &q, can_create).await?;
@@ -538,7 +549,7 @@ async fn show<R: Record>(
     Path((_, slug)): Path<(String, String)>,
     Query(n): Query<Notice>,
 ) -> Reply {
-    let stored = fetch::<R>(&s, &t.tenant, &slug).await?;
+    let stored = fetch::<R>(&s, &t, &slug).await?;
     let value = serde_json::to_value(&stored.record).expect("records serialize");
     record_page::<R>(
         &s,
@@ -692,7 +703,7 @@ async fn save<R: Record>(
     form: Form,
 ) -> Reply {
     may_edit::<R>(&t)?;
-    let current = fetch::<R>(&s, &t.tenant, &slug).await?;
+    let current = fetch::<R>(&s, &t, &slug).await?;
     let version: i64 = form
         .get("version")
         .and_then(|v| v.parse().ok())
@@ -756,7 +767,7 @@ fn saved<R: Record>(t: &InTenant, slug: &str, notice: &str) -> Response {
 /// Someone else saved since this form was opened: show their change next
 /// to the user's input and let the user decide; nothing is overwritten.
 async fn conflict<R: Record>(s: &AppState, t: &InTenant, slug: &str, mine: &Value) -> Reply {
-    let now = fetch::<R>(s, &t.tenant, slug).await?;
+    let now = fetch::<R>(s, t, slug).await?;
     let theirs = serde_json::to_value(&now.record).expect("records serialize");
     let last = s
         .store
@@ -798,7 +809,7 @@ async fn delete_page<R: Record>(
     status: StatusCode,
     error: Option<String>,
 ) -> Reply {
-    let stored = fetch::<R>(s, &t.tenant, slug).await?;
+    let stored = fetch::<R>(s, t, slug).await?;
     let back = views::record_path(t.tenant.as_str(), R::KIND, slug);
     render(
         s,
@@ -832,7 +843,7 @@ async fn delete<R: Record>(
     _form: Form,
 ) -> Reply {
     may_edit::<R>(&t)?;
-    fetch::<R>(&s, &t.tenant, &slug).await?;
+    fetch::<R>(&s, &t, &slug).await?;
     let write = SharedWrite::<R> {
         existing: Some(&slug),
         new: None,
@@ -874,7 +885,7 @@ async fn resolve_doubt<R: Record>(
     form: Form,
 ) -> Reply {
     may_edit::<R>(&t)?;
-    let stored = fetch::<R>(&s, &t.tenant, &slug).await?;
+    let stored = fetch::<R>(&s, &t, &slug).await?;
     let version: i64 = form
         .get("version")
         .and_then(|v| v.parse().ok())

@@ -186,20 +186,24 @@ impl SignedIn {
                 });
             }
         }
-        let (roles, editable) = match tenant {
+        let kinds = |allowed: &dyn Fn(kreiskom_core::Kind) -> bool| {
+            kreiskom_core::Kind::ALL
+                .iter()
+                .filter(|k| allowed(**k))
+                .map(|k| k.path().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let (roles, editable, readable) = match tenant {
             Some(t) => (
                 self.actor
                     .roles_in(t)
                     .iter()
                     .map(|r| r.label().to_owned())
                     .collect(),
-                kreiskom_core::Kind::ALL
-                    .iter()
-                    .filter(|k| self.actor.may_edit(t, **k))
-                    .map(|k| k.path().to_owned())
-                    .collect(),
+                kinds(&|k| self.actor.may_edit(t, k)),
+                kinds(&|k| self.actor.may_read_kind(t, k)),
             ),
-            None => (Vec::new(), Vec::new()),
+            None => (Vec::new(), Vec::new(), Vec::new()),
         };
         Ok(Viewer {
             name: self.account.name.clone(),
@@ -208,6 +212,7 @@ impl SignedIn {
             tenants,
             roles,
             editable,
+            readable,
         })
     }
 }

@@ -177,6 +177,64 @@ async fn over_https_cookies_are_secure_and_browsers_are_told_to_stay(url: &str) 
     }
 }
 
+async fn journalists_and_inquiries_are_for_the_press_office_only(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    app.user("presse@goslar.example", &[("goslar", Role::PressOfficer)])
+        .await;
+    app.user("lesen@goslar.example", &[("goslar", Role::ReadOnly)])
+        .await;
+    app.user(
+        "landrat@goslar.example",
+        &[("goslar", Role::HeadOfAdministration)],
+    )
+    .await;
+    let press = app.signed_in("presse@goslar.example").await;
+    let journalist = first_slug(&app, Kind::Journalist).await;
+    let inquiry = first_slug(&app, Kind::PressInquiry).await;
+    // The press office changes a journalist: the audit log now holds the
+    // address before and after.
+    let page = format!("/admin/goslar/medienkontakte/{journalist}");
+    let mut fields = form_fields(&app.get_as(&page, &press).await.text);
+    set(&mut fields, "email", "neue-adresse@zeitung.example");
+    let saved = post_fields(&app, &page, &press, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+
+    let pages = [
+        "/admin/goslar/medienkontakte/".to_owned(),
+        page.clone(),
+        format!("{page}/auskunft"),
+        format!("{page}/loeschen"),
+        "/admin/goslar/presseanfragen/".to_owned(),
+        format!("/admin/goslar/presseanfragen/{inquiry}"),
+    ];
+    for who in ["lesen@goslar.example", "landrat@goslar.example"] {
+        let other = app.signed_in(who).await;
+        for path in &pages {
+            let reply = app.get_as(path, &other).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{who} {path}");
+        }
+        let dashboard = app.get_as("/admin/goslar/", &other).await;
+        assert!(!dashboard.text.contains("/medienkontakte/"), "{who}: nav");
+        assert!(!dashboard.text.contains("/presseanfragen/"), "{who}: nav");
+        let log = app.get_as("/admin/goslar/protokoll", &other).await;
+        assert_eq!(log.status, StatusCode::OK);
+        assert!(log.text.contains("Medienkontakt"), "the change is listed");
+        assert!(
+            !log.text.contains("neue-adresse@zeitung.example") && !log.text.contains(&journalist),
+            "{who} sees no personal data in the log"
+        );
+    }
+    for path in &pages[..2] {
+        assert_eq!(
+            app.get_as(path, &press).await.status,
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+    let log = app.get_as("/admin/goslar/protokoll", &press).await;
+    assert!(log.text.contains("neue-adresse@zeitung.example"));
+}
+
 async fn repeated_failures_lock_the_account_for_a_while(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     app.user("lesen@harz.example", &[("harz", Role::ReadOnly)])
@@ -318,20 +376,7 @@ async fn first_slug(app: &common::App, kind: Kind) -> String {
         .find(|t| t.tenant.slug.as_str() == "goslar")
         .unwrap();
     let v = serde_json::to_value(goslar).unwrap();
-    let key = match kind {
-        Kind::Unit => "units",
-        Kind::Person => "people",
-        Kind::Organisation => "organisations",
-        Kind::Activity => "activities",
-        Kind::Collection => "collections",
-        Kind::Service => "services",
-        Kind::Channel => "channels",
-        Kind::PressRelease => "press_releases",
-        Kind::PressInquiry => "press_inquiries",
-        Kind::Journalist => "journalists",
-        Kind::MailingList => "mailing_lists",
-        _ => unreachable!(),
-    };
+    let key = kind.plural();
     // Goslar's demo data has no people; the checks come before the lookup.
     v[key][0]["slug"].as_str().unwrap_or("unbekannt").to_owned()
 }
@@ -826,6 +871,7 @@ async fn api_writes_check_roles_too(url: &str) {
 kreiskom_testkit::on_both_backends!(
     sign_in_out_and_the_one_time_password,
     a_new_password_ends_every_other_session,
+    journalists_and_inquiries_are_for_the_press_office_only,
     over_https_cookies_are_secure_and_browsers_are_told_to_stay,
     repeated_failures_lock_the_account_for_a_while,
     forms_without_the_session_csrf_token_are_refused,
