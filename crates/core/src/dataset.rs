@@ -70,14 +70,35 @@ impl Known {
     }
 }
 
+/// A chain of parents that leads back to where it started.
+pub fn parent_circle(field: &str, slug: &str) -> FieldError {
+    FieldError::new(
+        field,
+        format!("bildet einen Kreis: „{slug}“ läge dann in sich selbst"),
+    )
+}
+
 fn check_records<R: Record>(
     global: &Known,
     local: &Known,
     tenant: Option<&str>,
     records: &[R],
 ) -> Result<(), DatasetError> {
+    let parents: HashMap<&str, String> = records
+        .iter()
+        .filter_map(|r| Some((r.slug(), r.parent_slug()?)))
+        .collect();
     for r in records {
         let mut errors = r.check();
+        let mut up = parents.get(r.slug());
+        for _ in 0..records.len() {
+            let Some(parent) = up else { break };
+            if parent == r.slug() {
+                errors.push(parent_circle(R::PARENT.unwrap_or_default(), r.slug()));
+                break;
+            }
+            up = parents.get(parent.as_str());
+        }
         for reference in r.references() {
             let known = match reference.kind.scope() {
                 Scope::Global => global,
@@ -298,6 +319,37 @@ mod tests {
         assert!(err.errors[0]
             .message
             .contains("unbekannte Partnerschaft „goslar-breslau“"));
+    }
+
+    #[test]
+    fn regions_cannot_lie_within_each_other() {
+        let mut d = sample();
+        d.regions[0].parent = Some(crate::RegionSlug::parse("powiat-trzebnicki").unwrap());
+        d.check().unwrap();
+        d.regions[1].parent = Some(crate::RegionSlug::parse("goslar").unwrap());
+        let err = d.check().unwrap_err();
+        assert_eq!(err.record, "Gebietskörperschaft „goslar“");
+        assert_eq!(err.errors[0].field, "parent");
+        assert!(err.errors[0].message.contains("bildet einen Kreis"));
+    }
+
+    #[test]
+    fn an_import_cannot_approve_its_own_submission() {
+        let mut d = sample();
+        let release: PressRelease = serde_json::from_value(json!({
+            "slug": "pm", "title": "Titel", "body": "Text",
+            "workflow": {"state": "approved", "submitted_by": "presse@goslar.example",
+                "approved_by": "presse@goslar.example", "released_at": "2022-03-14T09:00:00Z",
+                "number": {"year": 2022, "number": 1}}
+        }))
+        .unwrap();
+        d.tenants[0].press_releases.push(release.clone());
+        let err = d.check().unwrap_err();
+        assert_eq!(err.errors[0].field, "workflow.approved_by");
+        let mut other = release;
+        other.workflow.approved_by = Some("landrat@goslar.example".into());
+        d.tenants[0].press_releases = vec![other];
+        d.check().unwrap();
     }
 
     #[test]

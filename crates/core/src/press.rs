@@ -311,6 +311,16 @@ impl Record for PressRelease {
                 "Eine freigegebene Pressemitteilung braucht Nummer und Veröffentlichungszeit",
             );
         }
+        // Four eyes, also for what an import brings in.
+        if self.workflow.state == ReleaseState::Approved
+            && self.workflow.approved_by.is_some()
+            && self.workflow.approved_by == self.workflow.submitted_by
+        {
+            e.add(
+                "workflow.approved_by",
+                "Wer eingereicht hat, darf nicht selbst freigeben (Vier-Augen-Prinzip)",
+            );
+        }
         e.doubts(&self.doubts);
         e.into_vec()
     }

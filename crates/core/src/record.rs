@@ -39,6 +39,10 @@ pub trait Record:
     Serialize + DeserializeOwned + JsonSchema + Clone + Send + Sync + 'static
 {
     const KIND: Kind;
+    /// The reference field that names the record of the same kind this one
+    /// lies within (a region's `parent`); the store and the import refuse
+    /// a chain of them that leads back to the record.
+    const PARENT: Option<&'static str> = None;
     fn slug(&self) -> &str;
     /// Checks the record on its own; references are checked by whoever can
     /// see the other records (store, dataset).
@@ -54,6 +58,14 @@ pub trait Record:
         errors
     }
     fn references(&self) -> Vec<Reference>;
+    /// The slug that `PARENT` names, if any.
+    fn parent_slug(&self) -> Option<String> {
+        let field = Self::PARENT?;
+        self.references()
+            .into_iter()
+            .find(|r| r.field == field && r.kind == Self::KIND)
+            .map(|r| r.slug)
+    }
     fn doubts(&self) -> &[Doubt];
     /// Resolving a doubt removes it from here.
     fn doubts_mut(&mut self) -> &mut Vec<Doubt>;

@@ -201,6 +201,7 @@ impl Region {
 
 impl Record for Region {
     const KIND: Kind = Kind::Region;
+    const PARENT: Option<&'static str> = Some("parent");
 
     fn slug(&self) -> &str {
         self.slug.as_str()

@@ -170,6 +170,7 @@ impl Store {
             });
         }
         check_references(&mut tx, &key, &record).await?;
+        check_no_circle(&mut tx, &key, &record).await?;
         let stored = insert(&mut tx, &key, &record).await?;
         let after = serde_json::to_string(&record).expect("records always serialize");
         let version = Some(stored.version);
@@ -238,6 +239,7 @@ impl Store {
         }
         invalid_if_any(errors)?;
         check_references(&mut tx, &key, &record).await?;
+        check_no_circle(&mut tx, &key, &record).await?;
         let stored = rewrite(&mut tx, &key, &record, current).await?;
         let data = serde_json::to_string(&stored.record).expect("records always serialize");
         let version = Some(stored.version);
@@ -623,6 +625,42 @@ async fn check_references<R: Record>(
         }
     }
     invalid_if_any(errors)
+}
+
+/// Refuses a parent chain that would lead back to the record itself.
+async fn check_no_circle<R: Record>(
+    tx: &mut Transaction<'static, Any>,
+    tenant: &str,
+    record: &R,
+) -> Result<()> {
+    let Some(field) = R::PARENT else {
+        return Ok(());
+    };
+    let mut up = record.parent_slug();
+    // A chain longer than this is a circle that does not pass the record.
+    for _ in 0..1_000 {
+        let Some(parent) = up else {
+            return Ok(());
+        };
+        if parent == record.slug() {
+            return invalid_if_any(vec![kreiskom_core::dataset::parent_circle(
+                field,
+                record.slug(),
+            )]);
+        }
+        up = sqlx::query(
+            "SELECT to_slug FROM record_references WHERE from_kind = $1 AND from_tenant = $2 AND from_slug = $3 AND field = $4 AND to_kind = $1",
+        )
+        .bind(kind_name(R::KIND))
+        .bind(tenant)
+        .bind(&parent)
+        .bind(field)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|row| row.try_get::<String, _>("to_slug"))
+        .transpose()?;
+    }
+    Ok(())
 }
 
 /// Forgets the links a record holds (before rewriting or deleting it).

@@ -241,6 +241,35 @@ async fn invalid_input_gets_422_with_a_german_message_per_field(url: &str) {
         .starts_with("Kein gültiges JSON"));
 }
 
+async fn regions_cannot_lie_within_each_other(url: &str) {
+    let app = app(url, false, day(2026, 11, 23)).await;
+    let region = |slug: &str, parent: Option<&str>| {
+        json!({"slug": slug, "kind": "district", "country": "DE",
+            "names": [{"lang": "de", "name": slug}], "parent": parent})
+    };
+    assert_eq!(
+        app.write("POST", "/api/v1/regions", &region("land", None)).await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        app.write("POST", "/api/v1/regions", &region("kreis", Some("land"))).await.status,
+        StatusCode::CREATED
+    );
+    for (slug, parent) in [("land", "kreis"), ("kreis", "kreis")] {
+        let reply = app
+            .write("PUT", &format!("/api/v1/regions/{slug}"), &region(slug, Some(parent)))
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{slug}: {}", reply.text);
+        assert_eq!(reply.json()["fields"][0]["field"], "parent");
+    }
+    let circle = app
+        .write("PUT", "/api/v1/regions/land", &region("land", Some("kreis")))
+        .await;
+    assert!(circle.text.contains("bildet einen Kreis"), "{}", circle.text);
+    let land = app.get("/api/v1/regions/land").await.json();
+    assert!(land.get("parent").is_none_or(Value::is_null), "{land}");
+}
+
 async fn writes_need_the_token(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     let body = json!({"slug": "x", "kind": "district", "country": "DE", "names": [{"lang": "de", "name": "X"}]}).to_string();
@@ -398,6 +427,7 @@ async fn openapi_describes_every_route_and_every_route_answers(url: &str) {
 kreiskom_testkit::on_both_backends!(
     every_kind_round_trips_through_the_api,
     invalid_input_gets_422_with_a_german_message_per_field,
+    regions_cannot_lie_within_each_other,
     writes_need_the_token,
     stale_if_match_is_refused_and_referenced_records_stay,
     status_endpoint_derives_from_the_timeline,
