@@ -13,6 +13,7 @@ mod openapi;
 mod pages;
 mod press;
 mod routes;
+mod throttle;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,6 +82,8 @@ pub struct AppState {
     pub jobs: Arc<tokio::sync::Notify>,
     /// Public responses rendered since the last change.
     pub pages: Arc<PageCache>,
+    /// How much the public may send through its forms.
+    pub throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
@@ -93,6 +96,7 @@ impl AppState {
             security: Security::default(),
             jobs: Arc::new(tokio::sync::Notify::new()),
             pages: Arc::default(),
+            throttle: Arc::default(),
         }
     }
 

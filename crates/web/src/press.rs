@@ -199,6 +199,7 @@ fn opt(s: &str) -> Option<String> {
 
 async fn inquiry(
     State(s): State<AppState>,
+    client: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     jar: CookieJar,
     Path(t): Path<String>,
     axum::Form(input): axum::Form<InquiryInput>,
@@ -264,6 +265,16 @@ async fn inquiry(
             &errors,
         )
         .await;
+    }
+    // Without a peer address (behind no listener, as in tests) all clients
+    // share one count.
+    let client = client.map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |c| c.0 .0.ip());
+    if !s.throttle.inquiry(client, &input.email) {
+        let busy = FieldError::new(
+            "question",
+            "In kurzer Zeit sind zu viele Anfragen von Ihnen eingegangen. Bitte senden Sie diese später noch einmal oder rufen Sie die Pressestelle an.",
+        );
+        return inquiry_page(&s, jar, &t, StatusCode::TOO_MANY_REQUESTS, &input, &[busy]).await;
     }
     // A filled-in honeypot is a bot: it sees success, nothing is stored.
     if input.website.is_empty() {

@@ -248,24 +248,45 @@ async fn regions_cannot_lie_within_each_other(url: &str) {
             "names": [{"lang": "de", "name": slug}], "parent": parent})
     };
     assert_eq!(
-        app.write("POST", "/api/v1/regions", &region("land", None)).await.status,
+        app.write("POST", "/api/v1/regions", &region("land", None))
+            .await
+            .status,
         StatusCode::CREATED
     );
     assert_eq!(
-        app.write("POST", "/api/v1/regions", &region("kreis", Some("land"))).await.status,
+        app.write("POST", "/api/v1/regions", &region("kreis", Some("land")))
+            .await
+            .status,
         StatusCode::CREATED
     );
     for (slug, parent) in [("land", "kreis"), ("kreis", "kreis")] {
         let reply = app
-            .write("PUT", &format!("/api/v1/regions/{slug}"), &region(slug, Some(parent)))
+            .write(
+                "PUT",
+                &format!("/api/v1/regions/{slug}"),
+                &region(slug, Some(parent)),
+            )
             .await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{slug}: {}", reply.text);
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{slug}: {}",
+            reply.text
+        );
         assert_eq!(reply.json()["fields"][0]["field"], "parent");
     }
     let circle = app
-        .write("PUT", "/api/v1/regions/land", &region("land", Some("kreis")))
+        .write(
+            "PUT",
+            "/api/v1/regions/land",
+            &region("land", Some("kreis")),
+        )
         .await;
-    assert!(circle.text.contains("bildet einen Kreis"), "{}", circle.text);
+    assert!(
+        circle.text.contains("bildet einen Kreis"),
+        "{}",
+        circle.text
+    );
     let land = app.get("/api/v1/regions/land").await.json();
     assert!(land.get("parent").is_none_or(Value::is_null), "{land}");
 }

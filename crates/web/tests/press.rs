@@ -291,6 +291,69 @@ async fn inquiries_from_the_public_form_reach_the_dashboard(url: &str) {
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
 
+async fn the_inquiry_form_cannot_be_flooded(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    let form = app.get("/goslar/presse/anfrage").await;
+    let csrf = common::csrf_of(&form.text);
+    let cookie = common::cookie_of(&form, kreiskom_web::auth::PUBLIC_FORM_COOKIE).unwrap();
+    let post = |email: String| {
+        let body = serde_urlencoded::to_string([
+            ("csrf", csrf.as_str()),
+            ("journalist", "Max Muster"),
+            ("email", email.as_str()),
+            ("question", "Wie viele Schulen nehmen teil?"),
+        ])
+        .unwrap();
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            app.request(
+                "POST",
+                "/goslar/presse/anfrage",
+                Some(&body),
+                &[
+                    ("cookie", &cookie),
+                    ("content-type", "application/x-www-form-urlencoded"),
+                ],
+                false,
+            )
+            .await
+            .status
+        }
+    };
+    let stored = || async {
+        app.store
+            .records::<kreiskom_core::PressInquiry>(Some(&TenantSlug::parse("goslar").unwrap()))
+            .await
+            .unwrap()
+            .len()
+    };
+    let before = stored().await;
+    // One address: three at once, then it must wait.
+    for _ in 0..3 {
+        assert_eq!(post("max@radio.example".into()).await, StatusCode::CREATED);
+    }
+    assert_eq!(
+        post("MAX@radio.example".into()).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // One client under new addresses: ten in all, then it must wait.
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        statuses.push(post(format!("redaktion{i}@zeitung.example")).await);
+    }
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count(),
+        6,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[6..], [StatusCode::TOO_MANY_REQUESTS; 2]);
+    assert_eq!(stored().await, before + 9, "refused ones are not stored");
+}
+
 async fn release_mail_reaches_each_recipient_once(url: &str) {
     let Some(python) = kreiskom_testkit::python() else {
         return;
@@ -469,5 +532,6 @@ kreiskom_testkit::on_both_backends!(
     workflow_needs_a_second_person_with_the_approver_role,
     embargo_keeps_a_release_off_every_surface_until_the_second,
     inquiries_from_the_public_form_reach_the_dashboard,
+    the_inquiry_form_cannot_be_flooded,
     release_mail_reaches_each_recipient_once,
 );
