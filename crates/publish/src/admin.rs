@@ -343,6 +343,8 @@ pub struct RecordView {
     conflict: Option<Conflict>,
     doubts: Vec<DoubtItem>,
     history: Vec<HistoryEntry>,
+    /// Changes older than the ones shown, found in the tenant's log.
+    older_changes: i64,
     public_href: Option<String>,
     /// What a kind adds to its page (a release's workflow, a journalist's
     /// data rights); rendered by `record_panel.html`.
@@ -370,18 +372,24 @@ pub struct RecordPage<'a> {
     pub can_edit: bool,
 }
 
+/// How many of a record's latest changes its page shows.
+const HISTORY_SHOWN: i64 = 20;
+
 pub async fn record<R: Record>(store: &Store, page: RecordPage<'_>) -> Result<RecordView> {
     let slug = page.value["slug"].as_str().unwrap_or_default().to_owned();
-    let history = if page.is_new {
-        Vec::new()
+    let (history, older_changes) = if page.is_new {
+        (Vec::new(), 0)
     } else {
         let tenant = (R::KIND.scope() == kreiskom_core::Scope::Tenant).then_some(page.tenant);
-        store
-            .audit_of_record(R::KIND, tenant, &slug)
-            .await?
+        let (entries, total) = store
+            .recent_audit_of_record(R::KIND, tenant, &slug, HISTORY_SHOWN)
+            .await?;
+        let shown: Vec<HistoryEntry> = entries
             .iter()
             .map(|e| history_entry(e, &|_| true))
-            .collect()
+            .collect();
+        let older = total - shown.len() as i64;
+        (shown, older)
     };
     let title = match serde_json::from_value::<R>(page.value.clone()) {
         Ok(r) => title_of(store, &r, &mut BTreeMap::new()).await?,
@@ -421,6 +429,7 @@ pub async fn record<R: Record>(store: &Store, page: RecordPage<'_>) -> Result<Re
             })
             .collect(),
         history,
+        older_changes,
         public_href,
         panel: None,
         slug,

@@ -151,28 +151,42 @@ impl Store {
         tenant: Option<&TenantSlug>,
         slug: &str,
     ) -> Result<Vec<AuditEntry>> {
-        let rows = match tenant {
-            Some(t) => {
-                sqlx::query(&format!(
-                    "SELECT {COLUMNS} FROM audit_log WHERE kind = $1 AND tenant = $2 AND slug = $3 ORDER BY at_us DESC, id DESC"
-                ))
-                .bind(kind.plural())
-                .bind(t.as_str())
-                .bind(slug)
-                .fetch_all(&self.pool)
-                .await?
-            }
-            None => {
-                sqlx::query(&format!(
-                    "SELECT {COLUMNS} FROM audit_log WHERE kind = $1 AND slug = $2 ORDER BY at_us DESC, id DESC"
-                ))
-                .bind(kind.plural())
-                .bind(slug)
-                .fetch_all(&self.pool)
-                .await?
-            }
-        };
-        rows.iter().map(entry).collect()
+        Ok(self
+            .recent_audit_of_record(kind, tenant, slug, i64::MAX)
+            .await?
+            .0)
+    }
+
+    /// The latest `limit` changes of one record, newest first, and how many
+    /// there are in all.
+    pub async fn recent_audit_of_record(
+        &self,
+        kind: Kind,
+        tenant: Option<&TenantSlug>,
+        slug: &str,
+        limit: i64,
+    ) -> Result<(Vec<AuditEntry>, i64)> {
+        // Shared records (no tenant) are found under every tenant.
+        let tenant = tenant.map(TenantSlug::as_str);
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE kind = $1 AND slug = $2 AND ($3 IS NULL OR tenant = $3) ORDER BY at_us DESC, id DESC LIMIT $4"
+        ))
+        .bind(kind.plural())
+        .bind(slug)
+        .bind(tenant)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE kind = $1 AND slug = $2 AND ($3 IS NULL OR tenant = $3)",
+        )
+        .bind(kind.plural())
+        .bind(slug)
+        .bind(tenant)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?;
+        Ok((rows.iter().map(entry).collect::<Result<_>>()?, total))
     }
 
     /// Changes made in one tenant, newest first, one page at a time; the

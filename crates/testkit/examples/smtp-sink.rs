@@ -2,12 +2,11 @@
 //! exits once it has received the number it was told, printing how many
 //! arrived. A thread per connection, as a mail client opens only a few.
 //!
-//! `smtp-sink PORT EXPECTED [quick-ack]`
+//! `smtp-sink PORT EXPECTED`
 //!
-//! With `quick-ack` it acknowledges every segment at once instead of
-//! delaying the ACK, which takes the 40 ms Nagle stall of a client without
-//! TCP_NODELAY (lettre 0.11.23) out of the figures: what kreiskom's own
-//! pipeline manages.
+//! It answers like a real server, with Linux's delayed ACKs left on, so a
+//! client that waits for them (Nagle without TCP_NODELAY) shows in the
+//! figures.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -18,23 +17,17 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let port: u16 = args.next().and_then(|p| p.parse().ok()).expect("PORT");
     let expected: usize = args.next().and_then(|n| n.parse().ok()).expect("EXPECTED");
-    let quick_ack = args.next().as_deref() == Some("quick-ack");
     let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind");
     let received = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming().flatten() {
         let received = received.clone();
         std::thread::spawn(move || {
-            let _ = session(stream, &received, expected, quick_ack);
+            let _ = session(stream, &received, expected);
         });
     }
 }
 
-fn session(
-    stream: TcpStream,
-    received: &AtomicUsize,
-    expected: usize,
-    quick_ack: bool,
-) -> std::io::Result<()> {
+fn session(stream: TcpStream, received: &AtomicUsize, expected: usize) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     let mut out = stream.try_clone()?;
     let mut lines = BufReader::new(stream);
@@ -55,9 +48,6 @@ fn session(
                     if lines.read_line(&mut line)? == 0 {
                         return Ok(());
                     }
-                    if quick_ack {
-                        acknowledge_now(&out);
-                    }
                     if line == ".\r\n" || line == ".\n" {
                         break;
                     }
@@ -75,21 +65,5 @@ fn session(
             }
             _ => out.write_all(b"250 ok\r\n")?,
         }
-    }
-}
-
-/// Linux resets TCP_QUICKACK after a while, so it is set again per read.
-fn acknowledge_now(stream: &TcpStream) {
-    use std::os::fd::AsRawFd;
-    let one: libc::c_int = 1;
-    // SAFETY: a valid socket and a c_int option of the size given.
-    unsafe {
-        libc::setsockopt(
-            stream.as_raw_fd(),
-            libc::IPPROTO_TCP,
-            libc::TCP_QUICKACK,
-            (&one as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        );
     }
 }

@@ -11,6 +11,7 @@ use common::{
 };
 use kreiskom_core::{Kind, Partnership, Role, TenantSlug, Unit};
 use kreiskom_web::{route_table, Access};
+use serde_json::json;
 
 fn t(s: &str) -> TenantSlug {
     TenantSlug::parse(s).unwrap()
@@ -233,6 +234,39 @@ async fn journalists_and_inquiries_are_for_the_press_office_only(url: &str) {
     }
     let log = app.get_as("/admin/goslar/protokoll", &press).await;
     assert!(log.text.contains("neue-adresse@zeitung.example"));
+}
+
+async fn a_record_page_shows_its_latest_changes_and_points_to_the_log(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    app.user("admin@goslar.example", &[("goslar", Role::Administrator)])
+        .await;
+    let admin = app.signed_in("admin@goslar.example").await;
+    let unit = first_slug(&app, Kind::Unit).await;
+    let api = format!("/api/v1/tenants/goslar/units/{unit}");
+    for i in 0..24 {
+        let mut record = app.get(&api).await.json();
+        record["name"] = json!(format!("Stelle {i}"));
+        assert_eq!(app.write("PUT", &api, &record).await.status, StatusCode::OK);
+    }
+    let total = app
+        .store
+        .audit_of_record(Kind::Unit, Some(&t("goslar")), &unit)
+        .await
+        .unwrap()
+        .len();
+    assert!(total >= 24);
+    let page = app
+        .get_as(&format!("/admin/goslar/einheiten/{unit}"), &admin)
+        .await
+        .text;
+    let history = &page[page.find("id=\"verlauf\"").unwrap()..];
+    let rows = history.matches("<tr class=\"kern-table__row\">").count() - 1;
+    assert_eq!(rows, 20, "the latest 20");
+    assert!(history.contains("Stelle 23"), "newest first");
+    assert!(
+        history.contains(&format!("{} ältere Änderungen stehen im", total - 20)),
+        "{history}"
+    );
 }
 
 async fn repeated_failures_lock_the_account_for_a_while(url: &str) {
@@ -871,6 +905,7 @@ async fn api_writes_check_roles_too(url: &str) {
 kreiskom_testkit::on_both_backends!(
     sign_in_out_and_the_one_time_password,
     a_new_password_ends_every_other_session,
+    a_record_page_shows_its_latest_changes_and_points_to_the_log,
     journalists_and_inquiries_are_for_the_press_office_only,
     over_https_cookies_are_secure_and_browsers_are_told_to_stay,
     repeated_failures_lock_the_account_for_a_while,
