@@ -273,12 +273,59 @@ fn user_add_prints_a_one_time_password(db: &str) {
         text(&tenant.stderr)
     );
 
+    // Five failed sign-ins lock the address; a reset lifts the lock and
+    // ends every session of the account.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let at = jiff::Timestamp::now();
+    let store = runtime
+        .block_on(kreiskom_store::Store::connect(db))
+        .unwrap();
+    runtime.block_on(async {
+        store
+            .create_session(
+                "presse@goslar.example",
+                "h1",
+                "csrf",
+                at + jiff::SignedDuration::from_hours(1),
+            )
+            .await
+            .unwrap();
+        for _ in 0..5 {
+            store
+                .login_failed(
+                    "presse@goslar.example",
+                    at,
+                    5,
+                    jiff::SignedDuration::from_mins(15),
+                )
+                .await
+                .unwrap();
+        }
+        assert!(store
+            .sign_in_locked_until("presse@goslar.example", at)
+            .await
+            .unwrap()
+            .is_some());
+    });
     let reset = kreiskom(
         dir.path(),
         db,
         &["user", "reset-password", "--email", "presse@goslar.example"],
     );
     assert!(text(&reset.stdout).contains("Neues Einmalpasswort für presse@goslar.example"));
+    runtime.block_on(async {
+        assert_eq!(
+            store
+                .sign_in_locked_until("presse@goslar.example", at)
+                .await
+                .unwrap(),
+            None
+        );
+        assert!(
+            store.session("h1", at).await.unwrap().is_none(),
+            "sessions end"
+        );
+    });
 }
 
 #[test]

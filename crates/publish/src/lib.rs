@@ -91,10 +91,24 @@ fn html_formatter(
 }
 
 /// Markdown from editors, rendered and cleaned of anything but safe HTML.
+/// Images may come only from this site: a picture from another host would
+/// tell that host about every visitor.
 pub fn markdown(text: &str) -> String {
+    static CLEANER: std::sync::LazyLock<ammonia::Builder<'static>> =
+        std::sync::LazyLock::new(|| {
+            let mut b = ammonia::Builder::default();
+            b.attribute_filter(|element, attribute, value| {
+                let own = value.starts_with('/') && !value.starts_with("//");
+                match (element, attribute) {
+                    ("img", "src") if !own => None,
+                    _ => Some(value.into()),
+                }
+            });
+            b
+        });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(text));
-    ammonia::clean(&html)
+    CLEANER.clean(&html).to_string()
 }
 
 impl Site {
@@ -249,6 +263,22 @@ mod tests {
         assert_eq!(
             html,
             "<a href=\"/harz/presse/2014/150?jahr=2014&amp;seite=2\">&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &quot;zitiert&quot;</a><b>fett</b>"
+        );
+    }
+
+    #[test]
+    fn markdown_keeps_own_images_and_drops_foreign_ones_and_script() {
+        let html = markdown(
+            "![Wappen](/media/wappen.png) ![Tracker](https://tracker.example/p.gif) \
+             ![Auch fremd](//tracker.example/q.gif) <script>alert(1)</script> \
+             [Kreis](https://www.landkreis-harz.de)",
+        );
+        assert!(html.contains("src=\"/media/wappen.png\""), "{html}");
+        assert!(!html.contains("tracker.example"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(
+            html.contains("href=\"https://www.landkreis-harz.de\""),
+            "{html}"
         );
     }
 }

@@ -552,6 +552,43 @@ async fn every_route_refuses_strangers(url: &str) {
         .all(|r| r.method == "GET"));
 }
 
+async fn every_form_post_needs_the_session_token(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    // Goslar's own administrator, who may do all of it with the token.
+    app.user("admin@goslar.example", &[("goslar", Role::Administrator)])
+        .await;
+    let admin = app.signed_in("admin@goslar.example").await;
+    let forged = Session {
+        cookie: admin.cookie.clone(),
+        csrf: "nicht-das-token".into(),
+    };
+    let (_, before) = app.store.audit_of_tenant(&t("goslar"), 0, 1).await.unwrap();
+    let mut walked = 0;
+    for route in route_table() {
+        if route.method != "POST" || !matches!(route.access, Access::SignedIn | Access::Tenant) {
+            continue;
+        }
+        let path = concrete_path(&app, &route.path).await;
+        let reply = app
+            .post_as(
+                &path,
+                &forged,
+                &[("version", "1"), ("name", "x"), ("bestaetigt", "1")],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "POST {}", route.path);
+        walked += 1;
+    }
+    assert!(walked > 30, "{walked} form posts");
+    let (_, after) = app.store.audit_of_tenant(&t("goslar"), 0, 1).await.unwrap();
+    assert_eq!(after, before, "nothing changed");
+    // The session survived: a forged post does not sign anyone out.
+    assert_eq!(
+        app.get_as("/admin/goslar/", &admin).await.status,
+        StatusCode::OK
+    );
+}
+
 async fn roles_decide_what_can_be_changed(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     app.user("lesen@goslar.example", &[("goslar", Role::ReadOnly)])
@@ -911,6 +948,7 @@ kreiskom_testkit::on_both_backends!(
     repeated_failures_lock_the_account_for_a_while,
     forms_without_the_session_csrf_token_are_refused,
     every_route_refuses_strangers,
+    every_form_post_needs_the_session_token,
     roles_decide_what_can_be_changed,
     second_save_of_the_same_record_is_refused_and_shows_the_first,
     edits_are_validated_audited_and_reach_the_public_page,
