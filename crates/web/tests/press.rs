@@ -90,27 +90,64 @@ async fn workflow_needs_a_second_person_with_the_approver_role(url: &str) {
     assert_eq!(r.status, StatusCode::CONFLICT);
 }
 
-/// Every public surface, as the public sees it now.
-async fn surfaces(app: &App) -> Vec<(&'static str, StatusCode, String)> {
+async fn who_submitted_may_not_approve_even_with_both_roles(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    newsroom_people(&app).await;
+    app.user(
+        "beides@goslar.example",
+        &[
+            ("goslar", Role::PressOfficer),
+            ("goslar", Role::HeadOfAdministration),
+        ],
+    )
+    .await;
+    embargoed_release(&app).await;
+    let both = app.signed_in("beides@goslar.example").await;
+    let r = app.post_as(&format!("{BASE}/einreichen"), &both, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = app.get_as(BASE, &both).await.text;
+    assert!(
+        !page.contains("/freigeben"),
+        "no approve button for the submitter"
+    );
+    let r = app.post_as(&format!("{BASE}/freigeben"), &both, &[]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.text.contains("Vier-Augen-Prinzip"), "{}", r.text);
+    let stored = app
+        .store
+        .get::<PressRelease>(
+            Some(&TenantSlug::parse("goslar").unwrap()),
+            "partnerschaftswoche",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.record.workflow.number, None, "not numbered");
+    // Another person with the role may.
+    let head = app.signed_in("landrat@goslar.example").await;
+    let r = app.post_as(&format!("{BASE}/freigeben"), &head, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
+
+/// Every public surface of the release, with what shows it there: the
+/// sitemap lists it by its number's URL, the others by its title.
+async fn surfaces(app: &App) -> Vec<(&'static str, StatusCode, String, &'static str)> {
     let mut out = Vec::new();
-    for (name, path) in [
-        ("Archiv", "/goslar/presse"),
-        ("Seite", "/goslar/presse/2026/1"),
-        ("Text", "/goslar/presse/2026/1/text"),
-        ("Feed", "/goslar/presse/feed.atom"),
-        ("Kalender", "/goslar/termine.ics"),
-        ("Sitemap", "/goslar/sitemap.xml"),
-        ("API", "/api/v1/tenants/goslar/press_releases"),
-        (
-            "API",
-            "/api/v1/tenants/goslar/press_releases/partnerschaftswoche",
-        ),
+    for (name, path, marker) in [
+        ("Archiv", "/goslar/presse", TITLE),
+        ("Seite", "/goslar/presse/2026/1", TITLE),
+        ("Text", "/goslar/presse/2026/1/text", TITLE),
+        ("Feed", "/goslar/presse/feed.atom", TITLE),
+        ("Kalender", "/goslar/termine.ics", TITLE),
+        ("Sitemap", "/goslar/sitemap.xml", "/goslar/presse/2026/1"),
     ] {
         let r = app.get(path).await;
-        out.push((name, r.status, r.text));
+        out.push((name, r.status, r.text, marker));
     }
     out
 }
+
+const TITLE: &str = "Partnerschaftswoche mit Trebnitz";
 
 async fn embargo_keeps_a_release_off_every_surface_until_the_second(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
@@ -126,29 +163,32 @@ async fn embargo_keeps_a_release_off_every_surface_until_the_second(url: &str) {
     for at in ["2026-11-23T12:00", "2026-11-23T12:59"] {
         set_clock(&app, at);
         app.later.fetch_add(59, Ordering::SeqCst); // 12:59:59 at the latest
-        for (name, status, text) in surfaces(&app).await {
-            assert!(
-                !text.contains("Partnerschaftswoche") && !text.contains("partnerschaftswoche"),
-                "{name} shows the release at {at}"
-            );
-            if name == "Seite" || name == "Text" || name == "API" {
+        for (name, status, text, _) in surfaces(&app).await {
+            for trace in [TITLE, "partnerschaftswoche", "/goslar/presse/2026/1"] {
+                assert!(!text.contains(trace), "{name} shows {trace} at {at}");
+            }
+            if name == "Seite" || name == "Text" {
                 assert_eq!(status, StatusCode::NOT_FOUND, "{name} at {at}");
+            } else {
+                assert_eq!(status, StatusCode::OK, "{name} at {at}");
             }
         }
     }
     set_clock(&app, "2026-11-23T13:00");
     let now = surfaces(&app).await;
-    for (name, status, text) in &now {
-        if *name == "API" {
-            // Press releases are not read through the generic API at all.
-            assert_eq!(*status, StatusCode::NOT_FOUND);
-            continue;
-        }
+    for (name, status, text, marker) in &now {
         assert_eq!(*status, StatusCode::OK, "{name}");
         assert!(
-            text.contains("Partnerschaftswoche") || text.contains("/goslar/presse/2026/1"),
+            text.contains(marker),
             "{name} misses the release once the embargo has passed"
         );
+    }
+    // Press releases are never read through the generic API, before or after.
+    for path in [
+        "/api/v1/tenants/goslar/press_releases",
+        "/api/v1/tenants/goslar/press_releases/partnerschaftswoche",
+    ] {
+        assert_eq!(app.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
     let page = &now[1].2;
     assert!(page.contains("\"@type\":\"NewsArticle\""));
@@ -530,6 +570,7 @@ async fn release_mail_reaches_each_recipient_once(url: &str) {
 
 kreiskom_testkit::on_both_backends!(
     workflow_needs_a_second_person_with_the_approver_role,
+    who_submitted_may_not_approve_even_with_both_roles,
     embargo_keeps_a_release_off_every_surface_until_the_second,
     inquiries_from_the_public_form_reach_the_dashboard,
     the_inquiry_form_cannot_be_flooded,
