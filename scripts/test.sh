@@ -10,7 +10,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
-for tool in wrk nginx curl; do
+for tool in wrk nginx curl openssl; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -14,7 +14,7 @@ use std::time::Duration;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
-use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::Message;
 use tokio::net::TcpStream;
@@ -44,6 +44,9 @@ pub struct SmtpSettings {
     pub from: String,
     /// Connections kept open to the server and used side by side.
     pub connections: u32,
+    /// The certificate authority (PEM) of a server with an internal
+    /// certificate; the system's roots otherwise.
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 /// Connections to the mail server unless configured otherwise: what a
@@ -93,10 +96,20 @@ impl Mailer {
     pub fn new(s: &SmtpSettings) -> Result<Self, String> {
         let tls = match s.security {
             Security::None => None,
-            Security::StartTls | Security::Tls => Some(
-                TlsParameters::new(s.host.clone())
-                    .map_err(|e| format!("TLS-Einstellungen für {} ungültig: {e}", s.host))?,
-            ),
+            Security::StartTls | Security::Tls => {
+                let mut builder = TlsParameters::builder(s.host.clone());
+                if let Some(pem) = &s.ca_pem {
+                    let ca = Certificate::from_pem(pem).map_err(|e| {
+                        format!("Zertifizierungsstelle (smtp.ca_file) ungültig: {e}")
+                    })?;
+                    builder = builder.add_root_certificate(ca);
+                }
+                Some(
+                    builder
+                        .build()
+                        .map_err(|e| format!("TLS-Einstellungen für {} ungültig: {e}", s.host))?,
+                )
+            }
         };
         s.from
             .parse::<lettre::Address>()

@@ -46,6 +46,9 @@ pub struct Smtp {
     /// Connections used side by side (default 16); lower it if the mail
     /// server limits a client to fewer.
     pub connections: Option<u32>,
+    /// A PEM file with the certificate authority that signed the mail
+    /// server's certificate, when it is an internal one.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 fn default_smtp_port() -> u16 {
@@ -72,6 +75,13 @@ impl Smtp {
         if self.connections == Some(0) {
             return Err("smtp.connections muss mindestens 1 sein".into());
         }
+        let ca_pem = match &self.ca_file {
+            Some(path) => Some(
+                std::fs::read(path)
+                    .map_err(|e| format!("smtp.ca_file {} nicht lesbar: {e}", path.display()))?,
+            ),
+            None => None,
+        };
         Ok(kreiskom_channels::smtp::SmtpSettings {
             host: self.host.clone(),
             port: self.port,
@@ -82,6 +92,7 @@ impl Smtp {
             connections: self
                 .connections
                 .unwrap_or(kreiskom_channels::smtp::DEFAULT_CONNECTIONS),
+            ca_pem,
         })
     }
 }

@@ -259,19 +259,161 @@ pub struct SmtpServer {
     pub maildir: tempfile::TempDir,
 }
 
+/// How a test mail server is secured and whom it lets in.
+pub struct SmtpSecurity<'a> {
+    /// TLS from the first byte (port 465) instead of STARTTLS.
+    pub implicit_tls: bool,
+    pub certificates: &'a Certificates,
+    /// The only login accepted; AUTH is required.
+    pub login: (&'a str, &'a str),
+}
+
+/// A certificate authority and a server certificate for `localhost` it
+/// signed, made with the `openssl` command line tool.
+pub struct Certificates {
+    dir: tempfile::TempDir,
+}
+
+impl Certificates {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| {
+            let out = std::process::Command::new("openssl")
+                .args(args)
+                .current_dir(dir.path())
+                .output()
+                .expect("the openssl command line tool (Debian package openssl)");
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        std::fs::write(
+            dir.path().join("server.ext"),
+            "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=kreiskom test CA",
+        ]);
+        run(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ]);
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+        ]);
+        Self { dir }
+    }
+
+    pub fn ca_pem(&self) -> Vec<u8> {
+        std::fs::read(self.dir.path().join("ca.pem")).unwrap()
+    }
+
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+impl Default for Certificates {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// aiosmtpd with TLS and a required login, as a submission server runs.
+const SECURE_SMTP: &str = r#"
+import ssl, sys, threading
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult, LoginPassword
+port, maildir, cert, key, implicit, user, password = sys.argv[1:]
+context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+context.load_cert_chain(cert, key)
+def check(server, session, envelope, mechanism, data):
+    ok = isinstance(data, LoginPassword) and data.login == user.encode() and data.password == password.encode()
+    # Not handled: aiosmtpd answers a failure with 535 itself.
+    return AuthResult(success=ok, handled=False)
+# aiosmtpd counts only STARTTLS as TLS for AUTH; implicit TLS is TLS too.
+tls = {"ssl_context": context, "auth_require_tls": False} if implicit == "1" else {"tls_context": context, "require_starttls": True}
+Controller(Mailbox(maildir), hostname="127.0.0.1", port=int(port), server_hostname="localhost",
+           authenticator=check, auth_required=True, **tls).start()
+threading.Event().wait()
+"#;
+
 impl SmtpServer {
     pub fn start(python: &std::path::Path) -> Self {
+        Self::launch(python, None)
+    }
+
+    /// A server that speaks only TLS (STARTTLS or implicit) and takes one
+    /// login.
+    pub fn start_secure(python: &std::path::Path, security: &SmtpSecurity) -> Self {
+        Self::launch(python, Some(security))
+    }
+
+    fn launch(python: &std::path::Path, security: Option<&SmtpSecurity>) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
         let maildir = tempfile::tempdir().unwrap();
-        let mut child = std::process::Command::new(python)
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(maildir.path().join("mail"))
+        let mail = maildir.path().join("mail");
+        let mut command = std::process::Command::new(python);
+        match security {
+            None => {
+                command
+                    .args(["-m", "aiosmtpd", "-n", "-l"])
+                    .arg(format!("127.0.0.1:{port}"))
+                    .args(["-c", "aiosmtpd.handlers.Mailbox"])
+                    .arg(&mail);
+            }
+            Some(s) => {
+                command
+                    .args(["-c", SECURE_SMTP, &port.to_string()])
+                    .arg(&mail)
+                    .arg(s.certificates.path("server.pem"))
+                    .arg(s.certificates.path("server.key"))
+                    .args([if s.implicit_tls { "1" } else { "0" }, s.login.0, s.login.1]);
+            }
+        }
+        let mut child = command
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()

@@ -407,6 +407,7 @@ async fn release_mail_reaches_each_recipient_once(url: &str) {
         password: None,
         from: "presse@landkreis-goslar.example".into(),
         connections: 2,
+        ca_pem: None,
     })
     .unwrap();
     let app = app(url, true, day(2026, 11, 23)).await;
