@@ -99,25 +99,48 @@ fn route_scoped<R: Record>(r: Routes) -> Routes {
         .add(Method::DELETE, &one, Access::ApiWrite, delete_scoped::<R>)
 }
 
-/// A JSON body whose errors name the field, in German.
-pub struct ApiJson<T>(pub T);
+/// The raw body of a write; it is read as a record only after the
+/// permission check, so a stranger learns nothing about its fields.
+pub struct ApiBody(Bytes);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+impl<S: Send + Sync> FromRequest<S> for ApiBody {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
-            Error::Body(vec![FieldError::new(
-                "",
-                "Der Inhalt der Anfrage konnte nicht gelesen werden",
-            )])
-        })?;
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        Bytes::from_request(req, state)
+            .await
+            .map(ApiBody)
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    Error::TooLarge
+                } else {
+                    Error::Body(vec![FieldError::new(
+                        "",
+                        "Der Inhalt der Anfrage konnte nicht gelesen werden",
+                    )])
+                }
+            })
+    }
+}
+
+impl ApiBody {
+    /// The body as `T`, with errors that name the field, in German.
+    fn parse<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        let mut de = serde_json::Deserializer::from_slice(&self.0);
         let value = serde_path_to_error::deserialize(&mut de)
             .map_err(|e| Error::Body(vec![german_json_error(&e)]))?;
         de.end()
             .map_err(|e| Error::Body(vec![german_json_error_plain(&e)]))?;
-        Ok(ApiJson(value))
+        Ok(value)
+    }
+}
+
+/// Refuses before the body is read whoever may not write this kind at all.
+fn may_write_some<R: Record>(actor: &Actor) -> Result<(), Error> {
+    if actor.is_operator() || actor.grants().iter().any(|g| g.role.may_edit(R::KIND)) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
     }
 }
 
@@ -286,8 +309,10 @@ async fn get_global<R: Record>(
 async fn create_global<R: Record>(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    ApiJson(record): ApiJson<R>,
+    body: ApiBody,
 ) -> Result<Response, Error> {
+    may_write_some::<R>(&actor)?;
+    let record: R = body.parse()?;
     let write = SharedWrite {
         existing: None,
         new: Some(&record),
@@ -304,8 +329,10 @@ async fn update_global<R: Record>(
     ApiActor(actor): ApiActor,
     Path(slug): Path<String>,
     headers: HeaderMap,
-    ApiJson(record): ApiJson<R>,
+    body: ApiBody,
 ) -> Result<Response, Error> {
+    may_write_some::<R>(&actor)?;
+    let record: R = body.parse()?;
     let write = SharedWrite {
         existing: Some(&slug),
         new: Some(&record),
@@ -371,9 +398,10 @@ async fn create_scoped<R: Record>(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(t): Path<String>,
-    ApiJson(record): ApiJson<R>,
+    body: ApiBody,
 ) -> Result<Response, Error> {
     let (t, permit) = scoped_permit::<R>(&actor, &t)?;
+    let record: R = body.parse()?;
     Ok(with_etag(
         StatusCode::CREATED,
         state.store.create(&permit, Some(&t), record).await?,
@@ -385,9 +413,10 @@ async fn update_scoped<R: Record>(
     ApiActor(actor): ApiActor,
     Path((t, slug)): Path<(String, String)>,
     headers: HeaderMap,
-    ApiJson(record): ApiJson<R>,
+    body: ApiBody,
 ) -> Result<Response, Error> {
     let (t, permit) = scoped_permit::<R>(&actor, &t)?;
+    let record: R = body.parse()?;
     Ok(with_etag(
         StatusCode::OK,
         state
@@ -416,8 +445,14 @@ struct AtDate {
 async fn partnership_status(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    Query(at): Query<AtDate>,
+    at: Result<Query<AtDate>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, Error> {
+    let Ok(Query(at)) = at else {
+        return Err(Error::Body(vec![FieldError::new(
+            "date",
+            "Die Abfrage ist unlesbar; erwartet wird ?date=JJJJ-MM-TT",
+        )]));
+    };
     let day = match at.date {
         Some(d) => match PartialDate::parse(&d) {
             Ok(PartialDate::Day(day)) => day,

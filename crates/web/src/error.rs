@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kreiskom_core::FieldError;
+use kreiskom_core::{FieldError, WorkflowError};
 use kreiskom_publish::PublishError;
 use kreiskom_store::StoreError;
 use serde::Serialize;
@@ -33,13 +33,15 @@ pub enum Error {
     Forbidden,
     #[error("CSRF-Token fehlt oder passt nicht")]
     Csrf,
+    #[error("Inhalt zu groß")]
+    TooLarge,
 }
 
 /// The JSON body of every API error.
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct ErrorBody {
     pub message: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// One entry per invalid field; empty for errors of the whole request.
     pub fields: Vec<FieldError>,
 }
 
@@ -79,9 +81,17 @@ impl Error {
                 StatusCode::PRECONDITION_FAILED,
                 body(format!("{e}. Bitte neu laden und die Änderung erneut vornehmen."), vec![]),
             ),
+            // Who may take a step is a permission; when is a conflict.
+            Error::Store(e @ StoreError::Workflow(
+                WorkflowError::NotApprover | WorkflowError::NotAuthor | WorkflowError::OwnSubmission,
+            )) => (StatusCode::FORBIDDEN, body(e.to_string(), vec![])),
             Error::Store(e @ (StoreError::Locked(_) | StoreError::Workflow(_))) => {
                 (StatusCode::CONFLICT, body(e.to_string(), vec![]))
             }
+            Error::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                body("Der Inhalt der Anfrage ist zu groß (höchstens 2 MB).".into(), vec![]),
+            ),
             Error::Store(e @ StoreError::InUse { .. }) => (StatusCode::CONFLICT, body(format!("{e}."), vec![])),
             Error::Store(e @ (StoreError::NotEmpty | StoreError::Dataset(_))) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, body(e.to_string(), vec![]))

@@ -20,7 +20,11 @@ fn responses(ok: Value, error: &Value, write: bool) -> Value {
     r.insert("404".into(), err("Nicht gefunden"));
     if write {
         r.insert("401".into(), err("API-Token fehlt oder ist falsch"));
-        r.insert("403".into(), err("Schreibzugriff ist nicht eingerichtet"));
+        r.insert(
+            "403".into(),
+            err("Keine Berechtigung, oder Schreibzugriff ist nicht eingerichtet"),
+        );
+        r.insert("413".into(), err("Inhalt zu groß (höchstens 2 MB)"));
         r.insert(
             "409".into(),
             err("Kennung schon vergeben oder Datensatz noch in Verwendung"),
@@ -106,6 +110,7 @@ pub fn document() -> Value {
     settings.meta_schema = None;
     let mut gen = settings.for_deserialize().into_generator();
     let mut paths = Map::new();
+    let error = serde_json::to_value(gen.subschema_for::<ErrorBody>()).expect("schema is JSON");
     for entry in entries() {
         (entry.doc)(&mut gen, &mut paths);
     }
@@ -115,7 +120,11 @@ pub fn document() -> Value {
             "tags": ["partnerships"], "summary": "Partnerschaft: Status zu einem Tag, aus der Zeitleiste abgeleitet", "operationId": "partnership_status",
             "parameters": [{"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}},
                            {"name": "date", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}}],
-            "responses": {"200": {"description": "Status", "content": {"application/json": {"schema": {"type": "object"}}}}}
+            "responses": {
+                "200": {"description": "Status", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "404": {"description": "Nicht gefunden", "content": {"application/json": {"schema": error}}},
+                "422": {"description": "Datum ungültig", "content": {"application/json": {"schema": error}}}
+            }
         }}),
     );
     json!({

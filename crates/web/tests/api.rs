@@ -291,6 +291,82 @@ async fn regions_cannot_lie_within_each_other(url: &str) {
     assert!(land.get("parent").is_none_or(Value::is_null), "{land}");
 }
 
+async fn errors_keep_the_documented_shape_and_status(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    let has_fields = |reply: &common::Reply| reply.json()["fields"].is_array();
+    let missing = app.get("/api/v1/regions/atlantis").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(has_fields(&missing), "{}", missing.text);
+    let anonymous = app
+        .send("POST", "/api/v1/regions", Some("{}"), None, None)
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert!(has_fields(&anonymous), "{}", anonymous.text);
+
+    // Too large is 413, in JSON like every other error.
+    let big = format!("{{\"slug\": \"{}\"}}", "x".repeat(3 * 1024 * 1024));
+    let reply = app
+        .send(
+            "POST",
+            "/api/v1/regions",
+            Some(&big),
+            Some(&format!("Bearer {TOKEN}")),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(reply.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("zu groß"));
+
+    // A signed-in person without the role hears "no", not which fields
+    // are wrong.
+    app.user(
+        "lesen@goslar.example",
+        &[("goslar", kreiskom_core::Role::ReadOnly)],
+    )
+    .await;
+    let reader = app.signed_in("lesen@goslar.example").await;
+    for path in ["/api/v1/regions", "/api/v1/tenants/goslar/units"] {
+        let reply = app
+            .request(
+                "POST",
+                path,
+                Some("{\"slug\": \"Falsch Geschrieben\"}"),
+                &[
+                    ("cookie", &reader.cookie),
+                    ("x-csrf-token", &reader.csrf),
+                    ("content-type", "application/json"),
+                ],
+                false,
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            reply.text
+        );
+        assert!(!reply.text.contains("slug"), "{path}: {}", reply.text);
+    }
+
+    // The status endpoint answers a bad query in JSON, as documented.
+    for query in ["?date=morgen", "?date=2020-01-01&date=2021-01-01"] {
+        let reply = app
+            .get(&format!(
+                "/api/v1/partnerships/goslar-trebnitz/status{query}"
+            ))
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(reply.json()["fields"][0]["field"], "date", "{query}");
+    }
+    let doc = app.get("/api/v1/openapi.json").await.json();
+    let status = &doc["paths"]["/api/v1/partnerships/{slug}/status"]["get"]["responses"];
+    assert!(status["404"].is_object() && status["422"].is_object());
+    assert!(doc["paths"]["/api/v1/regions"]["post"]["responses"]["413"].is_object());
+}
+
 async fn writes_need_the_token(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     let body = json!({"slug": "x", "kind": "district", "country": "DE", "names": [{"lang": "de", "name": "X"}]}).to_string();
@@ -449,6 +525,7 @@ kreiskom_testkit::on_both_backends!(
     every_kind_round_trips_through_the_api,
     invalid_input_gets_422_with_a_german_message_per_field,
     regions_cannot_lie_within_each_other,
+    errors_keep_the_documented_shape_and_status,
     writes_need_the_token,
     stale_if_match_is_refused_and_referenced_records_stay,
     status_endpoint_derives_from_the_timeline,

@@ -70,13 +70,13 @@ async fn workflow_needs_a_second_person_with_the_approver_role(url: &str) {
     let page = app.get_as(BASE, &head).await;
     assert!(!page.text.contains("/freigeben"), "nothing to approve yet");
     let r = app.post_as(&format!("{BASE}/einreichen"), &head, &[]).await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "the head does not write");
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "the head does not write");
     let r = app
         .post_as(&format!("{BASE}/einreichen"), &press, &[])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = app.post_as(&format!("{BASE}/freigeben"), &press, &[]).await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.text.contains("Freigeben darf nur"), "{}", r.text);
     let page = app.get_as(BASE, &head).await;
     assert!(page.text.contains("Zur Freigabe eingereicht"));
@@ -111,7 +111,7 @@ async fn who_submitted_may_not_approve_even_with_both_roles(url: &str) {
         "no approve button for the submitter"
     );
     let r = app.post_as(&format!("{BASE}/freigeben"), &both, &[]).await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.text.contains("Vier-Augen-Prinzip"), "{}", r.text);
     let stored = app
         .store
