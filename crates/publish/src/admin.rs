@@ -534,6 +534,8 @@ pub struct DueInquiry {
 #[derive(Debug, Serialize)]
 pub struct DashboardView {
     inquiries: Vec<DueInquiry>,
+    /// Whether the viewer may see inquiries at all (the press office).
+    inquiries_shown: bool,
     doubts: usize,
     counts: Vec<KindCount>,
     recent: Vec<HistoryEntry>,
@@ -548,7 +550,8 @@ pub async fn dashboard(
 ) -> Result<DashboardView> {
     let doubts = doubts(store, slug, scope).await?.len();
     let mut inquiries: Vec<(kreiskom_core::LocalTime, DueInquiry)> = Vec::new();
-    let visible = if readable(Kind::PressInquiry) {
+    let inquiries_shown = readable(Kind::PressInquiry);
+    let visible = if inquiries_shown {
         store
             .records::<kreiskom_core::PressInquiry>(Some(slug))
             .await?
@@ -589,6 +592,7 @@ pub async fn dashboard(
     let (recent, _) = store.audit_of_tenant(slug, 0, 10).await?;
     Ok(DashboardView {
         inquiries,
+        inquiries_shown,
         doubts,
         counts,
         recent: recent.iter().map(|e| history_entry(e, readable)).collect(),

@@ -217,6 +217,14 @@ async fn journalists_and_inquiries_are_for_the_press_office_only(url: &str) {
         let dashboard = app.get_as("/admin/goslar/", &other).await;
         assert!(!dashboard.text.contains("/medienkontakte/"), "{who}: nav");
         assert!(!dashboard.text.contains("/presseanfragen/"), "{who}: nav");
+        assert!(
+            !dashboard.text.contains("Presseanfrage"),
+            "{who}: due inquiries"
+        );
+        assert!(
+            dashboard.text.contains("1 Eintrag<"),
+            "{who}: Goslar's one partnership"
+        );
         let log = app.get_as("/admin/goslar/protokoll", &other).await;
         assert_eq!(log.status, StatusCode::OK);
         assert!(log.text.contains("Medienkontakt"), "the change is listed");
