@@ -64,6 +64,11 @@ enum Command {
     },
     /// Liest eine Exportdatei in eine leere Datenbank ein (alles oder nichts)
     Import { file: PathBuf },
+    /// Schreibt eine vollständige, stimmige Sicherung der Datenbank, auch im laufenden Betrieb
+    /// (SQLite: Kopie der Datei; PostgreSQL: pg_dump)
+    Backup { file: PathBuf },
+    /// Stellt eine Sicherung in einer neuen, leeren Datenbank wieder her; der Server läuft dabei nicht
+    Restore { file: PathBuf },
     /// Konten für die Verwaltung
     #[command(subcommand)]
     User(UserCommand),
@@ -133,6 +138,10 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::load(cli.config.as_deref())?;
+    if let Command::Restore { file } = &cli.command {
+        // The restore opens the database itself: it replaces it.
+        return restore(&config.database_url, file).await;
+    }
     let store = Store::connect(&config.database_url)
         .await
         .map_err(|e| e.to_string())?;
@@ -148,6 +157,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             output,
         } => export(&store, output).await,
         Command::Import { file } => import(&store, &file).await,
+        Command::Backup { file } => backup(&store, &config.database_url, &file).await,
+        Command::Restore { .. } => unreachable!("handled before the store opens"),
         Command::User(UserCommand::Add {
             email,
             tenants,
@@ -345,6 +356,36 @@ async fn import(store: &Store, file: &std::path::Path) -> Result<(), String> {
         "{} aus {} importiert.",
         german_count(n, "Datensatz", "Datensätze"),
         file.display()
+    );
+    Ok(())
+}
+
+async fn backup(store: &Store, url: &str, file: &std::path::Path) -> Result<(), String> {
+    eprintln!("Sicherung nach {} …", file.display());
+    store.backup(url, file).await.map_err(|e| e.to_string())?;
+    let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "Sicherung geschrieben: {} ({} KB).",
+        file.display(),
+        size.div_ceil(1024)
+    );
+    Ok(())
+}
+
+async fn restore(url: &str, file: &std::path::Path) -> Result<(), String> {
+    eprintln!("Wiederherstellung aus {} …", file.display());
+    let store = kreiskom_store::backup::restore(url, file)
+        .await
+        .map_err(|e| e.to_string())?;
+    let records = store
+        .export()
+        .await
+        .map_err(|e| e.to_string())?
+        .record_count();
+    println!(
+        "Wiederhergestellt aus {}: {}.",
+        file.display(),
+        german_count(records, "Datensatz", "Datensätze")
     );
     Ok(())
 }

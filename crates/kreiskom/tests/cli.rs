@@ -20,6 +20,74 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+fn a_backup_taken_while_serving_restores_everything(first: &str, second: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    // The demo with its accounts, served while the backup is taken.
+    let mut server = Command::new(env!("CARGO_BIN_EXE_kreiskom"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env("KREISKOM_DATABASE_URL", first)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("server printed its URL").unwrap();
+        if let Some(url) = line.strip_prefix("kreiskom läuft auf ") {
+            break url.trim().to_owned();
+        }
+    };
+    let backup = kreiskom(dir.path(), first, &["backup", "sicherung.db"]);
+    assert!(backup.status.success(), "{}", text(&backup.stderr));
+    assert!(text(&backup.stdout).contains("Sicherung geschrieben: sicherung.db"));
+    assert!(http_get(&format!("{url}harz/partnerschaften")).contains("Bistrița"));
+    terminate(&server);
+    server.wait().unwrap();
+    let again = kreiskom(dir.path(), first, &["backup", "sicherung.db"]);
+    assert!(
+        !again.status.success(),
+        "an existing file is not overwritten"
+    );
+    assert!(
+        text(&again.stderr).contains("gibt es schon"),
+        "{}",
+        text(&again.stderr)
+    );
+
+    let restored = kreiskom(dir.path(), second, &["restore", "sicherung.db"]);
+    assert!(restored.status.success(), "{}", text(&restored.stderr));
+    assert!(
+        text(&restored.stdout).contains("180 Datensätze"),
+        "{}",
+        text(&restored.stdout)
+    );
+    let export = |db: &str| text(&kreiskom(dir.path(), db, &["export", "--format", "json"]).stdout);
+    assert_eq!(export(first), export(second), "the same records");
+    // Accounts and the audit log come back too, not only the records.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = kreiskom_store::Store::connect(second).await.unwrap();
+        assert!(store
+            .account("presse@demo.example")
+            .await
+            .unwrap()
+            .is_some());
+        let goslar = kreiskom_core::TenantSlug::parse("goslar").unwrap();
+        let (_, log) = store.audit_of_tenant(&goslar, 0, 1).await.unwrap();
+        assert!(log > 0, "the audit log is restored");
+        store.close().await;
+    });
+    // Nothing is restored over data.
+    let over = kreiskom(dir.path(), second, &["restore", "sicherung.db"]);
+    assert!(!over.status.success());
+    assert!(
+        text(&over.stderr).contains("nicht leer"),
+        "{}",
+        text(&over.stderr)
+    );
+}
+
 fn demo_file_is_the_canonical_export(first: &str, second: &str) {
     let dir = tempfile::tempdir().unwrap();
     let import = kreiskom(dir.path(), first, &["import", DEMO]);
@@ -339,6 +407,20 @@ fn postgres_user_add_prints_a_one_time_password() {
         return;
     };
     user_add_prints_a_one_time_password(&db.url);
+}
+
+#[test]
+fn sqlite_a_backup_taken_while_serving_restores_everything() {
+    let (a, b) = (kreiskom_testkit::sqlite(), kreiskom_testkit::sqlite());
+    a_backup_taken_while_serving_restores_everything(&a.url, &b.url);
+}
+
+#[test]
+fn postgres_a_backup_taken_while_serving_restores_everything() {
+    let (Some(a), Some(b)) = (kreiskom_testkit::postgres(), kreiskom_testkit::postgres()) else {
+        return;
+    };
+    a_backup_taken_while_serving_restores_everything(&a.url, &b.url);
 }
 
 #[test]

@@ -44,7 +44,7 @@ pub enum StoreError {
     AccountExists(String),
     #[error("Ein Konto mit der E-Mail-Adresse „{0}“ gibt es nicht")]
     NoAccount(String),
-    #[error("Die Datenbank ist nicht leer; ein Import ist nur in eine leere Datenbank möglich")]
+    #[error("Die Datenbank ist nicht leer; Import und Wiederherstellung gehen nur in eine leere Datenbank")]
     NotEmpty,
     #[error("Import abgelehnt, nichts wurde geändert. Erster fehlerhafter Datensatz: {0}")]
     Dataset(#[from] DatasetError),

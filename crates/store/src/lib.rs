@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+pub mod backup;
 mod dataset;
 mod error;
 mod generation;
