@@ -35,7 +35,7 @@ command -v python3 >/dev/null 2>&1 && python3 -c "import venv, ensurepip" 2>/dev
   fi
 }
 
-echo "==> Python test peers (aiosmtpd, feedparser, icalendar from PyPI)"
+echo "==> Python test peers (aiosmtpd, feedparser, icalendar, schemathesis from PyPI)"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -r scripts/test-peers.txt
 
@@ -46,6 +46,9 @@ echo "==> Rust tests (SQLite and PostgreSQL)"
 # One build in the dev profile serves the tests and the binary the browser
 # tests start.
 cargo test --workspace --locked
+
+echo "==> API contract (schemathesis against /api/v1/openapi.json, short run)"
+KREISKOM_BINARY="$PWD/target/debug/kreiskom" scripts/api-contract.sh
 
 echo "==> benchmarks, short form (they must not rot; figures are not checked)"
 # The helper programs were built with the tests; this only makes sure.
