@@ -162,10 +162,13 @@ fn json_ld(tenant: &Tenant, v: &ReleaseView) -> String {
             "organizer": {"@type": "GovernmentOrganization", "name": tenant.name},
         });
     }
-    // Inside <script>, "</" would end the element early.
+    // Inside <script>, "</" would end the element early and "<!--" would
+    // change how it is read: no <, > or & stays literal (JSON escapes).
     serde_json::to_string(&article)
         .expect("JSON values serialize")
-        .replace("</", "<\\/")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 #[derive(Serialize)]
