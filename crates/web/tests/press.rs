@@ -263,54 +263,70 @@ async fn embargo_keeps_a_release_off_every_surface_until_the_second(url: &str) {
     );
 }
 
+/// The public inquiry form as a browser holds it: its cookie and token.
+struct InquiryForm {
+    csrf: String,
+    cookie: String,
+}
+
+impl InquiryForm {
+    fn of(form: &common::Reply) -> Self {
+        Self {
+            csrf: common::csrf_of(&form.text),
+            cookie: common::cookie_of(form, kreiskom_web::auth::PUBLIC_FORM_COOKIE).unwrap(),
+        }
+    }
+
+    async fn send(&self, app: &App, fields: &[(&str, &str)]) -> common::Reply {
+        let mut pairs = vec![("csrf", self.csrf.as_str())];
+        pairs.extend_from_slice(fields);
+        let body = serde_urlencoded::to_string(&pairs).unwrap();
+        app.request(
+            "POST",
+            "/goslar/presse/anfrage",
+            Some(&body),
+            &[
+                ("cookie", &self.cookie),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ],
+            false,
+        )
+        .await
+    }
+}
+
 async fn inquiries_from_the_public_form_reach_the_dashboard(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     newsroom_people(&app).await;
     let form = app.get("/goslar/presse/anfrage").await;
     assert_eq!(form.status, StatusCode::OK);
-    let csrf = common::csrf_of(&form.text);
-    let cookie = common::cookie_of(&form, kreiskom_web::auth::PUBLIC_FORM_COOKIE).unwrap();
-    let post = |pairs: Vec<(&'static str, String)>| {
-        let body = serde_urlencoded::to_string(&pairs).unwrap();
-        let cookie = cookie.clone();
-        let app = &app;
-        async move {
-            app.request(
-                "POST",
-                "/goslar/presse/anfrage",
-                Some(&body),
-                &[
-                    ("cookie", &cookie),
-                    ("content-type", "application/x-www-form-urlencoded"),
-                ],
-                false,
-            )
-            .await
-        }
-    };
+    let inquiry = InquiryForm::of(&form);
     // Missing question and a bad deadline: nothing stored, input kept.
-    let bad = post(vec![
-        ("csrf", csrf.clone()),
-        ("journalist", "Max Muster".into()),
-        ("email", "max@radio.example".into()),
-        ("deadline", "morgen".into()),
-    ])
-    .await;
+    let bad = inquiry
+        .send(
+            &app,
+            &[
+                ("journalist", "Max Muster"),
+                ("email", "max@radio.example"),
+                ("deadline", "morgen"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text.contains("Ungültige Zeitangabe"));
     assert!(bad.text.contains("Max Muster"));
-    let ok = post(vec![
-        ("csrf", csrf.clone()),
-        ("journalist", "Max Muster".into()),
-        ("medium", "Radio Beispiel".into()),
-        ("email", "max@radio.example".into()),
-        (
-            "question",
-            "Wie viele Schulen nehmen am Austausch teil?".into(),
-        ),
-        ("deadline", "2026-11-23T16:00".into()),
-    ])
-    .await;
+    let ok = inquiry
+        .send(
+            &app,
+            &[
+                ("journalist", "Max Muster"),
+                ("medium", "Radio Beispiel"),
+                ("email", "max@radio.example"),
+                ("question", "Wie viele Schulen nehmen am Austausch teil?"),
+                ("deadline", "2026-11-23T16:00"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
     let press = app.signed_in("presse@goslar.example").await;
     let dash = app.get_as("/admin/goslar/", &press).await;
@@ -333,32 +349,22 @@ async fn inquiries_from_the_public_form_reach_the_dashboard(url: &str) {
 
 async fn the_inquiry_form_cannot_be_flooded(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
-    let form = app.get("/goslar/presse/anfrage").await;
-    let csrf = common::csrf_of(&form.text);
-    let cookie = common::cookie_of(&form, kreiskom_web::auth::PUBLIC_FORM_COOKIE).unwrap();
+    let inquiry = InquiryForm::of(&app.get("/goslar/presse/anfrage").await);
     let post = |email: String| {
-        let body = serde_urlencoded::to_string([
-            ("csrf", csrf.as_str()),
-            ("journalist", "Max Muster"),
-            ("email", email.as_str()),
-            ("question", "Wie viele Schulen nehmen teil?"),
-        ])
-        .unwrap();
-        let cookie = cookie.clone();
+        let inquiry = &inquiry;
         let app = &app;
         async move {
-            app.request(
-                "POST",
-                "/goslar/presse/anfrage",
-                Some(&body),
-                &[
-                    ("cookie", &cookie),
-                    ("content-type", "application/x-www-form-urlencoded"),
-                ],
-                false,
-            )
-            .await
-            .status
+            inquiry
+                .send(
+                    app,
+                    &[
+                        ("journalist", "Max Muster"),
+                        ("email", &email),
+                        ("question", "Wie viele Schulen nehmen teil?"),
+                    ],
+                )
+                .await
+                .status
         }
     };
     let stored = || async {
