@@ -5,7 +5,8 @@
 #
 #   scripts/api-contract.sh                 short run (CI): 5 examples per operation
 #   API_EXAMPLES=200 scripts/api-contract.sh   the long run
-#   KREISKOM_BINARY=target/release/kreiskom scripts/api-contract.sh
+#   CONTRACT_BINARY=target/release/kreiskom scripts/api-contract.sh
+#   (not KREISKOM_*: that prefix is kreiskom's own configuration)
 #
 # Left out: schemathesis' check that every schema-valid body is accepted.
 # The schema cannot say that a reference must name an existing record, or
@@ -13,7 +14,7 @@
 # per field, by design (see the note on issue 17 for the list).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN="${KREISKOM_BINARY:-$PWD/target/debug/kreiskom}"
+BIN="${CONTRACT_BINARY:-$PWD/target/debug/kreiskom}"
 [ -x .venv/bin/schemathesis ] || { echo "schemathesis is missing: scripts/test.sh installs it into .venv" >&2; exit 1; }
 WORK="$(mktemp -d -t kreiskom-api.XXXXXX)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
@@ -22,10 +23,13 @@ KREISKOM_DATABASE_URL="sqlite://$WORK/api.db?mode=rwc" KREISKOM_API_TOKEN="$TOKE
   "$BIN" serve --demo --no-worker --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 200); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/v1/openapi.json" 2>/dev/null && break
+up=""
+for _ in $(seq 1 300); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/v1/openapi.json" 2>/dev/null && { up=1; break; }
+  kill -0 "$SERVER" 2>/dev/null || break
   sleep 0.1
 done
+[ -n "$up" ] || { echo "kreiskom serve did not start:" >&2; cat "$WORK/serve.log" >&2; exit 1; }
 .venv/bin/schemathesis --no-color run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
   --header "Authorization: Bearer $TOKEN" \
   --checks all --exclude-checks positive_data_acceptance \

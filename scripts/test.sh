@@ -48,7 +48,7 @@ echo "==> Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 
 echo "==> API contract (schemathesis against /api/v1/openapi.json, short run)"
-KREISKOM_BINARY="$PWD/target/debug/kreiskom" scripts/api-contract.sh
+CONTRACT_BINARY="$PWD/target/debug/kreiskom" scripts/api-contract.sh
 
 echo "==> benchmarks, short form (they must not rot; figures are not checked)"
 # The helper programs were built with the tests; this only makes sure.
