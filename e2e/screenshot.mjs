@@ -8,7 +8,9 @@ mkdirSync(outDir, { recursive: true });
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // E2E_WIDTH=390 shoots at a phone's width.
+  const width = Number(process.env.E2E_WIDTH || 1280);
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
   // E2E_LOGIN=partnerschaften@demo.example signs in first, for admin pages.
   if (process.env.E2E_LOGIN) await signIn(page, server, process.env.E2E_LOGIN);
   for (const path of paths) {

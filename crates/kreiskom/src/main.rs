@@ -105,7 +105,7 @@ enum Format {
 /// Big allocations go straight back to the system when freed. glibc would
 /// otherwise raise its threshold after the first freed one, and every
 /// password hash (19 MiB of Argon2 memory, one per sign-in) would stay in
-/// the heap: the demo's 49 accounts alone left 60–90 MB resident.
+/// the heap: the demo's 49 accounts alone left 60–140 MB resident.
 fn return_big_allocations() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets a tuning value; called before any thread.

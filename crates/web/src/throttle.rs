@@ -44,7 +44,8 @@ impl Throttle {
     /// too many lately.
     pub fn inquiry(&self, client: IpAddr, email: &str) -> bool {
         use sha2::{Digest, Sha256};
-        let address: [u8; 32] = Sha256::digest(email.trim().to_lowercase().as_bytes()).into();
+        let address: [u8; 32] =
+            Sha256::digest(kreiskom_store::normalize_email(email).as_bytes()).into();
         for keys in [self.clients.len(), self.addresses.len()] {
             if keys > MAX_KEYS {
                 self.clients.retain_recent();
