@@ -37,7 +37,7 @@ test('a reader follows a partnership of Landkreis Harz from the overview', async
   await page.getByRole('link', { name: 'Kreis Bistrița-Năsăud' }).click();
   await page.waitForURL('**/harz/partnerschaften/harz-bistrita-nasaud');
   assert.match(await page.locator('h1').innerText(), /Kreis Bistrița-Năsăud/);
-  assert.match(await page.locator('.kern-subline').innerText(), /Freundschaft mit Landkreis Harz · aktiv seit Anfang 2003/);
+  assert.match(await page.locator('.kern-subline').innerText(), /Partnerschaft mit dem Landkreis Harz · aktiv seit Anfang 2003/);
   const timeline = await page.locator('ol.timeline li').allInnerTexts();
   assert.deepEqual(timeline.map((t) => t.split('\n')[0].trim()), [
     'Anfang 2003 Absichtserklärung (Landkreis Halberstadt)',

@@ -19,7 +19,7 @@ pub mod validation;
 pub use access::{Actor, Grant, Permit, Role, TenantScope};
 pub use dataset::{Dataset, DatasetError, TenantData, DATASET_FORMAT};
 pub use date::PartialDate;
-pub use doubt::Doubt;
+pub use doubt::{Doubt, Shown};
 pub use kinds::{each_kind, Kind, KindVisitor, RecordsVisitor, RecordsVisitorMut};
 pub use outbox::{Payload, ReleaseMail, Target, TargetKind};
 pub use partnership::{
@@ -31,7 +31,8 @@ pub use press::{
 };
 pub use record::{Record, Reference, Scope};
 pub use region::{
-    Coordinates, CountryCode, FactKind, Region, RegionFact, RegionKind, RegionName, Succession,
+    Coordinates, CountryCode, FactKind, Gender, Region, RegionFact, RegionKind, RegionName,
+    Succession,
 };
 pub use slug::{
     slugify, ActivitySlug, ChannelSlug, CollectionSlug, InquirySlug, JournalistSlug,

@@ -78,6 +78,11 @@ pub struct PartnershipEvent {
     pub party: Option<RegionSlug>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The place in the story where dates cannot tell it: an undated event
+    /// the text puts first. When any event has one, the timeline follows
+    /// these numbers; events without one follow, by date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -122,15 +127,13 @@ pub struct StatusAt {
 }
 
 impl Partnership {
-    /// Events in the order they happened; undated ones last, in the order
-    /// given.
+    /// Events in the order they happened: by `order` where an editor gave
+    /// one, then by date; undated ones last, in the order given.
     pub fn sorted_timeline(&self) -> Vec<&PartnershipEvent> {
         let mut events: Vec<&PartnershipEvent> = self.timeline.iter().collect();
-        events.sort_by(|a, b| match (&a.date, &b.date) {
-            (Some(x), Some(y)) => x.cmp(y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
+        events.sort_by(|a, b| {
+            let placed = |e: &PartnershipEvent| e.order.unwrap_or(u32::MAX);
+            placed(a).cmp(&placed(b)).then_with(|| by_date(a, b))
         });
         events
     }
@@ -139,8 +142,10 @@ impl Partnership {
     /// period its date covers ("2003" counts from 1 January 2003); undated
     /// events do not change the status.
     pub fn status_at(&self, day: Date) -> StatusAt {
-        let dated: Vec<(&PartialDate, EventKind)> = self
-            .sorted_timeline()
+        let mut dated: Vec<&PartnershipEvent> =
+            self.timeline.iter().filter(|e| e.date.is_some()).collect();
+        dated.sort_by(|a, b| by_date(a, b));
+        let dated: Vec<(&PartialDate, EventKind)> = dated
             .into_iter()
             .filter_map(|e| e.date.as_ref().map(|d| (d, e.kind)))
             .collect();
@@ -189,6 +194,16 @@ impl Partnership {
             }
         }
         now
+    }
+}
+
+/// Dated events in time order, undated ones after them.
+fn by_date(a: &PartnershipEvent, b: &PartnershipEvent) -> std::cmp::Ordering {
+    match (&a.date, &b.date) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
     }
 }
 
@@ -289,6 +304,7 @@ mod tests {
                     kind: *kind,
                     party: None,
                     note: None,
+                    order: None,
                 })
                 .collect(),
             description: None,
@@ -360,9 +376,38 @@ mod tests {
             kind: CharterSigned,
             party: None,
             note: None,
+            order: None,
         });
         assert_eq!(signed.status_at(date(2023, 6, 1)).status, Status::Active);
         assert_eq!(signed.status_at(date(2023, 5, 31)).status, Status::Planned);
+    }
+
+    #[test]
+    fn an_explicit_order_puts_undated_events_where_the_text_has_them() {
+        use EventKind::*;
+        // Nordhausen–Gostyń: contact 2019, an undated agreement, then the
+        // council's resolution of December 2022.
+        let mut p = partnership(&[
+            ("2019", FirstContact),
+            ("", CooperationAgreement),
+            ("2022-12", CouncilResolution),
+        ]);
+        let kinds = |p: &Partnership| -> Vec<EventKind> {
+            p.sorted_timeline().iter().map(|e| e.kind).collect()
+        };
+        assert_eq!(
+            kinds(&p),
+            [FirstContact, CouncilResolution, CooperationAgreement]
+        );
+        for (i, e) in p.timeline.iter_mut().enumerate() {
+            e.order = Some(i as u32 + 1);
+        }
+        assert_eq!(
+            kinds(&p),
+            [FirstContact, CooperationAgreement, CouncilResolution]
+        );
+        // The order places events; only dates change the status.
+        assert_eq!(p.status_at(date(2023, 1, 1)).status, Status::Planned);
     }
 
     #[test]

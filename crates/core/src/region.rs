@@ -96,6 +96,21 @@ pub struct RegionName {
     /// ISO 639-1 language code, e.g. `de`, `pl`.
     pub lang: String,
     pub name: String,
+    /// The gender of a name that takes an article in German ("die
+    /// Franche-Comté", "das Territoire de Belfort"). Without it, a name
+    /// that opens with a kind word ("Landkreis", "Stadt") takes that word's
+    /// gender, and any other name is used without an article ("Trebnitz").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+}
+
+/// Grammatical gender, for the article a German name takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Masculine,
+    Feminine,
+    Neuter,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -332,6 +347,7 @@ mod tests {
         r.names.push(RegionName {
             lang: "pl".into(),
             name: " ".into(),
+            gender: None,
         });
         r.website = Some("powiat.konskie.pl".into());
         r.parent = Some(r.slug.clone());

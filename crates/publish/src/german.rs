@@ -1,7 +1,8 @@
 //! How dates, numbers and the domain's words read to a German reader.
 
 use kreiskom_core::date::Part;
-use kreiskom_core::{PartialDate, Status, StatusAt};
+use kreiskom_core::{Category, Gender, PartialDate, Status, StatusAt};
+use serde::Serialize;
 
 const MONTHS: [&str; 12] = [
     "Januar",
@@ -50,10 +51,11 @@ pub fn period(start: Option<&PartialDate>, end: Option<&PartialDate>) -> Option<
     }
 }
 
-/// "aktiv seit 1995", "geplant seit Dezember 2022", "beendet 1988".
+/// "aktiv seit 1995", "geplant seit Dezember 2022", "beendet 1988";
+/// "besteht" where no source dates it (the page explains that once).
 pub fn status(at: &StatusAt) -> String {
     let word = match at.status {
-        Status::Undated => return "besteht (Beginn nicht bekannt)".to_owned(),
+        Status::Undated => return "besteht".to_owned(),
         Status::NotYet => return "noch nicht begonnen".to_owned(),
         Status::Contact => "Kontakte",
         Status::Planned => "geplant",
@@ -66,6 +68,120 @@ pub fn status(at: &StatusAt) -> String {
         (Some(since), Status::Ended) => format!("{word} {}", date(since)),
         (Some(since), _) => format!("{word} seit {}", date(since)),
         (None, _) => word.to_owned(),
+    }
+}
+
+/// Kind words that open (or, as in "Randers Kommune", close) a name, with
+/// their gender and genitive singular.
+const KIND_WORDS: &[(&str, Gender, &str)] = &[
+    ("Landkreis", Gender::Masculine, "Landkreises"),
+    ("Kreis", Gender::Masculine, "Kreises"),
+    ("Powiat", Gender::Masculine, "Powiats"),
+    ("Județ", Gender::Masculine, "Județs"),
+    ("Kanton", Gender::Masculine, "Kantons"),
+    ("Bezirk", Gender::Masculine, "Bezirks"),
+    ("Regierungsbezirk", Gender::Masculine, "Regierungsbezirks"),
+    ("Markt", Gender::Masculine, "Marktes"),
+    ("Ortsteil", Gender::Masculine, "Ortsteils"),
+    ("Stadtteil", Gender::Masculine, "Stadtteils"),
+    ("Freistaat", Gender::Masculine, "Freistaates"),
+    ("Stadt", Gender::Feminine, "Stadt"),
+    ("Kreisstadt", Gender::Feminine, "Kreisstadt"),
+    ("Hansestadt", Gender::Feminine, "Hansestadt"),
+    ("Landeshauptstadt", Gender::Feminine, "Landeshauptstadt"),
+    ("Gemeinde", Gender::Feminine, "Gemeinde"),
+    ("Samtgemeinde", Gender::Feminine, "Samtgemeinde"),
+    ("Verbandsgemeinde", Gender::Feminine, "Verbandsgemeinde"),
+    ("Gmina", Gender::Feminine, "Gmina"),
+    ("Region", Gender::Feminine, "Region"),
+    ("Woiwodschaft", Gender::Feminine, "Woiwodschaft"),
+    ("Provinz", Gender::Feminine, "Provinz"),
+    ("Kommune", Gender::Feminine, "Kommune"),
+    ("Département", Gender::Neuter, "Départements"),
+    ("Departement", Gender::Neuter, "Departements"),
+    ("Amt", Gender::Neuter, "Amtes"),
+    ("Land", Gender::Neuter, "Landes"),
+    ("Bundesland", Gender::Neuter, "Bundeslandes"),
+];
+
+/// A name with its article in each case, as a sentence needs it:
+/// "der Landkreis Harz", "des Landkreises Harz", "dem Landkreis Harz",
+/// "den Landkreis Harz". A name without article (a town: "Trebnitz") reads
+/// "von Trebnitz" where a genitive is asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cases {
+    pub nom: String,
+    pub gen: String,
+    pub dat: String,
+    pub acc: String,
+    /// "im Landkreis Harz", "in der Stadt Goslar", "in Trebnitz".
+    pub in_dat: String,
+    /// "zum Landkreis Harz", "zur Stadt Goslar", "zu Trebnitz".
+    pub zu_dat: String,
+}
+
+/// The cases of `name`; `gender` from the record where it gives one.
+pub fn cases(name: &str, gender: Option<Gender>) -> Cases {
+    let words: Vec<&str> = name.split(' ').collect();
+    let kind_word = |w: &str| KIND_WORDS.iter().find(|(k, ..)| *k == w);
+    // The head word is declined only where it opens the name ("des
+    // Landkreises Harz"); a closing one gives just the article ("der
+    // Randers Kommune").
+    let head = words.first().and_then(|w| kind_word(w));
+    let tail = (words.len() > 1)
+        .then(|| words.last().and_then(|w| kind_word(w)))
+        .flatten();
+    let gender = gender
+        .or(head.map(|(_, g, _)| *g))
+        .or(tail.map(|(_, g, _)| *g));
+    let Some(gender) = gender else {
+        return Cases {
+            nom: name.to_owned(),
+            gen: format!("von {name}"),
+            dat: name.to_owned(),
+            acc: name.to_owned(),
+            in_dat: format!("in {name}"),
+            zu_dat: format!("zu {name}"),
+        };
+    };
+    let genitive = match head {
+        Some((word, _, gen)) => format!("{gen}{}", &name[word.len()..]),
+        None => name.to_owned(),
+    };
+    let (nom, gen, dat, acc, in_dat, zu_dat) = match gender {
+        Gender::Masculine => ("der", "des", "dem", "den", "im", "zum"),
+        Gender::Feminine => ("die", "der", "der", "die", "in der", "zur"),
+        Gender::Neuter => ("das", "des", "dem", "das", "im", "zum"),
+    };
+    Cases {
+        nom: format!("{nom} {name}"),
+        gen: format!("{gen} {genitive}"),
+        dat: format!("{dat} {name}"),
+        acc: format!("{acc} {name}"),
+        in_dat: format!("{in_dat} {name}"),
+        zu_dat: format!("{zu_dat} {name}"),
+    }
+}
+
+/// The status next to its category: a Kontakt in contact reads "seit
+/// 2013", not "Kontakt · Kontakte seit 2013".
+pub fn status_in(category: Category, at: &StatusAt) -> String {
+    match (category, at.status, &at.since) {
+        (Category::Contact, Status::Contact, Some(since)) => format!("seit {}", date(since)),
+        (Category::Contact, Status::Contact, None) => "besteht".to_owned(),
+        _ => status(at),
+    }
+}
+
+/// The state as one word for styling (`class="status status--aktiv"`).
+pub fn state(status: Status) -> &'static str {
+    match status {
+        Status::Undated => "besteht",
+        Status::NotYet | Status::Planned => "geplant",
+        Status::Contact => "kontakt",
+        Status::Sponsorship | Status::Active => "aktiv",
+        Status::Dormant => "ruhend",
+        Status::Ended => "beendet",
     }
 }
 
@@ -98,6 +214,47 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_declined_with_their_article() {
+        let harz = cases("Landkreis Harz", None);
+        assert_eq!(harz.nom, "der Landkreis Harz");
+        assert_eq!(harz.gen, "des Landkreises Harz");
+        assert_eq!(harz.dat, "dem Landkreis Harz");
+        assert_eq!(harz.acc, "den Landkreis Harz");
+        assert_eq!(harz.in_dat, "im Landkreis Harz");
+        assert_eq!(harz.zu_dat, "zum Landkreis Harz");
+        assert_eq!(
+            cases("Kreis Bistrița-Năsăud", None).gen,
+            "des Kreises Bistrița-Năsăud"
+        );
+        assert_eq!(cases("Powiat konecki", None).gen, "des Powiats konecki");
+        assert_eq!(
+            cases("Woiwodschaft Heiligkreuz", None).dat,
+            "der Woiwodschaft Heiligkreuz"
+        );
+        assert_eq!(
+            cases("Département Territoire de Belfort", None).dat,
+            "dem Département Territoire de Belfort"
+        );
+        assert_eq!(
+            cases("Territoire de Belfort", Some(Gender::Neuter)).gen,
+            "des Territoire de Belfort"
+        );
+        assert_eq!(
+            cases("Franche-Comté", Some(Gender::Feminine)).in_dat,
+            "in der Franche-Comté"
+        );
+        assert_eq!(cases("Randers Kommune", None).gen, "der Randers Kommune");
+        let town = cases("Trebnitz", None);
+        assert_eq!(
+            (town.nom.as_str(), town.gen.as_str(), town.dat.as_str()),
+            ("Trebnitz", "von Trebnitz", "Trebnitz")
+        );
+        // A word that only starts like a kind word is no kind word.
+        assert_eq!(cases("Landkreisel", None).gen, "von Landkreisel");
+        assert_eq!(cases("Stadtilm", None).dat, "Stadtilm");
+    }
 
     #[test]
     fn counts_agree_with_their_noun() {
@@ -137,10 +294,16 @@ mod tests {
             "geplant seit Dezember 2022"
         );
         assert_eq!(status(&at(Status::Ended, Some("1988"))), "beendet 1988");
+        assert_eq!(status(&at(Status::Undated, None)), "besteht");
         assert_eq!(
-            status(&at(Status::Undated, None)),
-            "besteht (Beginn nicht bekannt)"
+            status_in(Category::Contact, &at(Status::Contact, Some("2013"))),
+            "seit 2013"
         );
+        assert_eq!(
+            status_in(Category::Friendship, &at(Status::Contact, Some("2013"))),
+            "Kontakte seit 2013"
+        );
+        assert_ne!(state(Status::Planned), state(Status::Active));
     }
 
     #[test]

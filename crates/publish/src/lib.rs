@@ -137,6 +137,15 @@ impl Site {
             Value::from_safe_string(markdown(&text))
         });
         env.add_filter("zahl", german::number);
+        // "https://www.kreis-hz.de/wirtschaft" → "www.kreis-hz.de", as a
+        // link text that says where it leads.
+        env.add_filter("host", |url: String| -> String {
+            let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+            rest.split(['/', '?', '#'])
+                .next()
+                .unwrap_or(rest)
+                .to_owned()
+        });
         env.add_filter("kurz", |text: String, max: usize| -> String {
             if text.chars().count() <= max {
                 text
@@ -178,9 +187,13 @@ impl Site {
         self.render("site/index.html", minijinja::context! { tenants })
     }
 
-    pub async fn home(&self, tenant: &str, today: Date) -> Result<String> {
-        let view = views::home(&self.store, tenant, today).await?;
-        self.render("site/home.html", view)
+    pub async fn home(&self, tenant: &str, now: jiff::Timestamp) -> Result<String> {
+        let view = views::home(&self.store, tenant).await?;
+        let (latest, appointments) = self.home_press(tenant, now, 3).await?;
+        self.render(
+            "site/home.html",
+            minijinja::context! { latest, appointments, ..Value::from_serialize(&view) },
+        )
     }
 
     pub async fn partnerships(&self, tenant: &str, today: Date) -> Result<String> {

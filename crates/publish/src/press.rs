@@ -179,6 +179,34 @@ struct YearLink {
 }
 
 impl Site {
+    /// For the start page: the newest releases, and the releases whose
+    /// media appointment is today or later, soonest first.
+    pub(crate) async fn home_press(
+        &self,
+        tenant: &str,
+        now: Timestamp,
+        shown: usize,
+    ) -> Result<(Vec<ReleaseView>, Vec<ReleaseView>)> {
+        let (_, _, releases) = self.public(tenant, now).await?;
+        let latest = self.views(tenant, &releases[..releases.len().min(shown)]);
+        let today = LocalTime::at(now).civil().date();
+        let mut coming: Vec<&PressRelease> = releases
+            .iter()
+            .filter(|r| {
+                r.appointment
+                    .as_ref()
+                    .is_some_and(|a| a.start.civil().date() >= today)
+            })
+            .collect();
+        coming.sort_by_key(|r| r.appointment.as_ref().map(|a| a.start.instant()));
+        let appointments = coming
+            .into_iter()
+            .take(shown)
+            .filter_map(|r| ReleaseView::new(&self.public_url, tenant, r))
+            .collect();
+        Ok((latest, appointments))
+    }
+
     async fn public(
         &self,
         tenant: &str,

@@ -28,6 +28,8 @@ pub(crate) fn lbl(group: &str, value: impl Serialize) -> String {
 pub struct TenantView {
     slug: String,
     name: String,
+    /// The name in a sentence: `{{ tenant.cases.gen }}`.
+    cases: german::Cases,
 }
 
 impl From<&Tenant> for TenantView {
@@ -35,8 +37,31 @@ impl From<&Tenant> for TenantView {
         Self {
             slug: t.slug.to_string(),
             name: t.name.clone(),
+            cases: german::cases(&t.name, None),
         }
     }
+}
+
+/// A region's German name in a sentence.
+fn region_cases(r: &Region) -> german::Cases {
+    let gender = r
+        .names
+        .iter()
+        .find(|n| n.name == r.name())
+        .and_then(|n| n.gender);
+    german::cases(r.name(), gender)
+}
+
+/// The top-level fields of a record the public sees as "Angabe ungeprüft".
+fn unverified(doubts: &[kreiskom_core::Doubt]) -> Vec<String> {
+    let mut fields: Vec<String> = doubts
+        .iter()
+        .filter_map(|d| d.unverified_field())
+        .map(str::to_owned)
+        .collect();
+    fields.sort();
+    fields.dedup();
+    fields
 }
 
 pub(crate) async fn load_tenant(store: &Store, tenant: &str) -> Result<(TenantSlug, Tenant)> {
@@ -183,6 +208,8 @@ impl<'a> Regions<'a> {
         Ok(RegionView {
             slug: region.slug.to_string(),
             name: region.name().to_owned(),
+            cases: region_cases(region),
+            unverified: unverified(&region.doubts),
             other_names: region
                 .other_names()
                 .iter()
@@ -229,6 +256,9 @@ async fn child_slugs(store: &Store, slug: &str) -> Result<Vec<String>> {
 pub struct RegionView {
     slug: String,
     name: String,
+    cases: german::Cases,
+    /// Fields shown with "Angabe ungeprüft".
+    unverified: Vec<String>,
     other_names: Vec<String>,
     kind: String,
     country: String,
@@ -258,6 +288,10 @@ struct Summary {
     country: String,
     category: String,
     status: String,
+    /// The state as a word for styling: `aktiv`, `geplant`, `ruhend`, …
+    state: &'static str,
+    /// Fields of the partner shown with "Angabe ungeprüft".
+    unverified: Vec<String>,
 }
 
 /// Which side of a partnership belongs to the tenant: its own region or
@@ -281,6 +315,7 @@ fn summary(
     today: Date,
 ) -> Summary {
     let region = regions.get(partner);
+    let at = p.status_at(today);
     Summary {
         url: format!("/{tenant}/partnerschaften/{}", p.slug),
         partner: regions.name(partner),
@@ -291,7 +326,9 @@ fn summary(
             .map(|r| lbl("country", &r.country))
             .unwrap_or_default(),
         category: lbl("category", p.category),
-        status: german::status(&p.status_at(today)),
+        status: german::status_in(p.category, &at),
+        state: german::state(at.status),
+        unverified: region.map(|r| unverified(&r.doubts)).unwrap_or_default(),
     }
 }
 
@@ -299,24 +336,63 @@ fn summary(
 pub struct HomeView {
     tenant: TenantView,
     region: RegionView,
-    partnership_count: usize,
+    /// The district's own partnerships by category: "3 Partnerschaften",
+    /// "1 Freundschaft".
+    own: Vec<String>,
+    /// "12 Städtepartnerschaften in 8 Städten und Gemeinden", when there
+    /// are any.
+    towns: Option<String>,
     has_communication: bool,
 }
 
-pub async fn home(store: &Store, tenant: &str, _today: Date) -> Result<HomeView> {
-    let (_, t) = load_tenant(store, tenant).await?;
+pub async fn home(store: &Store, tenant: &str) -> Result<HomeView> {
+    let (slug, t) = load_tenant(store, tenant).await?;
     let mut regions = Regions::new(store);
-    regions.load([t.region.as_str()]).await?;
-    let region = regions
-        .get(t.region.as_str())
-        .cloned()
-        .ok_or(PublishError::NotFound)?;
-    let partnership_count = partnership_slugs(store, &t).await?.len();
+    let home = t.region.to_string();
+    regions.load([home.as_str()]).await?;
+    let region = regions.get(&home).cloned().ok_or(PublishError::NotFound)?;
+    let children = child_slugs(store, &home).await?;
+    let mut sides_wanted: Vec<&str> = vec![home.as_str()];
+    sides_wanted.extend(children.iter().map(String::as_str));
+    let of = regions.partnerships_of(&sides_wanted).await?;
+    let mut by_category: Vec<(kreiskom_core::Category, usize)> = Vec::new();
+    for p in of.get(&home).into_iter().flatten() {
+        match by_category.iter_mut().find(|(c, _)| *c == p.category) {
+            Some((_, n)) => *n += 1,
+            None => by_category.push((p.category, 1)),
+        }
+    }
+    by_category.sort_by_key(|(c, n)| (std::cmp::Reverse(*n), lbl("category", c)));
+    let own = by_category
+        .into_iter()
+        .map(|(c, n)| german::count(n, &lbl("category", c), &lbl("categories", c)))
+        .collect();
+    let twinned: Vec<usize> = children
+        .iter()
+        .map(|c| of.get(c).map_or(0, Vec::len))
+        .filter(|n| *n > 0)
+        .collect();
+    let towns = (!twinned.is_empty()).then(|| {
+        format!(
+            "{} in {}",
+            german::count(
+                twinned.iter().sum(),
+                "Städtepartnerschaft",
+                "Städtepartnerschaften"
+            ),
+            match twinned.len() {
+                1 => "einer Stadt oder Gemeinde".to_owned(),
+                n => german::count(n, "", "Städten und Gemeinden"),
+            },
+        )
+    });
+    let communication = communication(store, slug.as_str()).await?;
     Ok(HomeView {
         tenant: (&t).into(),
         region: regions.view(&region).await?,
-        partnership_count,
-        has_communication: t.communication_unit.is_some(),
+        own,
+        towns,
+        has_communication: communication.has_content(),
     })
 }
 
@@ -332,6 +408,8 @@ pub struct PartnershipsView {
     intro: Option<String>,
     partners: Vec<Summary>,
     towns: Vec<TownGroup>,
+    /// Some partnership reads "besteht": the page explains the word once.
+    undated: bool,
     contact: Option<UnitView>,
 }
 
@@ -415,11 +493,16 @@ pub async fn partnerships(store: &Store, tenant: &str, today: Date) -> Result<Pa
         Some(u) => Some(unit_view(store, &slug, u.as_str()).await?),
         None => None,
     };
+    let undated = partners
+        .iter()
+        .chain(groups.iter().flat_map(|g| &g.partnerships))
+        .any(|s| s.state == "besteht");
     Ok(PartnershipsView {
         tenant: (&t).into(),
         intro: t.partnership_intro.as_deref().map(markdown),
         partners,
         towns: groups,
+        undated,
         contact,
     })
 }
@@ -443,11 +526,13 @@ struct ActivityView {
     funding: Vec<String>,
     organisations: Vec<String>,
     description: Option<String>,
+    unverified: Vec<String>,
 }
 
 #[derive(Serialize)]
 struct OrganisationView {
     name: String,
+    unverified: Vec<String>,
     kind: String,
     place: Option<String>,
     founded: Option<String>,
@@ -471,6 +556,9 @@ pub struct PartnershipView {
     title: String,
     category: String,
     status: String,
+    state: &'static str,
+    /// Fields of the partnership shown with "Angabe ungeprüft".
+    unverified: Vec<String>,
     topics: Vec<String>,
     home: RegionView,
     partner: RegionView,
@@ -607,7 +695,9 @@ pub async fn partnership(
         tenant: (&t).into(),
         title,
         category: lbl("category", p.category),
-        status: german::status(&p.status_at(today)),
+        status: german::status_in(p.category, &p.status_at(today)),
+        state: german::state(p.status_at(today).status),
+        unverified: unverified(&p.doubts),
         topics: p.topics.iter().map(|x| lbl("topic", x)).collect(),
         home: regions.view(&home).await?,
         partner: regions.view(&partner).await?,
@@ -620,8 +710,12 @@ pub async fn partnership(
     })
 }
 
+/// "2014", "2003 bis 2005"; "seit 2000" for what recurs and has not ended.
 fn period_of(a: &Activity) -> Option<String> {
-    german::period(a.start.as_ref(), a.end.as_ref())
+    match (&a.start, &a.end, &a.recurrence) {
+        (Some(start), None, Some(_)) => Some(format!("seit {}", german::date(start))),
+        _ => german::period(a.start.as_ref(), a.end.as_ref()),
+    }
 }
 
 /// `organisations` names the tenant's organisations by slug.
@@ -659,12 +753,14 @@ fn activity_view(a: &Activity, organisations: &HashMap<String, String>) -> Activ
             .filter_map(|o| organisations.get(o.as_str()).cloned())
             .collect(),
         description: a.description.as_deref().map(markdown),
+        unverified: unverified(&a.doubts),
     }
 }
 
 fn organisation_view(regions: &Regions<'_>, o: &Organisation) -> OrganisationView {
     OrganisationView {
         name: o.name.clone(),
+        unverified: unverified(&o.doubts),
         kind: lbl("organisation", o.kind),
         place: o.region.as_ref().map(|r| regions.name(r.as_str())),
         founded: o.founded.as_ref().map(german::date),
@@ -711,6 +807,7 @@ pub struct UnitView {
 #[derive(Serialize)]
 struct ServiceView {
     name: String,
+    unverified: Vec<String>,
     description: Option<String>,
     online_url: Option<String>,
     started: Option<String>,
@@ -719,6 +816,7 @@ struct ServiceView {
 #[derive(Serialize)]
 struct ChannelView {
     platform: String,
+    unverified: Vec<String>,
     handle: Option<String>,
     url: Option<String>,
     since: Option<String>,
@@ -757,6 +855,7 @@ fn unit_view_among(unit: &Unit, units: &[Unit]) -> UnitView {
 fn service_view(s: &Service) -> ServiceView {
     ServiceView {
         name: s.name.clone(),
+        unverified: unverified(&s.doubts),
         description: s.description.as_deref().map(markdown),
         online_url: s.online_url.clone(),
         started: s.started.as_ref().map(german::date),
@@ -766,6 +865,7 @@ fn service_view(s: &Service) -> ServiceView {
 fn channel_view(c: &Channel) -> ChannelView {
     ChannelView {
         platform: lbl("platform", c.platform),
+        unverified: unverified(&c.doubts),
         handle: c.handle.clone(),
         url: c.url.clone(),
         since: c.since.as_ref().map(german::date),
@@ -780,6 +880,15 @@ pub struct CommunicationView {
     units: Vec<UnitView>,
     other_services: Vec<ServiceView>,
     other_channels: Vec<ChannelView>,
+}
+
+impl CommunicationView {
+    pub fn has_content(&self) -> bool {
+        self.lead.is_some()
+            || !self.units.is_empty()
+            || !self.other_services.is_empty()
+            || !self.other_channels.is_empty()
+    }
 }
 
 /// The communication unit, its sub-units with their services and channels,

@@ -43,7 +43,7 @@ async fn index(State(s): State<AppState>) -> Page {
 }
 
 async fn home(State(s): State<AppState>, Path(t): Path<String>) -> Page {
-    page(s.site.home(&t, s.today()).await)
+    page(s.site.home(&t, s.now()).await)
 }
 
 async fn partnerships(State(s): State<AppState>, Path(t): Path<String>) -> Page {

@@ -71,6 +71,7 @@ pub fn dataset(csv_path: &str) -> Dataset {
             names: vec![RegionName {
                 lang: "de".into(),
                 name: city.to_owned(),
+                gender: None,
             }],
             seat: None,
             parent: (code == "DE").then(|| RegionSlug::parse("deutschland").unwrap()),
@@ -99,6 +100,7 @@ pub fn dataset(csv_path: &str) -> Dataset {
         names: vec![RegionName {
             lang: "de".into(),
             name: "Deutschland".into(),
+            gender: None,
         }],
         seat: None,
         parent: None,
