@@ -1,5 +1,5 @@
 // What a reader sees of the demo's public site in headless Chromium, and
-// an axe-core accessibility check of three public pages.
+// an axe-core accessibility check of every public page type.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -66,10 +66,17 @@ test('the site works without JavaScript', async () => {
   await context.close();
 });
 
-for (const path of ['/harz/partnerschaften', '/goslar/partnerschaften/goslar-trebnitz', '/stade/kommunikation']) {
-  test(`axe-core finds no serious or critical violations on ${path}`, async () => {
+// One page of every public type, at a desktop's and a phone's width.
+const pageTypes = [
+  '/', '/harz/', '/harz/partnerschaften', '/goslar/partnerschaften/goslar-trebnitz',
+  '/stade/kommunikation', '/harz/kontakt', '/spree-neisse/presse', '/spree-neisse/presse/2014/150',
+  '/goslar/presse/anfrage', '/harz/barrierefreiheit', '/harz/barrierefreiheit/rueckmeldung',
+  '/harz/leichte-sprache', '/harz/gibt-es-nicht',
+];
+for (const width of [1280, 390]) for (const path of pageTypes) {
+  test(`axe-core finds no serious or critical violations on ${path} at ${width} px`, async () => {
     // axe-core is injected by the test, which the site's CSP rightly refuses.
-    const page = await browser.newPage({ bypassCSP: true });
+    const page = await browser.newPage({ bypassCSP: true, viewport: { width, height: 900 } });
     await page.goto(server.url + path);
     await page.addScriptTag({ content: axeSource });
     const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }));

@@ -219,12 +219,22 @@ enum Reach {
 }
 
 impl Permit {
-    /// Anyone may hand in a press inquiry through the public form; that is
-    /// the one write without an account.
+    /// Anyone may hand in a press inquiry through the public form; that and
+    /// feedback on accessibility are the only writes without an account.
     pub fn public_inquiry(tenant: &TenantSlug) -> Permit {
         Permit {
             actor: "Öffentliches Anfrageformular".into(),
             kind: Kind::PressInquiry,
+            tenant: Some(tenant.clone()),
+            reach: Reach::Tenant,
+        }
+    }
+
+    /// Feedback from the form of the accessibility statement.
+    pub fn public_feedback(tenant: &TenantSlug) -> Permit {
+        Permit {
+            actor: "Öffentliches Formular „Barriere melden“".into(),
+            kind: Kind::Feedback,
             tenant: Some(tenant.clone()),
             reach: Reach::Tenant,
         }

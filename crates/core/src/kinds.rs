@@ -38,6 +38,8 @@ macro_rules! record_kinds {
                 Journalist: $crate::Journalist, journalists, "medienkontakte", "Medienkontakt", "Medienkontakte", 3, [PressOfficer], personal;
                 PressRelease: $crate::PressRelease, press_releases, "pressemitteilungen", "Pressemitteilung", "Pressemitteilungen", 1, [PressOfficer], workspace;
                 PressInquiry: $crate::PressInquiry, press_inquiries, "presseanfragen", "Presseanfrage", "Presseanfragen", 2, [PressOfficer], personal;
+                LegalPage: $crate::LegalPage, legal_pages, "rechtstexte", "Rechtstext", "Rechtstexte", 15, [WebEditor], api;
+                Feedback: $crate::Feedback, feedback, "rueckmeldungen", "Rückmeldung zur Barrierefreiheit", "Rückmeldungen zur Barrierefreiheit", 16, [WebEditor], personal;
             }
         }
     };

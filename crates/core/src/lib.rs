@@ -6,6 +6,7 @@ pub mod dataset;
 pub mod date;
 pub mod doubt;
 pub mod kinds;
+pub mod legal;
 pub mod outbox;
 pub mod partnership;
 pub mod press;
@@ -21,6 +22,7 @@ pub use dataset::{Dataset, DatasetError, TenantData, DATASET_FORMAT};
 pub use date::PartialDate;
 pub use doubt::{Doubt, Shown};
 pub use kinds::{each_kind, Kind, KindVisitor, RecordsVisitor, RecordsVisitorMut};
+pub use legal::{AccessibilityRules, Feedback, LegalKind, LegalPage};
 pub use outbox::{Payload, ReleaseMail, Target, TargetKind};
 pub use partnership::{
     Category, EventKind, Partnership, PartnershipEvent, Status, StatusAt, Topic,
@@ -35,9 +37,9 @@ pub use region::{
     Succession,
 };
 pub use slug::{
-    slugify, ActivitySlug, ChannelSlug, CollectionSlug, InquirySlug, JournalistSlug,
-    MailingListSlug, OrganisationSlug, PartnershipSlug, PersonSlug, PressReleaseSlug, RegionSlug,
-    ServiceSlug, SlugError, TenantSlug, UnitSlug,
+    slugify, ActivitySlug, ChannelSlug, CollectionSlug, FeedbackSlug, InquirySlug, JournalistSlug,
+    LegalPageSlug, MailingListSlug, OrganisationSlug, PartnershipSlug, PersonSlug,
+    PressReleaseSlug, RegionSlug, ServiceSlug, SlugError, TenantSlug, UnitSlug,
 };
 pub use tenant::{
     Activity, ActivityKind, Address, Channel, Collection, CollectionItem, CollectionLocation,

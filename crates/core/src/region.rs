@@ -184,6 +184,9 @@ pub struct Region {
     /// Markdown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// For a Land: what its accessibility law asks of its districts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<crate::AccessibilityRules>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub doubts: Vec<Doubt>,
 }
@@ -276,6 +279,9 @@ impl Record for Region {
             }
         }
         e.url("website", &self.website);
+        if let Some(rules) = &self.accessibility {
+            rules.check(&mut e);
+        }
         e.doubts(&self.doubts);
         e.into_vec()
     }

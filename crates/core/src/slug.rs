@@ -96,6 +96,8 @@ slug_types!(
     MailingListSlug,
     JournalistSlug,
     InquirySlug,
+    LegalPageSlug,
+    FeedbackSlug,
 );
 
 /// Lowercase ASCII with German transliteration (ä→ae, ö→oe, ü→ue, ß→ss);

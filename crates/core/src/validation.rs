@@ -111,6 +111,7 @@ pub fn is_multiline(key: &str) -> bool {
             | "participants"
             | "body"
             | "question"
+            | "message"
             | "answer"
             | "contact"
             | "source_text"

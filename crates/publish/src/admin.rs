@@ -537,8 +537,59 @@ pub struct DashboardView {
     /// Whether the viewer may see inquiries at all (the press office).
     inquiries_shown: bool,
     doubts: usize,
+    /// Legal pages that are missing or whose yearly review is due.
+    legal: Vec<LegalDue>,
+    /// Feedback on accessibility not yet answered, for those who may read it.
+    open_feedback: Option<usize>,
     counts: Vec<KindCount>,
     recent: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Serialize)]
+struct LegalDue {
+    /// "Erklärung zur Barrierefreiheit".
+    title: &'static str,
+    path: &'static str,
+    /// Where the page is stored, for the link; None when it is missing.
+    slug: Option<String>,
+    /// "jährliche Überprüfung fällig seit 1. Oktober 2026"; "fehlt".
+    state: String,
+}
+
+/// The legal pages a district needs and has not (or has not reviewed for
+/// a year). Leichte Sprache and Gebärdensprache count where the Land's law
+/// asks for them.
+async fn legal_due(
+    store: &Store,
+    slug: &TenantSlug,
+    today: jiff::civil::Date,
+) -> Result<Vec<LegalDue>> {
+    use kreiskom_core::{LegalKind, LegalPage, PartialDate};
+    let pages = store.records::<LegalPage>(Some(slug)).await?;
+    let mut out = Vec::new();
+    for kind in LegalKind::ALL {
+        let page = pages.iter().find(|p| p.kind == kind);
+        let needed = !matches!(kind, LegalKind::EasyLanguage | LegalKind::SignLanguage);
+        let state = match page {
+            None if needed => "fehlt".to_owned(),
+            None => continue,
+            Some(p) if !p.review_is_due(today) => continue,
+            Some(p) => match p.review_due() {
+                Some(due) => format!(
+                    "jährliche Überprüfung fällig seit {}",
+                    crate::german_date(&PartialDate::Day(due))
+                ),
+                None => "noch nie überprüft".to_owned(),
+            },
+        };
+        out.push(LegalDue {
+            title: kind.title(),
+            path: kind.path(),
+            slug: page.map(|p| p.slug.to_string()),
+            state,
+        });
+    }
+    Ok(out)
 }
 
 pub async fn dashboard(
@@ -590,10 +641,20 @@ pub async fn dashboard(
         },
     ];
     let (recent, _) = store.audit_of_tenant(slug, 0, 10).await?;
+    let today = now.to_zoned(kreiskom_core::berlin()).date();
+    let legal = legal_due(store, slug, today).await?;
+    let open_feedback = if readable(Kind::Feedback) {
+        let all = store.records::<kreiskom_core::Feedback>(Some(slug)).await?;
+        Some(all.iter().filter(|f| !f.answered).count())
+    } else {
+        None
+    };
     Ok(DashboardView {
         inquiries,
         inquiries_shown,
         doubts,
+        legal,
+        open_feedback,
         counts,
         recent: recent.iter().map(|e| history_entry(e, readable)).collect(),
     })

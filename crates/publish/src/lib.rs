@@ -211,6 +211,22 @@ impl Site {
         self.render("site/communication.html", view)
     }
 
+    /// `/{tenant}/impressum` and the other legal pages.
+    pub async fn legal(&self, tenant: &str, kind: kreiskom_core::LegalKind) -> Result<String> {
+        let view = views::legal(&self.store, tenant, kind).await?;
+        self.render("site/legal.html", view)
+    }
+
+    /// The feedback form of the accessibility statement, or its
+    /// confirmation once sent.
+    pub async fn feedback_page(&self, tenant: &str, form: serde_json::Value) -> Result<String> {
+        let (_, t) = views::load_tenant(&self.store, tenant).await?;
+        self.render(
+            "site/feedback.html",
+            minijinja::context! { tenant => views::TenantView::from(&t), ..Value::from_serialize(&form) },
+        )
+    }
+
     pub async fn contact(&self, tenant: &str) -> Result<String> {
         let view = views::contact(&self.store, tenant).await?;
         self.render("site/contact.html", view)
@@ -245,12 +261,23 @@ impl Site {
         )
     }
 
-    /// An error page in the site's look; never fails (falls back to text).
-    pub fn error_page(&self, status: u16, message: &str) -> String {
-        self.render("site/error.html", minijinja::context! { status, message })
-            .unwrap_or_else(|e| {
-                format!("<!doctype html><title>Fehler {status}</title><p>{message}</p><!-- {e} -->")
-            })
+    /// An error page in the site's look, with the district's header where
+    /// the address names one; never fails (falls back to text).
+    pub async fn error_page(&self, status: u16, message: &str, tenant: Option<&str>) -> String {
+        let tenant = match tenant {
+            Some(t) => views::load_tenant(&self.store, t)
+                .await
+                .ok()
+                .map(|(_, t)| views::TenantView::from(&t)),
+            None => None,
+        };
+        self.render(
+            "site/error.html",
+            minijinja::context! { status, message, tenant },
+        )
+        .unwrap_or_else(|e| {
+            format!("<!doctype html><title>Fehler {status}</title><p>{message}</p><!-- {e} -->")
+        })
     }
 }
 

@@ -404,6 +404,12 @@ impl Site {
         .iter()
         .map(|p| format!("{base}/{tenant}{p}"))
         .collect();
+        let legal = crate::views::legal_kinds(&self.store, &t.slug).await?;
+        urls.extend(
+            legal
+                .iter()
+                .map(|k| format!("{base}/{tenant}/{}", k.path())),
+        );
         let partnerships = crate::views::partnership_slugs(&self.store, &t).await?;
         urls.extend(
             partnerships

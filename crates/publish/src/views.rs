@@ -343,6 +343,9 @@ pub struct HomeView {
     /// are any.
     towns: Option<String>,
     has_communication: bool,
+    /// Explanations in Leichte Sprache and Gebärdensprache, where kept.
+    easy_language: bool,
+    sign_language: bool,
 }
 
 pub async fn home(store: &Store, tenant: &str) -> Result<HomeView> {
@@ -387,7 +390,10 @@ pub async fn home(store: &Store, tenant: &str) -> Result<HomeView> {
         )
     });
     let communication = communication(store, slug.as_str()).await?;
+    let legal = legal_kinds(store, &slug).await?;
     Ok(HomeView {
+        easy_language: legal.contains(&kreiskom_core::LegalKind::EasyLanguage),
+        sign_language: legal.contains(&kreiskom_core::LegalKind::SignLanguage),
         tenant: (&t).into(),
         region: regions.view(&region).await?,
         own,
@@ -962,6 +968,103 @@ pub async fn communication(store: &Store, tenant: &str) -> Result<CommunicationV
         other_services,
         other_channels,
     })
+}
+
+#[derive(Serialize)]
+pub struct LegalView {
+    tenant: TenantView,
+    kind: kreiskom_core::LegalKind,
+    title: String,
+    body: String,
+    /// "15. Januar 2026".
+    reviewed: Option<String>,
+    video: Option<String>,
+    demo: bool,
+    /// The Land's office for the accessibility statement.
+    office: Option<OfficeView>,
+}
+
+#[derive(Serialize)]
+struct OfficeView {
+    name: String,
+    url: String,
+    email: Option<String>,
+    law: Option<String>,
+    land: String,
+    unverified: bool,
+}
+
+/// The Land a region lies in: itself or the nearest state above it.
+async fn land_of(store: &Store, region: &str) -> Result<Option<Region>> {
+    let mut slug = region.to_owned();
+    // A handful of levels at most (Ortsteil, Gemeinde, Landkreis, Land);
+    // the store refuses circles, the bound keeps a bad import harmless.
+    for _ in 0..6 {
+        let Some(r) = store.get::<Region>(None, &slug).await? else {
+            return Ok(None);
+        };
+        if r.record.kind == RegionKind::State {
+            return Ok(Some(r.record));
+        }
+        match r.record.parent {
+            Some(p) => slug = p.to_string(),
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+pub async fn legal(
+    store: &Store,
+    tenant: &str,
+    kind: kreiskom_core::LegalKind,
+) -> Result<LegalView> {
+    let (slug, t) = load_tenant(store, tenant).await?;
+    let page = store
+        .get::<kreiskom_core::LegalPage>(Some(&slug), kind.path())
+        .await?
+        .ok_or(PublishError::NotFound)?
+        .record;
+    let office = if kind == kreiskom_core::LegalKind::Accessibility {
+        land_of(store, t.region.as_str()).await?.and_then(|land| {
+            let unverified = unverified(&land.doubts)
+                .iter()
+                .any(|f| f == "accessibility");
+            land.accessibility.as_ref().map(|a| OfficeView {
+                name: a.office.clone(),
+                url: a.office_url.clone(),
+                email: a.office_email.clone(),
+                law: a.law.clone(),
+                land: land.name().to_owned(),
+                unverified,
+            })
+        })
+    } else {
+        None
+    };
+    Ok(LegalView {
+        tenant: (&t).into(),
+        kind,
+        title: page.title.clone(),
+        body: markdown(&page.body),
+        reviewed: page.reviewed.as_ref().map(german::date),
+        video: page.video.clone(),
+        demo: page.demo,
+        office,
+    })
+}
+
+/// Which legal pages a tenant has, for the start page's links.
+pub(crate) async fn legal_kinds(
+    store: &Store,
+    tenant: &TenantSlug,
+) -> Result<Vec<kreiskom_core::LegalKind>> {
+    Ok(store
+        .list::<kreiskom_core::LegalPage>(Some(tenant))
+        .await?
+        .into_iter()
+        .map(|p| p.record.kind)
+        .collect())
 }
 
 #[derive(Serialize)]

@@ -159,12 +159,23 @@ pub(crate) async fn pages(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    // The district whose address this is, so its error page keeps its header.
+    let tenant = request
+        .uri()
+        .path()
+        .split('/')
+        .nth(1)
+        .filter(|t| !t.is_empty() && *t != "admin" && *t != "api")
+        .map(str::to_owned);
     let mut response = next.run(request).await;
     let Some(ErrorPage(message)) = response.extensions_mut().remove::<ErrorPage>() else {
         return response;
     };
     let status = response.status();
-    let html = s.site.error_page(status.as_u16(), &message);
+    let html = s
+        .site
+        .error_page(status.as_u16(), &message, tenant.as_deref())
+        .await;
     let mut page = (status, axum::response::Html(html)).into_response();
     for (name, value) in response.headers() {
         if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {

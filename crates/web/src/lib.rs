@@ -8,6 +8,7 @@ mod assets;
 pub mod auth;
 mod cache;
 mod error;
+mod legal;
 mod newsroom;
 mod openapi;
 mod pages;
@@ -116,6 +117,7 @@ fn table() -> routes::Routes {
     let r = admin::routes(r);
     let r = press::routes(r);
     let r = pages::routes(r);
+    let r = legal::routes(r);
     assets::routes(r)
 }
 
@@ -145,7 +147,7 @@ pub fn app(state: AppState) -> Router {
 
 /// The Content-Security-Policy of the public site and of the workspace;
 /// they differ only in who may frame them.
-const CSP_SITE: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
+const CSP_SITE: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
 const CSP_ADMIN: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 async fn security_headers(

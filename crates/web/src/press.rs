@@ -87,14 +87,66 @@ async fn sitemap(State(s): State<AppState>, Path(t): Path<String>) -> Reply {
 }
 
 #[derive(Serialize)]
-struct InquiryField {
-    name: &'static str,
-    label: &'static str,
-    kind: &'static str,
-    required: bool,
-    hint: Option<&'static str>,
-    value: String,
-    error: Option<String>,
+pub(crate) struct FormField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub kind: &'static str,
+    pub required: bool,
+    pub hint: Option<&'static str>,
+    pub value: String,
+    pub error: Option<String>,
+}
+
+/// A public form's fields from its table (name, label, input type,
+/// required, hint), filled with what was sent and the errors found.
+pub(crate) fn form_fields<'a>(
+    table: &[(
+        &'static str,
+        &'static str,
+        &'static str,
+        bool,
+        Option<&'static str>,
+    )],
+    value: impl Fn(&str) -> &'a str,
+    errors: &[FieldError],
+) -> Vec<FormField> {
+    table
+        .iter()
+        .map(|&(name, label, kind, required, hint)| FormField {
+            name,
+            label,
+            kind,
+            required,
+            hint,
+            value: value(name).to_owned(),
+            error: errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.message.clone()),
+        })
+        .collect()
+}
+
+/// Refuses a public form sent without the token its page set.
+pub(crate) fn check_form_token(jar: &CookieJar, sent: &str) -> Result<(), PageError> {
+    let expected = jar
+        .get(auth::PUBLIC_FORM_COOKIE)
+        .map(|c| c.value().to_owned());
+    if expected
+        .as_deref()
+        .is_none_or(|e| e.is_empty() || e != sent)
+    {
+        return Err(PageError(Error::Csrf));
+    }
+    Ok(())
+}
+
+/// The sender's address, for the throttle. Without a peer address (behind
+/// no listener, as in tests) all clients share one count.
+pub(crate) fn client_of(
+    client: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+) -> std::net::IpAddr {
+    client.map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |c| c.0 .0.ip())
 }
 
 /// The fields of the public form: (name, label, input type, required, hint).
@@ -156,21 +208,7 @@ async fn inquiry_page(
     errors: &[FieldError],
 ) -> Reply {
     let csrf = auth::random_token();
-    let fields: Vec<InquiryField> = INQUIRY_FIELDS
-        .iter()
-        .map(|&(name, label, kind, required, hint)| InquiryField {
-            name,
-            label,
-            kind,
-            required,
-            hint,
-            value: input.value(name).to_owned(),
-            error: errors
-                .iter()
-                .find(|e| e.field == name)
-                .map(|e| e.message.clone()),
-        })
-        .collect();
+    let fields = form_fields(&INQUIRY_FIELDS, |name| input.value(name), errors);
     let html = s
         .site
         .inquiry_page(tenant, inquiry_view(&csrf, &fields, None, None))
@@ -181,7 +219,7 @@ async fn inquiry_page(
 
 fn inquiry_view(
     csrf: &str,
-    fields: &[InquiryField],
+    fields: &[FormField],
     done: Option<&str>,
     deadline: Option<String>,
 ) -> serde_json::Value {
@@ -192,7 +230,7 @@ async fn inquiry_form(State(s): State<AppState>, jar: CookieJar, Path(t): Path<S
     inquiry_page(&s, jar, &t, StatusCode::OK, &InquiryInput::default(), &[]).await
 }
 
-fn opt(s: &str) -> Option<String> {
+pub(crate) fn opt(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_owned())
 }
@@ -205,15 +243,7 @@ async fn inquiry(
     axum::Form(input): axum::Form<InquiryInput>,
 ) -> Reply {
     let tenant = TenantSlug::parse(&t).map_err(|_| PageError(Error::NotFound))?;
-    let expected = jar
-        .get(auth::PUBLIC_FORM_COOKIE)
-        .map(|c| c.value().to_owned());
-    if expected
-        .as_deref()
-        .is_none_or(|e| e.is_empty() || e != input.csrf)
-    {
-        return Err(PageError(Error::Csrf));
-    }
+    check_form_token(&jar, &input.csrf)?;
     let now = s.now();
     let received = LocalTime::at(now);
     let slug = InquirySlug::parse(&format!(
@@ -266,10 +296,7 @@ async fn inquiry(
         )
         .await;
     }
-    // Without a peer address (behind no listener, as in tests) all clients
-    // share one count.
-    let client = client.map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |c| c.0 .0.ip());
-    if !s.throttle.inquiry(client, &input.email) {
+    if !s.throttle.public_form(client_of(client), &input.email) {
         let busy = FieldError::new(
             "question",
             "In kurzer Zeit sind zu viele Anfragen von Ihnen eingegangen. Bitte senden Sie diese später noch einmal oder rufen Sie die Pressestelle an.",

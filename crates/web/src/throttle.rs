@@ -40,9 +40,10 @@ impl Default for Throttle {
 }
 
 impl Throttle {
-    /// Counts one inquiry; `false` when the client or the address has sent
-    /// too many lately.
-    pub fn inquiry(&self, client: IpAddr, email: &str) -> bool {
+    /// Counts one submission of a public form (a press inquiry, feedback
+    /// on accessibility); `false` when the client or the address has sent
+    /// too many lately. Without an address only the client counts.
+    pub fn public_form(&self, client: IpAddr, email: &str) -> bool {
         use sha2::{Digest, Sha256};
         let address: [u8; 32] =
             Sha256::digest(kreiskom_store::normalize_email(email).as_bytes()).into();
@@ -54,7 +55,7 @@ impl Throttle {
         }
         // Both are asked, so a refused address still counts for its client.
         let client_ok = self.clients.check_key(&client).is_ok();
-        let address_ok = self.addresses.check_key(&address).is_ok();
+        let address_ok = email.trim().is_empty() || self.addresses.check_key(&address).is_ok();
         client_ok && address_ok
     }
 }

@@ -470,13 +470,15 @@ async fn every_route_refuses_strangers(url: &str) {
         match route.access {
             Access::Public => {
                 // Besides signing in, the public may hand in a press
-                // inquiry and follow an unsubscribe link (the token is the
-                // proof); nothing else changes data without a check.
+                // inquiry or a barrier report and follow an unsubscribe
+                // link (the token is the proof); nothing else changes data
+                // without a check.
                 assert!(
                     method == "GET"
                         || [
                             "/admin/anmelden",
                             "/{tenant}/presse/anfrage",
+                            "/{tenant}/barrierefreiheit/rueckmeldung",
                             "/{tenant}/presse/abmelden/{token}"
                         ]
                         .contains(&route.path.as_str()),

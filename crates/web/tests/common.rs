@@ -388,3 +388,43 @@ pub async fn post_fields(
         .collect();
     app.post_as(path, session, &pairs).await
 }
+
+/// A public form (press inquiry, barrier report) as a browser holds it:
+/// its cookie and token, and where it is sent.
+pub struct PublicForm {
+    pub csrf: String,
+    pub cookie: String,
+    pub action: String,
+}
+
+impl PublicForm {
+    pub fn of(form: &Reply, action: &str) -> Self {
+        Self {
+            csrf: csrf_of(&form.text),
+            cookie: cookie_of(form, kreiskom_web::auth::PUBLIC_FORM_COOKIE).unwrap(),
+            action: action.to_owned(),
+        }
+    }
+
+    /// Opens the form at `path`, which is sent back to the same address.
+    pub async fn open(app: &App, path: &str) -> Self {
+        Self::of(&app.get(path).await, path)
+    }
+
+    pub async fn send(&self, app: &App, fields: &[(&str, &str)]) -> Reply {
+        let mut pairs = vec![("csrf", self.csrf.as_str())];
+        pairs.extend_from_slice(fields);
+        let body = serde_urlencoded::to_string(&pairs).unwrap();
+        app.request(
+            "POST",
+            &self.action,
+            Some(&body),
+            &[
+                ("cookie", &self.cookie),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ],
+            false,
+        )
+        .await
+    }
+}

@@ -8,7 +8,7 @@ mod common;
 use std::sync::atomic::Ordering;
 
 use axum::http::StatusCode;
-use common::{app, day, App};
+use common::{app, day, App, PublicForm};
 use kreiskom_core::{Actor, Journalist, Kind, LocalTime, PressRelease, Role, TenantSlug};
 use serde_json::{json, Value};
 
@@ -263,44 +263,12 @@ async fn embargo_keeps_a_release_off_every_surface_until_the_second(url: &str) {
     );
 }
 
-/// The public inquiry form as a browser holds it: its cookie and token.
-struct InquiryForm {
-    csrf: String,
-    cookie: String,
-}
-
-impl InquiryForm {
-    fn of(form: &common::Reply) -> Self {
-        Self {
-            csrf: common::csrf_of(&form.text),
-            cookie: common::cookie_of(form, kreiskom_web::auth::PUBLIC_FORM_COOKIE).unwrap(),
-        }
-    }
-
-    async fn send(&self, app: &App, fields: &[(&str, &str)]) -> common::Reply {
-        let mut pairs = vec![("csrf", self.csrf.as_str())];
-        pairs.extend_from_slice(fields);
-        let body = serde_urlencoded::to_string(&pairs).unwrap();
-        app.request(
-            "POST",
-            "/goslar/presse/anfrage",
-            Some(&body),
-            &[
-                ("cookie", &self.cookie),
-                ("content-type", "application/x-www-form-urlencoded"),
-            ],
-            false,
-        )
-        .await
-    }
-}
-
 async fn inquiries_from_the_public_form_reach_the_dashboard(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     newsroom_people(&app).await;
     let form = app.get("/goslar/presse/anfrage").await;
     assert_eq!(form.status, StatusCode::OK);
-    let inquiry = InquiryForm::of(&form);
+    let inquiry = PublicForm::of(&form, "/goslar/presse/anfrage");
     // Missing question and a bad deadline: nothing stored, input kept.
     let bad = inquiry
         .send(
@@ -349,7 +317,7 @@ async fn inquiries_from_the_public_form_reach_the_dashboard(url: &str) {
 
 async fn the_inquiry_form_cannot_be_flooded(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
-    let inquiry = InquiryForm::of(&app.get("/goslar/presse/anfrage").await);
+    let inquiry = PublicForm::open(&app, "/goslar/presse/anfrage").await;
     let post = |email: String| {
         let inquiry = &inquiry;
         let app = &app;

@@ -80,6 +80,7 @@ pub fn dataset(csv_path: &str) -> Dataset {
             coordinates: None,
             successors: vec![],
             description: None,
+            accessibility: None,
             doubts: vec![],
         });
         slug
@@ -109,6 +110,7 @@ pub fn dataset(csv_path: &str) -> Dataset {
         coordinates: None,
         successors: vec![],
         description: None,
+        accessibility: None,
         doubts: vec![],
     });
     let partnerships = pairs
@@ -159,6 +161,8 @@ pub fn dataset(csv_path: &str) -> Dataset {
             journalists: vec![],
             press_releases: vec![],
             press_inquiries: vec![],
+            legal_pages: vec![],
+            feedback: vec![],
         }],
     }
 }
