@@ -15,3 +15,9 @@ for font in $(grep -o 'fira-sans/[A-Za-z-]*\.woff2' "$src/fonts/fira-sans.css" |
 done
 cp node_modules/@kern-ux/native/LICENSE.md "$dst/LICENSE.md"
 echo "vendored @kern-ux/native $(node -p "require('./node_modules/@kern-ux/native/package.json').version") into $dst"
+
+# Country outlines for the partnership maps: Natural Earth 1:50m as
+# TopoJSON (public domain; world-atlas is ISC-licensed).
+cp node_modules/world-atlas/countries-50m.json crates/map/data/
+cp node_modules/world-atlas/LICENSE crates/map/data/LICENSE-world-atlas
+echo "vendored world-atlas $(node -p "require('./node_modules/world-atlas/package.json').version") into crates/map/data"

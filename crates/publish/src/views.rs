@@ -241,6 +241,120 @@ impl<'a> Regions<'a> {
     }
 }
 
+/// A map of places with the same places as a table, for those who do not
+/// see the map.
+#[derive(Serialize)]
+pub struct MapView {
+    svg: String,
+    rows: Vec<MapRow>,
+}
+
+#[derive(Serialize)]
+struct MapRow {
+    name: String,
+    /// "Partnerregion", "Partnerstadt von Halberstadt".
+    role: String,
+    country: String,
+    /// "51,31° N, 17,06° O".
+    position: String,
+    url: Option<String>,
+    unverified: bool,
+    /// Too far away for the map's area; named in the table only.
+    outside: bool,
+}
+
+/// Gathers the places of a map, each once.
+#[derive(Default)]
+struct MapBuilder {
+    places: Vec<kreiskom_map::Place>,
+    slugs: Vec<String>,
+    lines: Vec<(usize, usize)>,
+    rows: Vec<MapRow>,
+}
+
+fn degrees(value: f64, positive: &str, negative: &str) -> String {
+    let hemisphere = if value < 0.0 { negative } else { positive };
+    format!(
+        "{}° {hemisphere}",
+        format!("{:.2}", value.abs()).replace('.', ",")
+    )
+}
+
+impl MapBuilder {
+    /// Adds a region (once) and returns its index; None without coordinates.
+    /// The first place added is the one the map is about.
+    fn add(
+        &mut self,
+        region: &Region,
+        role: kreiskom_map::Role,
+        url: Option<String>,
+        what: String,
+    ) -> Option<usize> {
+        if let Some(i) = self.slugs.iter().position(|s| s == region.slug.as_str()) {
+            return Some(i);
+        }
+        let c = region.coordinates?;
+        self.slugs.push(region.slug.to_string());
+        self.places.push(kreiskom_map::Place {
+            name: region.name().to_owned(),
+            lat: c.lat,
+            lon: c.lon,
+            country: region.country.to_string(),
+            role,
+            url: url.clone(),
+            // Only the district and its own partners are named on the map;
+            // the many towns would cover each other.
+            labelled: role == kreiskom_map::Role::Partner || self.places.is_empty(),
+        });
+        self.rows.push(MapRow {
+            name: region.name().to_owned(),
+            role: what,
+            country: lbl("country", &region.country),
+            position: format!("{}, {}", degrees(c.lat, "N", "S"), degrees(c.lon, "O", "W")),
+            url,
+            unverified: unverified(&region.doubts)
+                .iter()
+                .any(|f| f == "coordinates" || f == "names"),
+            outside: false,
+        });
+        Some(self.places.len() - 1)
+    }
+
+    fn line(&mut self, a: Option<usize>, b: Option<usize>) {
+        if let (Some(a), Some(b)) = (a, b) {
+            self.lines.push((a, b));
+        }
+    }
+
+    fn finish(mut self, title: &str) -> Option<MapView> {
+        let home = self.places.first()?.clone();
+        // Far places leave the drawing; indices of the rest shift.
+        let mut kept = Vec::new();
+        let mut index = vec![None; self.places.len()];
+        for (i, p) in self.places.iter().enumerate() {
+            if kreiskom_map::far(&home, p) {
+                self.rows[i].outside = true;
+            } else {
+                index[i] = Some(kept.len());
+                kept.push(p.clone());
+            }
+        }
+        let lines: Vec<(usize, usize)> = self
+            .lines
+            .iter()
+            .filter_map(|&(a, b)| Some((index[a]?, index[b]?)))
+            .collect();
+        // A map of one place says nothing the text does not.
+        if kept.len() < 2 {
+            return None;
+        }
+        Some(MapView {
+            svg: kreiskom_map::render(title, &kept, &lines)?,
+            rows: self.rows,
+        })
+    }
+}
+
 /// The regions directly below one (a district's towns), by slug.
 async fn child_slugs(store: &Store, slug: &str) -> Result<Vec<String>> {
     Ok(store
@@ -416,6 +530,7 @@ pub struct PartnershipsView {
     towns: Vec<TownGroup>,
     /// Some partnership reads "besteht": the page explains the word once.
     undated: bool,
+    map: Option<MapView>,
     contact: Option<UnitView>,
 }
 
@@ -431,6 +546,62 @@ pub(crate) async fn partnership_slugs(store: &Store, t: &Tenant) -> Result<Vec<S
         .collect();
     slugs.dedup();
     Ok(slugs)
+}
+
+/// The district and its partners, its towns and theirs, with a line for
+/// each partnership.
+fn overview_map(
+    regions: &Regions<'_>,
+    t: &Tenant,
+    of: &PartnershipsOf,
+    towns: &[String],
+    tenant: &str,
+) -> Option<MapView> {
+    use kreiskom_map::Role;
+    let mut map = MapBuilder::default();
+    let home = regions.get(t.region.as_str())?;
+    let district = map.add(home, Role::Home, None, "Landkreis".to_owned());
+    let url = |p: &Partnership| Some(format!("/{tenant}/partnerschaften/{}", p.slug));
+    let home_side = [t.region.to_string()];
+    for p in of.get(t.region.as_str()).into_iter().flatten() {
+        let Some((_, partner)) = sides(p, &home_side) else {
+            continue;
+        };
+        if let Some(r) = regions.get(partner) {
+            let at = map.add(r, Role::Partner, url(p), "Partnerregion".to_owned());
+            map.line(district, at);
+        }
+    }
+    for town in towns {
+        let (Some(town_region), Some(list)) = (regions.get(town), of.get(town)) else {
+            continue;
+        };
+        let town_side = [town.clone()];
+        let mut home_at = None;
+        for p in list {
+            let Some((_, partner)) = sides(p, &town_side) else {
+                continue;
+            };
+            let Some(r) = regions.get(partner) else {
+                continue;
+            };
+            if home_at.is_none() {
+                home_at = map.add(
+                    town_region,
+                    Role::Home,
+                    None,
+                    "Stadt oder Gemeinde im Landkreis".to_owned(),
+                );
+            }
+            let what = format!("Partnerstadt von {}", town_region.name());
+            let at = map.add(r, Role::Twin, url(p), what);
+            map.line(home_at, at);
+        }
+    }
+    map.finish(&format!(
+        "Karte der Partnerschaften {}",
+        german::cases(&t.name, None).gen
+    ))
 }
 
 pub async fn partnerships(store: &Store, tenant: &str, today: Date) -> Result<PartnershipsView> {
@@ -495,6 +666,7 @@ pub async fn partnerships(store: &Store, tenant: &str, today: Date) -> Result<Pa
             });
         }
     }
+    let map = overview_map(&regions, &t, &of, &towns, tenant);
     let contact = match &t.partnership_contact {
         Some(u) => Some(unit_view(store, &slug, u.as_str()).await?),
         None => None,
@@ -509,6 +681,7 @@ pub async fn partnerships(store: &Store, tenant: &str, today: Date) -> Result<Pa
         partners,
         towns: groups,
         undated,
+        map,
         contact,
     })
 }
@@ -573,6 +746,7 @@ pub struct PartnershipView {
     activities: Vec<ActivityView>,
     organisations: Vec<OrganisationView>,
     collections: Vec<CollectionView>,
+    map: Option<MapView>,
     contact: Option<UnitView>,
 }
 
@@ -697,6 +871,14 @@ pub async fn partnership(
         None => None,
     };
     let title = format!("{} und {}", home.name(), partner.name());
+    let map = {
+        use kreiskom_map::Role;
+        let mut map = MapBuilder::default();
+        let a = map.add(&home, Role::Home, None, lbl("region", home.kind));
+        let b = map.add(&partner, Role::Partner, None, lbl("region", partner.kind));
+        map.line(a, b);
+        map.finish(&format!("Karte: {title}"))
+    };
     Ok(PartnershipView {
         tenant: (&t).into(),
         title,
@@ -712,6 +894,7 @@ pub async fn partnership(
         activities: activities.into_iter().map(|(_, v)| v).collect(),
         organisations,
         collections,
+        map,
         contact,
     })
 }

@@ -174,7 +174,9 @@ async fn every_page_forbids_scripts_and_other_hosts(url: &str) {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.headers["content-type"], "text/html; charset=utf-8");
     assert!(
-        missing.text.contains("<title>Fehler 404 – Landkreis Harz</title>"),
+        missing
+            .text
+            .contains("<title>Fehler 404 – Landkreis Harz</title>"),
         "{}",
         missing.text
     );
