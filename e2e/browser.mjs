@@ -9,12 +9,13 @@ import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..');
 
-export async function startServer() {
+/// `env` adds configuration (`KREISKOM_MEDIA__S3__BUCKET`, …).
+export async function startServer(env = {}) {
   const binary = process.env.E2E_KREISKOM_BINARY ?? join(root, 'target/debug/kreiskom');
   const dir = mkdtempSync(join(tmpdir(), 'kreiskom-e2e-'));
   const child = spawn(binary, ['serve', '--demo', '--listen', '127.0.0.1:0'], {
     cwd: dir,
-    env: { ...process.env, KREISKOM_API_TOKEN: 'e2e-token' },
+    env: { ...process.env, KREISKOM_API_TOKEN: 'e2e-token', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -35,6 +36,7 @@ export async function startServer() {
   return {
     url,
     logins,
+    dir,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((ok) => child.once('exit', ok));
@@ -60,4 +62,34 @@ export async function signIn(page, server, email) {
   await page.getByLabel('Passwort').fill(server.logins[email]);
   await page.getByRole('button', { name: 'Anmelden' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/admin/anmelden'));
+}
+
+/// moto's S3 server from the test venv, with one bucket; fails when the
+/// venv is missing, as CI must not skip it.
+export async function startS3() {
+  const python = join(root, '.venv/bin/python');
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      const res = await fetch(`${endpoint}/kreiskom-media`, { method: 'PUT' });
+      if (res.ok) break;
+    } catch { /* not up yet */ }
+    await new Promise((ok) => setTimeout(ok, 50));
+    if (i === 199) throw new Error('moto.server did not start');
+  }
+  return {
+    env: {
+      KREISKOM_MEDIA__S3__BUCKET: 'kreiskom-media',
+      KREISKOM_MEDIA__S3__ENDPOINT: endpoint,
+      KREISKOM_MEDIA__S3__REGION: 'us-east-1',
+      KREISKOM_MEDIA__S3__ACCESS_KEY_ID: 'test',
+      KREISKOM_MEDIA__S3__SECRET_ACCESS_KEY: 'test',
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((ok) => child.once('exit', ok));
+    },
+  };
 }

@@ -39,6 +39,7 @@ macro_rules! record_kinds {
                 PressRelease: $crate::PressRelease, press_releases, "pressemitteilungen", "Pressemitteilung", "Pressemitteilungen", 1, [PressOfficer], workspace;
                 PressInquiry: $crate::PressInquiry, press_inquiries, "presseanfragen", "Presseanfrage", "Presseanfragen", 2, [PressOfficer], personal;
                 LegalPage: $crate::LegalPage, legal_pages, "rechtstexte", "Rechtstext", "Rechtstexte", 15, [WebEditor], api;
+                MediaFile: $crate::MediaFile, media_files, "medien", "Bild", "Bilder", 17, [WebEditor, PressOfficer, PartnershipCoordinator], api;
                 Feedback: $crate::Feedback, feedback, "rueckmeldungen", "Rückmeldung zur Barrierefreiheit", "Rückmeldungen zur Barrierefreiheit", 16, [WebEditor], personal;
             }
         }

@@ -7,6 +7,7 @@ pub mod date;
 pub mod doubt;
 pub mod kinds;
 pub mod legal;
+pub mod media;
 pub mod outbox;
 pub mod partnership;
 pub mod press;
@@ -23,6 +24,7 @@ pub use date::PartialDate;
 pub use doubt::{Doubt, Shown};
 pub use kinds::{each_kind, Kind, KindVisitor, RecordsVisitor, RecordsVisitorMut};
 pub use legal::{AccessibilityRules, Feedback, LegalKind, LegalPage};
+pub use media::{MediaFile, MediaVariant};
 pub use outbox::{Payload, ReleaseMail, Target, TargetKind};
 pub use partnership::{
     Category, EventKind, Partnership, PartnershipEvent, Status, StatusAt, Topic,
@@ -38,7 +40,7 @@ pub use region::{
 };
 pub use slug::{
     slugify, ActivitySlug, ChannelSlug, CollectionSlug, FeedbackSlug, InquirySlug, JournalistSlug,
-    LegalPageSlug, MailingListSlug, OrganisationSlug, PartnershipSlug, PersonSlug,
+    LegalPageSlug, MailingListSlug, MediaSlug, OrganisationSlug, PartnershipSlug, PersonSlug,
     PressReleaseSlug, RegionSlug, ServiceSlug, SlugError, TenantSlug, UnitSlug,
 };
 pub use tenant::{

@@ -99,6 +99,10 @@ pub struct Partnership {
     /// Markdown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Photos of visits and exchanges, the partner's coat of arms: pictures
+    /// of the media library.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<crate::Image>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub doubts: Vec<Doubt>,
 }
@@ -223,6 +227,7 @@ impl Record for Partnership {
             );
         }
         e.unique("topics", &self.topics);
+        crate::Image::check_all(&self.images, &mut e);
         for (i, ev) in self.timeline.iter().enumerate() {
             e.optional_text(&format!("timeline.{i}.note"), &ev.note, 2000);
         }
@@ -308,6 +313,7 @@ mod tests {
                 })
                 .collect(),
             description: None,
+            images: vec![],
             doubts: vec![],
         }
     }

@@ -124,6 +124,18 @@ pub struct Image {
     pub credit: Option<String>,
 }
 
+impl Image {
+    /// The pictures of a record's `images`: each from this site, each
+    /// with the text that says what it shows.
+    pub(crate) fn check_all(images: &[Image], e: &mut Errors) {
+        for (i, img) in images.iter().enumerate() {
+            e.own_path(&format!("images.{i}.src"), &img.src);
+            e.text(&format!("images.{i}.alt"), &img.alt, LINE);
+            e.optional_text(&format!("images.{i}.credit"), &img.credit, LINE);
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PressRelease {
@@ -285,10 +297,7 @@ impl Record for PressRelease {
         e.optional_text("contact", &self.contact, 2_000);
         e.unique("topics", &self.topics);
         e.unique("mailing_lists", &self.mailing_lists);
-        for (i, img) in self.images.iter().enumerate() {
-            e.url(&format!("images.{i}.src"), &Some(img.src.clone()));
-            e.text(&format!("images.{i}.alt"), &img.alt, LINE);
-        }
+        Image::check_all(&self.images, &mut e);
         if let Some(a) = &self.appointment {
             e.text("appointment.address.street", &a.address.street, LINE);
             e.text("appointment.address.city", &a.address.city, LINE);

@@ -98,6 +98,7 @@ slug_types!(
     InquirySlug,
     LegalPageSlug,
     FeedbackSlug,
+    MediaSlug,
 );
 
 /// Lowercase ASCII with German transliteration (ä→ae, ö→oe, ü→ue, ß→ss);

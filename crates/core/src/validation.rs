@@ -60,6 +60,18 @@ impl Errors {
         }
     }
 
+    /// A picture's address: one on this site (`/media/…`), since a
+    /// picture from another host would learn of every visit.
+    pub fn own_path(&mut self, field: &str, value: &str) {
+        if !value.starts_with('/') || value.starts_with("//") || value.contains(char::is_whitespace)
+        {
+            self.add(
+                field,
+                "muss eine Adresse auf dieser Website sein (z. B. /media/…): Ein Bild von einem anderen Server erführe von jedem Besuch",
+            );
+        }
+    }
+
     pub fn email(&mut self, field: &str, value: &Option<String>) {
         if let Some(mail) = value {
             let valid = match mail.split_once('@') {

@@ -28,6 +28,62 @@ pub struct Config {
     /// The mail server releases are sent through; without it, mail jobs
     /// wait.
     pub smtp: Option<Smtp>,
+    /// Where uploaded pictures are kept.
+    pub media: Media,
+}
+
+/// The media store: a folder (default `media` in the working directory),
+/// or an S3-compatible bucket when several nodes serve the site.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Media {
+    #[serde(default = "default_media_dir")]
+    pub dir: PathBuf,
+    pub s3: Option<S3>,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3 {
+    pub bucket: String,
+    /// For a store other than AWS: `https://s3.rechenzentrum.example`.
+    pub endpoint: Option<String>,
+    #[serde(default = "default_s3_region")]
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+fn default_media_dir() -> PathBuf {
+    "media".into()
+}
+
+fn default_s3_region() -> String {
+    "eu-central-1".into()
+}
+
+impl Default for Media {
+    fn default() -> Self {
+        Self {
+            dir: default_media_dir(),
+            s3: None,
+        }
+    }
+}
+
+impl Media {
+    pub fn open(&self) -> Result<kreiskom_media::Media, kreiskom_media::MediaError> {
+        match &self.s3 {
+            Some(s3) => kreiskom_media::Media::s3(&kreiskom_media::S3 {
+                bucket: s3.bucket.clone(),
+                endpoint: s3.endpoint.clone(),
+                region: s3.region.clone(),
+                access_key_id: s3.access_key_id.clone(),
+                secret_access_key: s3.secret_access_key.clone(),
+            }),
+            None => kreiskom_media::Media::local(&self.dir),
+        }
+    }
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -106,6 +162,7 @@ impl Default for Config {
             templates_dir: None,
             public_url: None,
             smtp: None,
+            media: Media::default(),
         }
     }
 }
@@ -121,6 +178,13 @@ impl fmt::Debug for Config {
             .field(
                 "smtp",
                 &self.smtp.as_ref().map(|s| format!("{}:{}", s.host, s.port)),
+            )
+            .field(
+                "media",
+                &match &self.media.s3 {
+                    Some(s3) => format!("s3://{}", s3.bucket),
+                    None => self.media.dir.display().to_string(),
+                },
             )
             .finish()
     }

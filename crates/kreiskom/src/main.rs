@@ -16,6 +16,9 @@ use crate::config::Config;
 
 /// The demo data set, built from the source texts in shared/seeds.
 const DEMO: &str = include_str!("../../../demo/demo.json");
+/// The one picture of the demo, an illustration: every demo record of the
+/// media library is a copy of it.
+const DEMO_PICTURE: &[u8] = include_bytes!("../../../demo/media/landschaft.jpg");
 
 #[derive(Parser)]
 #[command(
@@ -420,6 +423,30 @@ async fn export(store: &Store, output: Option<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
+/// Puts the files of the demo's pictures into the media store (again, if
+/// the store was emptied), in the sizes an upload would make.
+async fn demo_pictures(media: &kreiskom_media::Media) -> Result<(), String> {
+    let dataset = parse_dataset(DEMO, "Demodaten")?;
+    let prepared = kreiskom_media::prepare(DEMO_PICTURE).map_err(|e| e.to_string())?;
+    for t in &dataset.tenants {
+        for file in &t.media_files {
+            let (tenant, folder) = (t.tenant.slug.as_str(), file.slug.as_str());
+            if media
+                .get(tenant, folder, "original.jpg")
+                .await
+                .map_err(|e| e.to_string())?
+                .is_none()
+            {
+                media
+                    .put(tenant, folder, &prepared)
+                    .await
+                    .map_err(|e| format!("Medienablage: {e}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn serve(
     config: Config,
     store: Store,
@@ -458,7 +485,14 @@ async fn serve(
         .clone()
         .unwrap_or_else(|| format!("http://{local}"));
     let site = Site::new(store.clone(), config.templates_dir.clone()).with_public_url(&public_url);
-    let mut state = AppState::new(store.clone(), site.clone(), api_token);
+    let media = config
+        .media
+        .open()
+        .map_err(|e| format!("Medienablage: {e}"))?;
+    if demo {
+        demo_pictures(&media).await?;
+    }
+    let mut state = AppState::new(store.clone(), site.clone(), api_token).with_media(media);
     state.security.https = public_url.starts_with("https://");
     let worker = match with_worker {
         true => {

@@ -356,3 +356,29 @@ fn press_release_150_14_is_cleaned_numbered_and_keeps_its_appointment() {
     assert_eq!(a.address.city, "Forst (Lausitz)");
     assert_eq!(sn.tenant.first_release_number(2014), 150);
 }
+
+#[test]
+fn demo_pictures_list_the_sizes_an_upload_makes() {
+    let d = demo();
+    let made =
+        kreiskom_media::prepare(include_bytes!("../../../demo/media/landschaft.jpg")).unwrap();
+    let sizes: Vec<(String, u32, u32)> = made
+        .variants
+        .iter()
+        .map(|v| (v.name.clone(), v.width, v.height))
+        .collect();
+    let mut files = 0;
+    for t in &d.tenants {
+        for f in &t.media_files {
+            let listed: Vec<(String, u32, u32)> = f
+                .variants
+                .iter()
+                .map(|v| (v.name.clone(), v.width, v.height))
+                .collect();
+            assert_eq!(listed, sizes, "{}", f.slug);
+            assert!(f.alt.contains("Demo-Bild"));
+            files += 1;
+        }
+    }
+    assert_eq!(files, 2);
+}

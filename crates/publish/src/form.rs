@@ -18,8 +18,9 @@ use crate::labels::{field_label, label};
 /// Fields the generic form leaves alone: doubt marks are resolved one by
 /// one on the record page, not edited as free text.
 /// Kept by the store, never typed: doubt marks (resolved on the record
-/// page) and a release's workflow (changed only by its steps).
-const SKIPPED: &[&str] = &["doubts", "workflow"];
+/// page), a release's workflow (changed only by its steps) and a picture's
+/// stored sizes (written by the upload).
+const SKIPPED: &[&str] = &["doubts", "workflow", "variants"];
 
 /// The schema of a record with its definitions, ready to walk.
 pub struct RecordSchema {

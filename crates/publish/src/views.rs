@@ -746,6 +746,7 @@ pub struct PartnershipView {
     activities: Vec<ActivityView>,
     organisations: Vec<OrganisationView>,
     collections: Vec<CollectionView>,
+    images: Vec<kreiskom_core::Image>,
     map: Option<MapView>,
     contact: Option<UnitView>,
 }
@@ -894,6 +895,7 @@ pub async fn partnership(
         activities: activities.into_iter().map(|(_, v)| v).collect(),
         organisations,
         collections,
+        images: p.images.clone(),
         map,
         contact,
     })

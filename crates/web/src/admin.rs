@@ -98,7 +98,7 @@ async fn frame(s: &AppState, t: &InTenant, here: &str) -> Result<Frame, PageErro
     Ok(Frame::new(viewer, tenant, here))
 }
 
-async fn render(
+pub(crate) async fn render(
     s: &AppState,
     t: &InTenant,
     here: &str,
@@ -568,7 +568,7 @@ async fn show<R: Record>(
     .await
 }
 
-fn may_edit<R: Record>(t: &InTenant) -> Result<(), PageError> {
+pub(crate) fn may_edit<R: Record>(t: &InTenant) -> Result<(), PageError> {
     if t.user.actor.may_edit(&t.tenant, R::KIND) {
         Ok(())
     } else {
@@ -759,7 +759,7 @@ async fn update_in_tenant<R: Record>(
 }
 
 /// Back to the record's page, which says what happened (`notice`).
-fn saved<R: Record>(t: &InTenant, slug: &str, notice: &str) -> Response {
+pub(crate) fn saved<R: Record>(t: &InTenant, slug: &str, notice: &str) -> Response {
     let path = views::record_path(t.tenant.as_str(), R::KIND, slug);
     Redirect::to(&format!("{path}?{notice}=1")).into_response()
 }

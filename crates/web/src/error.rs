@@ -35,6 +35,9 @@ pub enum Error {
     Csrf,
     #[error("Inhalt zu groß")]
     TooLarge,
+    /// A service kreiskom depends on (the media store) is missing or down.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 /// The JSON body of every API error.
@@ -92,6 +95,10 @@ impl Error {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 body("Der Inhalt der Anfrage ist zu groß (höchstens 2 MB).".into(), vec![]),
             ),
+            Error::Unavailable(why) => {
+                tracing::error!(error = %why, "service unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, body(format!("{why} Bitte später erneut versuchen."), vec![]))
+            }
             Error::Store(e @ StoreError::InUse { .. }) => (StatusCode::CONFLICT, body(format!("{e}."), vec![])),
             Error::Store(e @ (StoreError::NotEmpty | StoreError::Dataset(_))) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, body(e.to_string(), vec![]))

@@ -9,6 +9,7 @@ pub mod auth;
 mod cache;
 mod error;
 mod legal;
+mod media;
 mod newsroom;
 mod openapi;
 mod pages;
@@ -85,6 +86,8 @@ pub struct AppState {
     pub pages: Arc<PageCache>,
     /// How much the public may send through its forms.
     pub throttle: Arc<throttle::Throttle>,
+    /// Where uploaded pictures are kept; without it, uploads are refused.
+    pub media: Option<kreiskom_media::Media>,
 }
 
 impl AppState {
@@ -98,7 +101,13 @@ impl AppState {
             jobs: Arc::new(tokio::sync::Notify::new()),
             pages: Arc::default(),
             throttle: Arc::default(),
+            media: None,
         }
+    }
+
+    pub fn with_media(mut self, media: kreiskom_media::Media) -> Self {
+        self.media = Some(media);
+        self
     }
 
     pub fn now(&self) -> Timestamp {
@@ -118,6 +127,7 @@ fn table() -> routes::Routes {
     let r = press::routes(r);
     let r = pages::routes(r);
     let r = legal::routes(r);
+    let r = media::routes(r);
     assets::routes(r)
 }
 

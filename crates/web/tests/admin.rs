@@ -389,7 +389,12 @@ async fn concrete_path(app: &common::App, pattern: &str) -> String {
     let mut path = pattern
         .replace("{tenant}", "goslar")
         .replace("{index}", "0")
-        .replace("{*path}", "site.css");
+        .replace("{*path}", "site.css")
+        .replace("{name}", "w960.jpg");
+    // A picture's files live below /media/{tenant}/{slug}/.
+    if pattern.starts_with("/media/") {
+        return path.replace("{slug}", "unbekannt");
+    }
     if path.contains("{slug}") {
         let segment = pattern
             .split('/')
@@ -449,6 +454,12 @@ async fn any_record(app: &common::App, pattern: &str) -> String {
             }
         })
     });
+    // The demo ships no pictures (uploads need a media store); the
+    // permission is checked before the record is looked up.
+    let found = match plural {
+        "media_files" => found.or_else(|| Some(serde_json::json!({"slug": "unbekannt"}))),
+        _ => found,
+    };
     found
         .unwrap_or_else(|| panic!("no {plural} in the demo data"))
         .to_string()

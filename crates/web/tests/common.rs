@@ -227,6 +227,21 @@ impl App {
         self.reply(req).await
     }
 
+    /// A request with a body of bytes (a multipart upload).
+    pub async fn request_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.reply(req.body(Body::from(body)).unwrap()).await
+    }
+
     /// The body's bytes as sent (compressed, if asked for).
     pub async fn raw(&self, path: &str, headers: &[(&str, &str)]) -> Vec<u8> {
         let mut req = Request::builder().uri(path);
@@ -426,5 +441,14 @@ impl PublicForm {
             false,
         )
         .await
+    }
+}
+
+impl App {
+    /// The same app with a media store for uploads.
+    pub fn with_media(mut self, media: kreiskom_media::Media) -> Self {
+        self.state = self.state.with_media(media);
+        self.router = kreiskom_web::app(self.state.clone());
+        self
     }
 }

@@ -126,6 +126,7 @@ pub fn dataset(csv_path: &str) -> Dataset {
             topics: vec![],
             timeline: vec![],
             description: None,
+            images: vec![],
             doubts: vec![],
         })
         .collect::<Vec<_>>();
@@ -162,6 +163,7 @@ pub fn dataset(csv_path: &str) -> Dataset {
             press_releases: vec![],
             press_inquiries: vec![],
             legal_pages: vec![],
+            media_files: vec![],
             feedback: vec![],
         }],
     }
