@@ -39,8 +39,37 @@ pub struct Tenant {
     /// district that comes to kreiskom mid-year.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub press_numbering: Vec<NumberingStart>,
+    /// The district's colour as `#RRGGBB`, the accent of its pages; white
+    /// text on it must stay readable (contrast at least 4.5:1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<String>,
+    /// Coat of arms or logo: a picture of the media library (`/media/…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coat_of_arms: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub doubts: Vec<Doubt>,
+}
+
+/// `#0b3c7d` → its red, green and blue.
+fn rgb(hex: &str) -> Option<[u8; 3]> {
+    let digits = hex.strip_prefix('#').filter(|d| d.len() == 6)?;
+    let byte = |i: usize| u8::from_str_radix(&digits[i..i + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
+/// The contrast of white text on a colour (WCAG 2.1 relative luminance).
+pub fn contrast_with_white(hex: &str) -> Option<f64> {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let [r, g, b] = rgb(hex)?;
+    let l = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    Some(1.05 / (l + 0.05))
 }
 
 /// "In 2014 our numbers start at 150."
@@ -70,6 +99,23 @@ impl Record for Tenant {
         e.optional_text("partnership_intro", &self.partnership_intro, TEXT);
         let years: Vec<i16> = self.press_numbering.iter().map(|n| n.year).collect();
         e.unique("press_numbering", &years);
+        if let Some(colour) = &self.colour {
+            match contrast_with_white(colour) {
+                None => e.add("colour", "muss eine Farbe in der Form #RRGGBB sein, z. B. #0b3c7d"),
+                Some(c) if c < 4.5 => e.add(
+                    "colour",
+                    format!(
+                        "ist zu hell: Weiße Schrift darauf hat nur einen Kontrast von {:.1}:1, nötig sind 4,5:1",
+                        c
+                    )
+                    .replace('.', ","),
+                ),
+                Some(_) => {}
+            }
+        }
+        if let Some(src) = &self.coat_of_arms {
+            e.own_path("coat_of_arms", src);
+        }
         for (i, n) in self.press_numbering.iter().enumerate() {
             if n.first == 0 {
                 e.add(
@@ -665,6 +711,14 @@ impl Record for Channel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_district_colour_must_carry_white_text() {
+        assert!(contrast_with_white("#0b3c7d").unwrap() > 10.0);
+        assert!(contrast_with_white("#ffd400").unwrap() < 2.0);
+        assert!(contrast_with_white("blau").is_none());
+        assert!(contrast_with_white("#12345").is_none());
+    }
 
     #[test]
     fn contact_validation_names_the_field() {

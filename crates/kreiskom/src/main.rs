@@ -16,9 +16,42 @@ use crate::config::Config;
 
 /// The demo data set, built from the source texts in shared/seeds.
 const DEMO: &str = include_str!("../../../demo/demo.json");
-/// The one picture of the demo, an illustration: every demo record of the
-/// media library is a copy of it.
-const DEMO_PICTURE: &[u8] = include_bytes!("../../../demo/media/landschaft.jpg");
+/// The demo's pictures by file name: an illustration and placeholder
+/// coats of arms (no district's real one).
+const DEMO_PICTURES: [(&str, &[u8]); 8] = [
+    (
+        "landschaft.jpg",
+        include_bytes!("../../../demo/media/landschaft.jpg"),
+    ),
+    (
+        "wappen-goslar.png",
+        include_bytes!("../../../demo/media/wappen-goslar.png"),
+    ),
+    (
+        "wappen-harz.png",
+        include_bytes!("../../../demo/media/wappen-harz.png"),
+    ),
+    (
+        "wappen-nordhausen.png",
+        include_bytes!("../../../demo/media/wappen-nordhausen.png"),
+    ),
+    (
+        "wappen-spree-neisse.png",
+        include_bytes!("../../../demo/media/wappen-spree-neisse.png"),
+    ),
+    (
+        "wappen-stade.png",
+        include_bytes!("../../../demo/media/wappen-stade.png"),
+    ),
+    (
+        "wappen-unterallgaeu.png",
+        include_bytes!("../../../demo/media/wappen-unterallgaeu.png"),
+    ),
+    (
+        "wappen-vorpommern-ruegen.png",
+        include_bytes!("../../../demo/media/wappen-vorpommern-ruegen.png"),
+    ),
+];
 
 #[derive(Parser)]
 #[command(
@@ -427,12 +460,18 @@ async fn export(store: &Store, output: Option<PathBuf>) -> Result<(), String> {
 /// the store was emptied), in the sizes an upload would make.
 async fn demo_pictures(media: &kreiskom_media::Media) -> Result<(), String> {
     let dataset = parse_dataset(DEMO, "Demodaten")?;
-    let prepared = kreiskom_media::prepare(DEMO_PICTURE).map_err(|e| e.to_string())?;
     for t in &dataset.tenants {
         for file in &t.media_files {
             let (tenant, folder) = (t.tenant.slug.as_str(), file.slug.as_str());
+            let bytes = DEMO_PICTURES
+                .iter()
+                .find(|(name, _)| *name == file.file_name)
+                .map(|(_, bytes)| *bytes)
+                .ok_or_else(|| format!("Demobild {} fehlt", file.file_name))?;
+            let prepared = kreiskom_media::prepare(bytes).map_err(|e| e.to_string())?;
+            let original = &prepared.variants[0].name;
             if media
-                .get(tenant, folder, "original.jpg")
+                .get(tenant, folder, original)
                 .await
                 .map_err(|e| e.to_string())?
                 .is_none()

@@ -58,7 +58,7 @@ fn a_backup_taken_while_serving_restores_everything(first: &str, second: &str) {
     let restored = kreiskom(dir.path(), second, &["restore", "sicherung.db"]);
     assert!(restored.status.success(), "{}", text(&restored.stderr));
     assert!(
-        text(&restored.stdout).contains("217 Datensätze"),
+        text(&restored.stdout).contains("224 Datensätze"),
         "{}",
         text(&restored.stdout)
     );
@@ -93,12 +93,12 @@ fn demo_file_is_the_canonical_export(first: &str, second: &str) {
     let import = kreiskom(dir.path(), first, &["import", DEMO]);
     assert!(import.status.success(), "{}", text(&import.stderr));
     assert!(
-        text(&import.stdout).contains("217 Datensätze"),
+        text(&import.stdout).contains("224 Datensätze"),
         "{}",
         text(&import.stdout)
     );
     assert!(
-        text(&import.stderr).contains("Import: 217 von 217"),
+        text(&import.stderr).contains("Import: 224 von 224"),
         "progress is shown"
     );
     // Into a pipe or file: whole lines, no carriage returns or colour codes.
@@ -234,7 +234,7 @@ fn serving_twice_keeps_the_data(db: &str) {
     let dir = tempfile::tempdir().unwrap();
     let (first, page) = serve_once(dir.path(), db, true);
     assert!(
-        first.contains("Demodaten geladen: 217 Datensätze"),
+        first.contains("Demodaten geladen: 224 Datensätze"),
         "{first}"
     );
     assert!(page.contains("Territoire de Belfort"));

@@ -360,16 +360,20 @@ fn press_release_150_14_is_cleaned_numbered_and_keeps_its_appointment() {
 #[test]
 fn demo_pictures_list_the_sizes_an_upload_makes() {
     let d = demo();
-    let made =
-        kreiskom_media::prepare(include_bytes!("../../../demo/media/landschaft.jpg")).unwrap();
-    let sizes: Vec<(String, u32, u32)> = made
-        .variants
-        .iter()
-        .map(|v| (v.name.clone(), v.width, v.height))
-        .collect();
     let mut files = 0;
     for t in &d.tenants {
         for f in &t.media_files {
+            let path = format!(
+                "{}/../../demo/media/{}",
+                env!("CARGO_MANIFEST_DIR"),
+                f.file_name
+            );
+            let made = kreiskom_media::prepare(&std::fs::read(&path).unwrap()).unwrap();
+            let sizes: Vec<(String, u32, u32)> = made
+                .variants
+                .iter()
+                .map(|v| (v.name.clone(), v.width, v.height))
+                .collect();
             let listed: Vec<(String, u32, u32)> = f
                 .variants
                 .iter()
@@ -379,6 +383,12 @@ fn demo_pictures_list_the_sizes_an_upload_makes() {
             assert!(f.alt.contains("Demo-Bild"));
             files += 1;
         }
+        // Every district has its (placeholder) arms among its pictures.
+        let arms = t.tenant.coat_of_arms.as_deref().unwrap();
+        assert!(t.media_files.iter().any(|f| f
+            .variants
+            .iter()
+            .any(|v| arms == f.src(t.tenant.slug.as_str(), &v.name))));
     }
-    assert_eq!(files, 2);
+    assert_eq!(files, 9);
 }

@@ -211,6 +211,15 @@ impl Site {
         self.render("site/communication.html", view)
     }
 
+    /// `/{tenant}/farbe.css`: the district's colour as the accent of its
+    /// pages (a file, since the Content-Security-Policy allows no inline
+    /// style). Validation keeps the colour a plain `#RRGGBB`.
+    pub async fn tenant_css(&self, tenant: &str) -> Result<String> {
+        let (_, t) = views::load_tenant(&self.store, tenant).await?;
+        let colour = t.colour.ok_or(PublishError::NotFound)?;
+        Ok(format!(":root {{ --accent: {colour}; }}\n"))
+    }
+
     /// `/{tenant}/impressum` and the other legal pages.
     pub async fn legal(&self, tenant: &str, kind: kreiskom_core::LegalKind) -> Result<String> {
         let view = views::legal(&self.store, tenant, kind).await?;

@@ -30,6 +30,8 @@ pub struct TenantView {
     name: String,
     /// The name in a sentence: `{{ tenant.cases.gen }}`.
     cases: german::Cases,
+    colour: Option<String>,
+    coat_of_arms: Option<String>,
 }
 
 impl From<&Tenant> for TenantView {
@@ -38,6 +40,8 @@ impl From<&Tenant> for TenantView {
             slug: t.slug.to_string(),
             name: t.name.clone(),
             cases: german::cases(&t.name, None),
+            colour: t.colour.clone(),
+            coat_of_arms: t.coat_of_arms.clone(),
         }
     }
 }

@@ -22,6 +22,13 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/{tenant}/partnerschaften/{slug}", P, partnership)
         .get("/{tenant}/kommunikation", P, communication)
         .get("/{tenant}/kontakt", P, contact)
+        .get(
+            "/{tenant}/farbe.css",
+            P,
+            |State(s): State<AppState>, Path(t): Path<String>| async move {
+                shareable("text/css; charset=utf-8", s.site.tenant_css(&t).await)
+            },
+        )
 }
 
 /// A public page: the same for every visitor, so it is kept until the

@@ -200,12 +200,13 @@ async fn an_error_page_keeps_the_districts_header(url: &str) {
     let missing = app.get("/harz/partnerschaften/gibt-es-nicht").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(
-        missing
-            .text
-            .contains("<a class=\"site-title\" href=\"/harz/\">Landkreis Harz</a>"),
+        missing.text.contains(
+            "<a class=\"site-title\" href=\"/harz/\"><img class=\"site-arms\" src=\"/media/harz/wappen-demo/original.png\" alt=\"\" width=\"40\" height=\"48\">Landkreis Harz</a>"
+        ),
         "{}",
         missing.text
     );
+    assert!(missing.text.contains("href=\"/harz/farbe.css\""));
     assert!(missing.text.contains("Zur Startseite des Landkreises Harz"));
     assert!(missing.text.contains("href=\"/harz/impressum\""));
     let unknown = app.get("/niemand/").await;
@@ -213,7 +214,32 @@ async fn an_error_page_keeps_the_districts_header(url: &str) {
     assert!(unknown.text.contains("Zur Übersicht aller Landkreise"));
 }
 
+async fn each_district_wears_its_colour(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    let css = app.get("/goslar/farbe.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
+    assert_eq!(css.text, ":root { --accent: #8a1c1c; }\n");
+    // A colour white text cannot be read on is refused, with the reason.
+    let mut tenant = app.get("/api/v1/tenants/goslar").await.json();
+    tenant["colour"] = "#ffd400".into();
+    let light = app.write("PUT", "/api/v1/tenants/goslar", &tenant).await;
+    assert_eq!(light.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(light.text.contains("Kontrast von 1,"), "{}", light.text);
+    tenant["colour"] = "url(evil)".into();
+    let bad = app.write("PUT", "/api/v1/tenants/goslar", &tenant).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    tenant["colour"] = "#1d5a2b".into();
+    let ok = app.write("PUT", "/api/v1/tenants/goslar", &tenant).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(
+        app.get("/goslar/farbe.css").await.text,
+        ":root { --accent: #1d5a2b; }\n"
+    );
+}
+
 kreiskom_testkit::on_both_backends!(
+    each_district_wears_its_colour,
     every_page_links_the_legal_pages_of_its_district,
     the_statement_names_the_office_of_the_districts_land,
     a_barrier_report_reaches_the_web_editors,

@@ -149,6 +149,8 @@ pub fn dataset(csv_path: &str) -> Dataset {
                 partnership_contact: None,
                 partnership_intro: None,
                 press_numbering: vec![],
+                colour: None,
+                coat_of_arms: None,
                 doubts: vec![],
             },
             units: vec![],
