@@ -35,7 +35,7 @@ command -v python3 >/dev/null 2>&1 && python3 -c "import venv, ensurepip" 2>/dev
   fi
 }
 
-echo "==> Python test peers (aiosmtpd, feedparser, icalendar, schemathesis from PyPI)"
+echo "==> Python test peers (aiosmtpd, feedparser, icalendar, schemathesis, moto from PyPI)"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -r scripts/test-peers.txt
 
