@@ -18,7 +18,11 @@ const PAYLOAD: &str =
 const LIVE: [&str; 3] = ["<script>alert(", "<img src=x onerror", "<b onmouseover"];
 
 /// Free-text fields: everything a person types as words.
-const TEXT_KEYS: [&str; 18] = [
+const TEXT_KEYS: [&str; 22] = [
+    "alt",
+    "credit",
+    "licence",
+    "office",
     "name",
     "title",
     "subtitle",
@@ -45,6 +49,8 @@ fn poison(value: &mut Value, key: Option<&str>) -> usize {
             s.push_str(PAYLOAD);
             1
         }
+        // A picture's sizes are file names the upload writes, not text.
+        Value::Array(_) if key == Some("variants") => 0,
         Value::Array(items) => items.iter_mut().map(|v| poison(v, key)).sum(),
         Value::Object(fields) => fields
             .iter_mut()
