@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::auth;
 use crate::error::{Error, PageError};
 use crate::pages::{page, Page};
-use crate::press::{check_form_token, client_of, form_fields, opt, FormField};
+use crate::public_form::{check_form_token, client_of, form_fields, opt, FormField};
 use crate::routes::{Access, Routes};
 use crate::AppState;
 

@@ -14,6 +14,7 @@ mod newsroom;
 mod openapi;
 mod pages;
 mod press;
+mod public_form;
 mod routes;
 mod throttle;
 

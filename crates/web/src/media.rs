@@ -13,6 +13,7 @@ use kreiskom_media::{Media, MediaError, MAX_BYTES};
 use crate::admin::{may_edit, render, saved};
 use crate::auth::{self, InTenant};
 use crate::error::{Error, PageError};
+use crate::public_form::opt;
 use crate::routes::{Access, Routes};
 use crate::AppState;
 
@@ -155,11 +156,6 @@ fn slug_for(file_name: &str) -> MediaSlug {
     }
     MediaSlug::parse(&format!("{base}-{:04x}", rand::random::<u16>()))
         .expect("slugified names are valid slugs")
-}
-
-fn opt(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_owned())
 }
 
 async fn upload(

@@ -6,11 +6,12 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use kreiskom_core::{FieldError, InquirySlug, LocalTime, Permit, PressInquiry, Record, TenantSlug};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::auth;
 use crate::error::{Error, PageError};
 use crate::pages::{page, shareable};
+use crate::public_form::{check_form_token, client_of, form_fields, opt, FormField};
 use crate::routes::{Access, Routes};
 use crate::AppState;
 
@@ -84,69 +85,6 @@ async fn sitemap(State(s): State<AppState>, Path(t): Path<String>) -> Reply {
         "application/xml; charset=utf-8",
         s.site.sitemap(&t, s.now()).await,
     )
-}
-
-#[derive(Serialize)]
-pub(crate) struct FormField {
-    pub name: &'static str,
-    pub label: &'static str,
-    pub kind: &'static str,
-    pub required: bool,
-    pub hint: Option<&'static str>,
-    pub value: String,
-    pub error: Option<String>,
-}
-
-/// A public form's fields from its table (name, label, input type,
-/// required, hint), filled with what was sent and the errors found.
-pub(crate) fn form_fields<'a>(
-    table: &[(
-        &'static str,
-        &'static str,
-        &'static str,
-        bool,
-        Option<&'static str>,
-    )],
-    value: impl Fn(&str) -> &'a str,
-    errors: &[FieldError],
-) -> Vec<FormField> {
-    table
-        .iter()
-        .map(|&(name, label, kind, required, hint)| FormField {
-            name,
-            label,
-            kind,
-            required,
-            hint,
-            value: value(name).to_owned(),
-            error: errors
-                .iter()
-                .find(|e| e.field == name)
-                .map(|e| e.message.clone()),
-        })
-        .collect()
-}
-
-/// Refuses a public form sent without the token its page set.
-pub(crate) fn check_form_token(jar: &CookieJar, sent: &str) -> Result<(), PageError> {
-    let expected = jar
-        .get(auth::PUBLIC_FORM_COOKIE)
-        .map(|c| c.value().to_owned());
-    if expected
-        .as_deref()
-        .is_none_or(|e| e.is_empty() || e != sent)
-    {
-        return Err(PageError(Error::Csrf));
-    }
-    Ok(())
-}
-
-/// The sender's address, for the throttle. Without a peer address (behind
-/// no listener, as in tests) all clients share one count.
-pub(crate) fn client_of(
-    client: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
-) -> std::net::IpAddr {
-    client.map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |c| c.0 .0.ip())
 }
 
 /// The fields of the public form: (name, label, input type, required, hint).
@@ -228,11 +166,6 @@ fn inquiry_view(
 
 async fn inquiry_form(State(s): State<AppState>, jar: CookieJar, Path(t): Path<String>) -> Reply {
     inquiry_page(&s, jar, &t, StatusCode::OK, &InquiryInput::default(), &[]).await
-}
-
-pub(crate) fn opt(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_owned())
 }
 
 async fn inquiry(
