@@ -46,7 +46,7 @@ for (const where of ['local', 's3']) {
       await page.setInputFiles('#f-file', { name: 'urkunde.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('Nur Text, kein Bild.') });
       await page.getByLabel('Alternativtext').fill('Urkunde');
       await page.getByRole('button', { name: 'Hochladen' }).click();
-      assert.match(await page.locator('#e-file').innerText(), /kein Bild/);
+      assert.match(await page.locator('#e-file').innerText(), /weder Bild noch Video/);
 
       await page.setInputFiles('#f-file', { name: 'Unterzeichnung.jpg', mimeType: 'image/jpeg', buffer: jpeg });
       await page.getByLabel('Alternativtext').fill('Landrat und Starost beim Unterzeichnen der Urkunde');

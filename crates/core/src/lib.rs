@@ -27,7 +27,8 @@ pub use legal::{AccessibilityRules, Feedback, LegalKind, LegalPage};
 pub use media::{MediaFile, MediaVariant};
 pub use outbox::{Payload, ReleaseMail, Target, TargetKind};
 pub use partnership::{
-    Category, EventKind, Partnership, PartnershipEvent, Status, StatusAt, Topic,
+    Category, EventKind, Language, Partnership, PartnershipEvent, Status, StatusAt, Topic,
+    Translation,
 };
 pub use press::{
     Appointment, Due, Image, InquiryStatus, Journalist, MailingList, PressInquiry, PressRelease,

@@ -103,8 +103,67 @@ pub struct Partnership {
     /// of the media library.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<crate::Image>,
+    /// The texts in the partner's language, for the page in that language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<Translation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub doubts: Vec<Doubt>,
+}
+
+/// A language the public site can show a partnership page in besides
+/// German: the languages of the demo's partners, each with the page's own
+/// words (headings, labels, dates) in `kreiskom-publish`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    Pl,
+    Fr,
+    Ro,
+}
+
+impl Language {
+    pub const ALL: [Language; 3] = [Language::Pl, Language::Fr, Language::Ro];
+
+    /// The ISO 639-1 code, as in `hreflang` and the page's address.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Pl => "pl",
+            Language::Fr => "fr",
+            Language::Ro => "ro",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
+/// A partnership's texts in one partner language. Names come from the
+/// regions' names in that language; what is not translated is left out
+/// of that page, which links to the German one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    pub lang: Language,
+    /// Markdown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The timeline's notes, one per event in the order they are stored;
+    /// empty where an event's note is not translated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Translation {
+    /// The note of the `i`-th stored event, if translated.
+    pub fn note(&self, i: usize) -> Option<&str> {
+        self.notes
+            .get(i)
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -131,15 +190,65 @@ pub struct StatusAt {
 }
 
 impl Partnership {
+    /// The translation into `lang`, if there is one.
+    pub fn translation(&self, lang: Language) -> Option<&Translation> {
+        self.translations.iter().find(|t| t.lang == lang)
+    }
+
+    fn check_translations(&self, e: &mut Errors) {
+        let langs: Vec<Language> = self.translations.iter().map(|t| t.lang).collect();
+        e.unique("translations", &langs);
+        for (i, t) in self.translations.iter().enumerate() {
+            let at = |rest: &str| format!("translations.{i}.{rest}");
+            e.optional_text(&at("description"), &t.description, 20_000);
+            if t.description.is_none() && t.notes.iter().all(|n| n.trim().is_empty()) {
+                e.add(
+                    at("description"),
+                    "eine Übersetzung braucht eine Beschreibung oder eine übersetzte Notiz",
+                );
+            }
+            for (n, note) in t.notes.iter().enumerate() {
+                match self.timeline.get(n) {
+                    None => e.add(
+                        at(&format!("notes.{n}")),
+                        format!(
+                            "die Geschichte hat nur {} Ereignisse; diese Notiz gehört zu keinem",
+                            self.timeline.len()
+                        ),
+                    ),
+                    Some(ev) if ev.note.is_none() && !note.trim().is_empty() => e.add(
+                        at(&format!("notes.{n}")),
+                        "das Ereignis hat keine deutsche Notiz, die übersetzt werden könnte",
+                    ),
+                    Some(_) if note.chars().count() > 2000 => e.add(
+                        at(&format!("notes.{n}")),
+                        "ist zu lang (höchstens 2000 Zeichen)",
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+
     /// Events in the order they happened: by `order` where an editor gave
     /// one, then by date; undated ones last, in the order given.
     pub fn sorted_timeline(&self) -> Vec<&PartnershipEvent> {
-        let mut events: Vec<&PartnershipEvent> = self.timeline.iter().collect();
-        events.sort_by(|a, b| {
+        self.timeline_order()
+            .into_iter()
+            .map(|i| &self.timeline[i])
+            .collect()
+    }
+
+    /// The stored positions of the events in the order they happened (a
+    /// translation's notes follow the stored order).
+    pub fn timeline_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.timeline.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.timeline[a], &self.timeline[b]);
             let placed = |e: &PartnershipEvent| e.order.unwrap_or(u32::MAX);
             placed(a).cmp(&placed(b)).then_with(|| by_date(a, b))
         });
-        events
+        order
     }
 
     /// The status on `day`. An event counts from the first day of the
@@ -231,6 +340,7 @@ impl Record for Partnership {
         for (i, ev) in self.timeline.iter().enumerate() {
             e.optional_text(&format!("timeline.{i}.note"), &ev.note, 2000);
         }
+        self.check_translations(&mut e);
         let first = |kind: EventKind| {
             self.timeline
                 .iter()
@@ -314,6 +424,7 @@ mod tests {
                 .collect(),
             description: None,
             images: vec![],
+            translations: vec![],
             doubts: vec![],
         }
     }

@@ -184,6 +184,10 @@ pub struct Region {
     /// Markdown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Pictures of the region (landscape, its coat of arms) from the media
+    /// library, shown where the region is described.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<crate::Image>,
     /// For a Land: what its accessibility law asks of its districts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accessibility: Option<crate::AccessibilityRules>,
@@ -241,6 +245,7 @@ impl Record for Region {
         }
         let langs: Vec<&str> = self.names.iter().map(|n| n.lang.as_str()).collect();
         e.unique("names", &langs);
+        crate::Image::check_all(&self.images, &mut e);
         for (i, f) in self.facts.iter().enumerate() {
             if !f.value.is_finite() || f.value < 0.0 {
                 e.add(

@@ -127,6 +127,7 @@ pub fn is_multiline(key: &str) -> bool {
             | "answer"
             | "contact"
             | "source_text"
+            | "notes"
     )
 }
 

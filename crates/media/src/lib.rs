@@ -2,7 +2,9 @@
 //! not its name (a renamed text file is no picture), decoded, and written
 //! as resized variants in its own format and as WebP, next to the original.
 //! Files live in an object store: a local folder on one machine, any
-//! S3-compatible store when several nodes serve the site.
+//! S3-compatible store when several nodes serve the site. SVG files are
+//! kept as sent once `svg` finds nothing in them that runs or fetches;
+//! videos (MP4, WebM: sign language) are kept as sent.
 
 use std::io::Cursor;
 use std::sync::Arc;
@@ -12,8 +14,12 @@ use image::{DynamicImage, ImageFormat};
 use object_store::path::Path;
 use object_store::{ObjectStore, PutPayload};
 
-/// The largest upload accepted.
+mod svg;
+
+/// The largest picture accepted.
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+/// The largest video accepted: some minutes of sign language in 720p.
+pub const MAX_VIDEO_BYTES: usize = 200 * 1024 * 1024;
 /// Pictures larger than this (in pixels) would take too much memory to
 /// decode: 50 megapixels, a large camera's full resolution.
 pub const MAX_PIXELS: u64 = 50_000_000;
@@ -24,12 +30,14 @@ pub const WIDTHS: [u32; 3] = [480, 960, 1600];
 pub enum MediaError {
     #[error("Die Datei ist leer.")]
     Empty,
-    #[error("Die Datei ist mit {0} MB zu groß: erlaubt sind höchstens 20 MB.")]
+    #[error("Die Datei ist mit {0} MB zu groß: erlaubt sind für Bilder höchstens 20 MB, für Videos 200 MB.")]
     TooLarge(usize),
     #[error(
-        "Die Datei ist kein Bild (erlaubt sind JPEG, PNG und WebP), auch wenn ihr Name so endet."
+        "Die Datei ist weder Bild noch Video (erlaubt sind JPEG, PNG, WebP, SVG, MP4 und WebM), auch wenn ihr Name so endet."
     )]
     NotAnImage,
+    #[error("Das SVG-Bild wird nicht angenommen: {0}.")]
+    UnsafeSvg(String),
     #[error("Das Bild hat mit {0} Megapixeln zu viele Bildpunkte: erlaubt sind höchstens 50.")]
     TooManyPixels(u64),
     #[error("Das Bild lässt sich nicht lesen: {0}")]
@@ -75,8 +83,29 @@ pub fn content_type(name: &str) -> Option<&'static str> {
         "jpg" => Some("image/jpeg"),
         "png" => Some("image/png"),
         "webp" => Some("image/webp"),
+        "svg" => Some("image/svg+xml"),
+        "mp4" => Some("video/mp4"),
+        "webm" => Some("video/webm"),
         _ => None,
     }
+}
+
+/// A video by its first bytes: an ISO media file (MP4) with a brand that
+/// browsers play, or a Matroska file of doctype WebM.
+fn video(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
+        let brand = &bytes[8..12];
+        let playable: [&[u8; 4]; 9] = [
+            b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"dash",
+        ];
+        return playable
+            .iter()
+            .any(|b| b.as_slice() == brand)
+            .then_some(("mp4", "video/mp4"));
+    }
+    let head = &bytes[..bytes.len().min(64)];
+    (head.starts_with(&[0x1a, 0x45, 0xdf, 0xa3]) && head.windows(4).any(|w| w == b"webm"))
+        .then_some(("webm", "video/webm"))
 }
 
 fn encode(img: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, MediaError> {
@@ -104,8 +133,44 @@ pub fn prepare(bytes: &[u8]) -> Result<Prepared, MediaError> {
     if bytes.is_empty() {
         return Err(MediaError::Empty);
     }
+    let megabytes = || MediaError::TooLarge(bytes.len().div_ceil(1024 * 1024));
+    if let Some((ext, content_type)) = video(bytes) {
+        if bytes.len() > MAX_VIDEO_BYTES {
+            return Err(megabytes());
+        }
+        // Browsers play MP4 (H.264) and WebM as sent; kreiskom converts
+        // nothing, so the file is kept as it is.
+        return Ok(Prepared {
+            width: 0,
+            height: 0,
+            content_type,
+            variants: vec![Variant {
+                name: format!("original.{ext}"),
+                width: 0,
+                height: 0,
+                content_type,
+                bytes: bytes.to_vec(),
+            }],
+        });
+    }
     if bytes.len() > MAX_BYTES {
-        return Err(MediaError::TooLarge(bytes.len().div_ceil(1024 * 1024)));
+        return Err(megabytes());
+    }
+    if svg::looks_like_svg(bytes) {
+        // A vector file needs no resized copies: it is kept as sent.
+        let (width, height) = svg::check(bytes)?;
+        return Ok(Prepared {
+            width,
+            height,
+            content_type: "image/svg+xml",
+            variants: vec![Variant {
+                name: "original.svg".to_owned(),
+                width,
+                height,
+                content_type: "image/svg+xml",
+                bytes: bytes.to_vec(),
+            }],
+        });
     }
     let format = image::guess_format(bytes).map_err(|_| MediaError::NotAnImage)?;
     let (ext, content_type) = kind(format).ok_or(MediaError::NotAnImage)?;
@@ -246,6 +311,40 @@ impl Media {
         }
     }
 
+    /// The bytes `range` of a stored file with the file's whole size, for
+    /// a browser that asks for part of a video; None when missing.
+    pub async fn get_range(
+        &self,
+        tenant: &str,
+        folder: &str,
+        name: &str,
+        range: std::ops::Range<u64>,
+    ) -> Result<Option<Bytes>, MediaError> {
+        match self
+            .store
+            .get_range(&Self::path(tenant, folder, name), range)
+            .await
+        {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The size of a stored file, or None.
+    pub async fn size(
+        &self,
+        tenant: &str,
+        folder: &str,
+        name: &str,
+    ) -> Result<Option<u64>, MediaError> {
+        match self.store.head(&Self::path(tenant, folder, name)).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Removes an upload's files.
     pub async fn delete(
         &self,
@@ -321,6 +420,59 @@ mod tests {
         let mut cut = photo(400, 300, ImageFormat::Png);
         cut.truncate(200);
         assert!(matches!(prepare(&cut), Err(MediaError::Broken(_))));
+    }
+
+    /// The first box of an MP4 file (`ftyp`, brand isom) and some payload.
+    fn mp4(len: usize) -> Vec<u8> {
+        let mut v = vec![0, 0, 0, 0x18];
+        v.extend_from_slice(b"ftypisom\0\0\x02\0isomiso2");
+        v.resize(len, 7);
+        v
+    }
+
+    #[tokio::test]
+    async fn a_video_is_kept_as_sent_and_read_in_parts() {
+        let video = mp4(5000);
+        let p = prepare(&video).unwrap();
+        assert_eq!(p.content_type, "video/mp4");
+        assert_eq!(p.variants.len(), 1);
+        assert_eq!(p.variants[0].name, "original.mp4");
+        assert_eq!(p.variants[0].bytes, video);
+        let webm = [
+            &[0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x84][..],
+            b"webm",
+            &[0; 40],
+        ]
+        .concat();
+        assert_eq!(prepare(&webm).unwrap().variants[0].name, "original.webm");
+        // QuickTime is no format browsers play.
+        let mut mov = mp4(100);
+        mov[8..12].copy_from_slice(b"qt  ");
+        assert!(matches!(prepare(&mov), Err(MediaError::NotAnImage)));
+        // Larger than a picture may be, within a video's limit.
+        assert!(prepare(&mp4(MAX_BYTES + 10)).is_ok());
+        assert!(matches!(
+            prepare(&mp4(MAX_VIDEO_BYTES + 1)),
+            Err(MediaError::TooLarge(201))
+        ));
+
+        let dir = tempfile::tempdir().unwrap();
+        let media = Media::local(dir.path()).unwrap();
+        media.put("harz", "dgs-abc1", &p).await.unwrap();
+        assert_eq!(
+            media
+                .size("harz", "dgs-abc1", "original.mp4")
+                .await
+                .unwrap(),
+            Some(5000)
+        );
+        let part = media
+            .get_range("harz", "dgs-abc1", "original.mp4", 4..12)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(part.as_ref(), b"ftypisom");
+        assert_eq!(media.size("harz", "dgs-abc1", "x.mp4").await.unwrap(), None);
     }
 
     #[tokio::test]

@@ -143,6 +143,7 @@ fn label_group(def: &str) -> Option<&'static str> {
         "LocationKind" => "location",
         "OrganisationKind" => "organisation",
         "Platform" => "platform",
+        "Language" => "language",
         "Qualifier" => "qualifier",
         _ => return None,
     })

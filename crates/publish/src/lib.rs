@@ -6,6 +6,7 @@ pub mod admin;
 pub mod form;
 mod german;
 mod labels;
+mod languages;
 pub mod press;
 mod views;
 
@@ -203,7 +204,27 @@ impl Site {
 
     pub async fn partnership(&self, tenant: &str, slug: &str, today: Date) -> Result<String> {
         let view = views::partnership(&self.store, tenant, slug, today).await?;
-        self.render("site/partnership.html", view)
+        self.render(
+            "site/partnership.html",
+            minijinja::context! { base => self.public_url, ..Value::from_serialize(&view) },
+        )
+    }
+
+    /// The partnership page in a partner's language (`lang` as in the
+    /// address, "pl"); not found where no translation into it exists.
+    pub async fn partnership_in(
+        &self,
+        tenant: &str,
+        slug: &str,
+        lang: &str,
+        today: Date,
+    ) -> Result<String> {
+        let lang = kreiskom_core::Language::from_code(lang).ok_or(PublishError::NotFound)?;
+        let view = views::partnership_in(&self.store, tenant, slug, lang, today).await?;
+        self.render(
+            "site/partnership_in.html",
+            minijinja::context! { base => self.public_url, ..Value::from_serialize(&view) },
+        )
     }
 
     pub async fn communication(&self, tenant: &str) -> Result<String> {

@@ -5,7 +5,7 @@
 //! that instant (`PressRelease::is_public`) does not appear.
 
 use jiff::Timestamp;
-use kreiskom_core::{LocalTime, PressRelease, Record, Tenant, TenantSlug};
+use kreiskom_core::{LocalTime, Partnership, PressRelease, Record, Tenant, TenantSlug};
 use serde::Serialize;
 use serde_json::json;
 
@@ -411,11 +411,17 @@ impl Site {
                 .map(|k| format!("{base}/{tenant}/{}", k.path())),
         );
         let partnerships = crate::views::partnership_slugs(&self.store, &t).await?;
-        urls.extend(
-            partnerships
-                .iter()
-                .map(|p| format!("{base}/{tenant}/partnerschaften/{p}")),
-        );
+        let slugs: Vec<&str> = partnerships.iter().map(String::as_str).collect();
+        for p in self.store.get_many::<Partnership>(None, &slugs).await? {
+            let page = format!("{base}/{tenant}/partnerschaften/{}", p.record.slug);
+            urls.extend(
+                p.record
+                    .translations
+                    .iter()
+                    .map(|t| format!("{page}/{}", t.lang.code())),
+            );
+            urls.push(page);
+        }
         urls.extend(self.views(tenant, &releases).into_iter().map(|v| v.url));
         self.render("site/sitemap.xml", minijinja::context! { urls })
     }

@@ -6,14 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 use kreiskom_core::{
-    Activity, Channel, Collection, Kind, Organisation, Partnership, Person, Region, RegionKind,
-    Service, Tenant, TenantSlug, Unit,
+    Activity, Channel, Collection, Kind, Language, Organisation, Partnership, Person, Region,
+    RegionKind, Service, Tenant, TenantSlug, Unit,
 };
 use kreiskom_store::Store;
 use serde::Serialize;
 
 use crate::german;
 use crate::labels::label;
+use crate::languages;
 use crate::{markdown, PublishError, Result};
 
 pub(crate) fn lbl(group: &str, value: impl Serialize) -> String {
@@ -54,6 +55,12 @@ fn region_cases(r: &Region) -> german::Cases {
         .find(|n| n.name == r.name())
         .and_then(|n| n.gender);
     german::cases(r.name(), gender)
+}
+
+/// A region's name in `lang` where it has one, else its German name.
+fn name_in(region: &Region, lang: Option<Language>) -> &str {
+    lang.and_then(|l| region.name_in(l.code()))
+        .unwrap_or_else(|| region.name())
 }
 
 /// The top-level fields of a record the public sees as "Angabe ungeprüft".
@@ -241,6 +248,7 @@ impl<'a> Regions<'a> {
             description: region.description.as_deref().map(markdown),
             predecessors,
             successors,
+            images: region.images.clone(),
         })
     }
 }
@@ -270,6 +278,8 @@ struct MapRow {
 /// Gathers the places of a map, each once.
 #[derive(Default)]
 struct MapBuilder {
+    /// Names, countries and positions in this language instead of German.
+    lang: Option<Language>,
     places: Vec<kreiskom_map::Place>,
     slugs: Vec<String>,
     lines: Vec<(usize, usize)>,
@@ -298,9 +308,17 @@ impl MapBuilder {
             return Some(i);
         }
         let c = region.coordinates?;
+        let name = name_in(region, self.lang).to_owned();
+        let (country, [n, s, e, w]) = match self.lang {
+            Some(l) => (
+                languages::lbl(l, "country", &region.country),
+                languages::words(l).compass,
+            ),
+            None => (lbl("country", &region.country), ["N", "S", "O", "W"]),
+        };
         self.slugs.push(region.slug.to_string());
         self.places.push(kreiskom_map::Place {
-            name: region.name().to_owned(),
+            name: name.clone(),
             lat: c.lat,
             lon: c.lon,
             country: region.country.to_string(),
@@ -311,10 +329,10 @@ impl MapBuilder {
             labelled: role == kreiskom_map::Role::Partner || self.places.is_empty(),
         });
         self.rows.push(MapRow {
-            name: region.name().to_owned(),
+            name,
             role: what,
-            country: lbl("country", &region.country),
-            position: format!("{}, {}", degrees(c.lat, "N", "S"), degrees(c.lon, "O", "W")),
+            country,
+            position: format!("{}, {}", degrees(c.lat, n, s), degrees(c.lon, e, w)),
             url,
             unverified: unverified(&region.doubts)
                 .iter()
@@ -387,6 +405,7 @@ pub struct RegionView {
     description: Option<String>,
     predecessors: Vec<String>,
     successors: Vec<String>,
+    images: Vec<kreiskom_core::Image>,
 }
 
 #[derive(Serialize)]
@@ -753,14 +772,22 @@ pub struct PartnershipView {
     images: Vec<kreiskom_core::Image>,
     map: Option<MapView>,
     contact: Option<UnitView>,
+    /// The page in other languages; empty without translations.
+    alternates: Vec<Alternate>,
 }
 
-pub async fn partnership(
-    store: &Store,
-    tenant: &str,
-    slug: &str,
-    today: Date,
-) -> Result<PartnershipView> {
+/// A partnership of the tenant (of the district or one of its towns) with
+/// its two sides and the regions its timeline names.
+struct Loaded<'s> {
+    tenant_slug: TenantSlug,
+    tenant: Tenant,
+    partnership: Partnership,
+    regions: Regions<'s>,
+    home: Region,
+    partner: Region,
+}
+
+async fn load_partnership<'s>(store: &'s Store, tenant: &str, slug: &str) -> Result<Loaded<'s>> {
     let (tenant_slug, t) = load_tenant(store, tenant).await?;
     let p = store
         .get::<Partnership>(None, slug)
@@ -780,6 +807,64 @@ pub async fn partnership(
         .get(partner)
         .cloned()
         .ok_or(PublishError::NotFound)?;
+    Ok(Loaded {
+        tenant_slug,
+        tenant: t,
+        partnership: p,
+        regions,
+        home,
+        partner,
+    })
+}
+
+/// A version of a partnership page in one language, for `hreflang` and
+/// the language switch.
+#[derive(Serialize)]
+struct Alternate {
+    lang: &'static str,
+    /// The language's name in itself.
+    name: &'static str,
+    url: String,
+    current: bool,
+}
+
+/// The German page and one per translation; none without translations.
+fn alternates(tenant: &str, p: &Partnership, current: Option<Language>) -> Vec<Alternate> {
+    if p.translations.is_empty() {
+        return Vec::new();
+    }
+    let german = format!("/{tenant}/partnerschaften/{}", p.slug);
+    let mut langs: Vec<Language> = p.translations.iter().map(|t| t.lang).collect();
+    langs.sort();
+    std::iter::once(Alternate {
+        lang: "de",
+        name: "Deutsch",
+        url: german.clone(),
+        current: current.is_none(),
+    })
+    .chain(langs.into_iter().map(|l| Alternate {
+        lang: l.code(),
+        name: languages::words(l).name,
+        url: format!("{german}/{}", l.code()),
+        current: current == Some(l),
+    }))
+    .collect()
+}
+
+pub async fn partnership(
+    store: &Store,
+    tenant: &str,
+    slug: &str,
+    today: Date,
+) -> Result<PartnershipView> {
+    let Loaded {
+        tenant_slug,
+        tenant: t,
+        partnership: p,
+        mut regions,
+        home,
+        partner,
+    } = load_partnership(store, tenant, slug).await?;
 
     let timeline = p
         .sorted_timeline()
@@ -902,6 +987,178 @@ pub async fn partnership(
         images: p.images.clone(),
         map,
         contact,
+        alternates: alternates(tenant_slug.as_str(), &p, None),
+    })
+}
+
+#[derive(Serialize)]
+pub struct PartnershipInView {
+    tenant: TenantView,
+    lang: &'static str,
+    w: &'static languages::Words,
+    alternates: Vec<Alternate>,
+    german_url: String,
+    /// The partner's name in the language.
+    title: String,
+    other_names: Vec<String>,
+    category: String,
+    home: String,
+    status: String,
+    state: &'static str,
+    unverified: Vec<String>,
+    topics: Vec<String>,
+    description: Option<String>,
+    timeline: Vec<EventView>,
+    images: Vec<kreiskom_core::Image>,
+    map: Option<MapView>,
+    partner: PartnerFacts,
+}
+
+/// What the page in a partner's language says about the partner.
+#[derive(Serialize)]
+struct PartnerFacts {
+    kind: String,
+    country: String,
+    seat: Option<String>,
+    lies_in: Option<String>,
+    facts: Vec<FactView>,
+    website: Option<String>,
+    images: Vec<kreiskom_core::Image>,
+    unverified: Vec<String>,
+}
+
+/// The partnership page in a partner's language: what is translated, the
+/// names in that language, and a link to the German page for the rest.
+/// Not found where the partnership has no translation into `lang`.
+pub async fn partnership_in(
+    store: &Store,
+    tenant: &str,
+    slug: &str,
+    lang: Language,
+    today: Date,
+) -> Result<PartnershipInView> {
+    let Loaded {
+        tenant_slug,
+        tenant: t,
+        partnership: p,
+        mut regions,
+        home,
+        partner,
+    } = load_partnership(store, tenant, slug).await?;
+    let translation = p.translation(lang).ok_or(PublishError::NotFound)?;
+    let l = Some(lang);
+    regions
+        .load(
+            partner
+                .seat
+                .iter()
+                .chain(&partner.parent)
+                .map(|r| r.as_str()),
+        )
+        .await?;
+    let named = |slug: &str| {
+        regions
+            .get(slug)
+            .map_or_else(|| slug.to_owned(), |r| name_in(r, l).to_owned())
+    };
+    let timeline = p
+        .timeline_order()
+        .into_iter()
+        .map(|i| {
+            let e = &p.timeline[i];
+            EventView {
+                date: e.date.as_ref().map_or_else(
+                    || languages::words(lang).undated.to_owned(),
+                    |d| languages::date(lang, d),
+                ),
+                label: languages::lbl(lang, "event", e.kind),
+                party: e.party.as_ref().map(|r| named(r.as_str())),
+                note: translation.note(i).map(str::to_owned),
+            }
+        })
+        .collect();
+    let title = name_in(&partner, l).to_owned();
+    let map = {
+        use kreiskom_map::Role;
+        let mut map = MapBuilder {
+            lang: l,
+            ..MapBuilder::default()
+        };
+        let a = map.add(
+            &home,
+            Role::Home,
+            None,
+            languages::lbl(lang, "region", home.kind),
+        );
+        let b = map.add(
+            &partner,
+            Role::Partner,
+            None,
+            languages::lbl(lang, "region", partner.kind),
+        );
+        map.line(a, b);
+        map.finish(&format!(
+            "{}: {} – {title}",
+            languages::words(lang).map,
+            name_in(&home, l)
+        ))
+    };
+    let facts = partner
+        .facts
+        .iter()
+        .map(|f| FactView {
+            label: languages::lbl(lang, "fact", f.kind),
+            value: format!(
+                "{}{}",
+                if f.approximate {
+                    languages::words(lang).approximately
+                } else {
+                    ""
+                },
+                languages::number(lang, f.value)
+            ),
+            as_of: f.as_of.as_ref().map(|d| languages::date(lang, d)),
+            source: f.source.clone(),
+        })
+        .collect();
+    let at = p.status_at(today);
+    Ok(PartnershipInView {
+        tenant: (&t).into(),
+        lang: lang.code(),
+        w: languages::words(lang),
+        alternates: alternates(tenant_slug.as_str(), &p, l),
+        german_url: format!("/{tenant_slug}/partnerschaften/{}", p.slug),
+        other_names: partner
+            .names
+            .iter()
+            .filter(|n| n.name != title)
+            .map(|n| n.name.clone())
+            .collect(),
+        title,
+        category: languages::lbl(lang, "category", p.category),
+        home: name_in(&home, l).to_owned(),
+        status: languages::status(lang, p.category, &at),
+        state: german::state(at.status),
+        unverified: unverified(&p.doubts),
+        topics: p
+            .topics
+            .iter()
+            .map(|x| languages::lbl(lang, "topic", x))
+            .collect(),
+        description: translation.description.as_deref().map(markdown),
+        timeline,
+        images: p.images.clone(),
+        map,
+        partner: PartnerFacts {
+            kind: languages::lbl(lang, "region", partner.kind),
+            country: languages::lbl(lang, "country", &partner.country),
+            seat: partner.seat.as_ref().map(|s| named(s.as_str())),
+            lies_in: partner.parent.as_ref().map(|s| named(s.as_str())),
+            facts,
+            website: partner.website.clone(),
+            images: partner.images.clone(),
+            unverified: unverified(&partner.doubts),
+        },
     })
 }
 

@@ -176,10 +176,14 @@ async fn security_headers(
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     // No script at all, nothing from other hosts: the pages need neither.
-    headers.insert(
-        CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(if admin { CSP_ADMIN } else { CSP_SITE }),
-    );
+    // A response with a stricter policy of its own (an SVG) keeps it.
+    headers
+        .entry(CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(if admin {
+            CSP_ADMIN
+        } else {
+            CSP_SITE
+        }));
     if s.security.https {
         headers.insert(
             STRICT_TRANSPORT_SECURITY,

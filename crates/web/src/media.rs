@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use kreiskom_core::{
     FieldError, LocalTime, MediaFile, MediaSlug, MediaVariant, Record, TenantSlug,
 };
-use kreiskom_media::{Media, MediaError, MAX_BYTES};
+use kreiskom_media::{Media, MediaError, MAX_BYTES, MAX_VIDEO_BYTES};
 
 use crate::admin::{may_edit, render, saved};
 use crate::auth::{self, InTenant};
@@ -18,8 +18,9 @@ use crate::routes::{Access, Routes};
 use crate::AppState;
 
 pub(crate) fn routes(r: Routes) -> Routes {
-    // An upload may be larger than the 2 MB every other request is held to.
-    let upload = upload.layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024));
+    // An upload may be larger than the 2 MB every other request is held
+    // to: a picture up to 20 MB, a sign-language video up to 200 MB.
+    let upload = upload.layer(DefaultBodyLimit::max(MAX_VIDEO_BYTES + 64 * 1024));
     r.get("/media/{tenant}/{slug}/{name}", Access::Public, file)
         .get(
             "/admin/{tenant}/medien/hochladen",
@@ -39,13 +40,18 @@ fn store(s: &AppState) -> Result<&Media, PageError> {
     })
 }
 
-/// A stored size of a picture. Its address never changes its content (a
-/// new upload gets a new folder), so browsers may keep it for a year.
+const CSP_SVG: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
+
+/// A stored file of the media library. Its address never changes its
+/// content (a new upload gets a new folder), so browsers may keep it for a
+/// year. A video is asked for in parts (`Range`), to start and seek.
 async fn file(
     State(s): State<AppState>,
     Path((tenant, slug, name)): Path<(String, String, String)>,
+    headers: header::HeaderMap,
 ) -> Reply {
     let not_found = || PageError(Error::NotFound);
+    let unavailable = |e: MediaError| PageError(Error::Unavailable(e.to_string()));
     let tenant = TenantSlug::parse(&tenant).map_err(|_| not_found())?;
     let slug = MediaSlug::parse(&slug).map_err(|_| not_found())?;
     let plain = name
@@ -54,19 +60,78 @@ async fn file(
     let content_type = kreiskom_media::content_type(&name)
         .filter(|_| plain)
         .ok_or_else(not_found)?;
-    let bytes = store(&s)?
-        .get(tenant.as_str(), slug.as_str(), &name)
-        .await
-        .map_err(|e| PageError(Error::Unavailable(e.to_string())))?
-        .ok_or_else(not_found)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        bytes,
-    )
-        .into_response())
+    let media = store(&s)?;
+    let (tenant, slug) = (tenant.as_str(), slug.as_str());
+    let asked = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|r| !r.contains(','));
+    let common = [
+        (header::CONTENT_TYPE, content_type),
+        (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        (header::ACCEPT_RANGES, "bytes"),
+    ];
+    let mut response = match asked {
+        None => {
+            let bytes = media
+                .get(tenant, slug, &name)
+                .await
+                .map_err(unavailable)?
+                .ok_or_else(not_found)?;
+            (common, bytes).into_response()
+        }
+        Some(asked) => {
+            let total = media
+                .size(tenant, slug, &name)
+                .await
+                .map_err(unavailable)?
+                .ok_or_else(not_found)?;
+            match byte_range(asked, total) {
+                Some(range) => {
+                    let content_range = format!("bytes {}-{}/{total}", range.start, range.end - 1);
+                    let bytes = media
+                        .get_range(tenant, slug, &name, range)
+                        .await
+                        .map_err(unavailable)?
+                        .ok_or_else(not_found)?;
+                    (
+                        StatusCode::PARTIAL_CONTENT,
+                        common,
+                        [(header::CONTENT_RANGE, content_range)],
+                        bytes,
+                    )
+                        .into_response()
+                }
+                None => (
+                    StatusCode::RANGE_NOT_SATISFIABLE,
+                    [(header::CONTENT_RANGE, format!("bytes */{total}"))],
+                )
+                    .into_response(),
+            }
+        }
+    };
+    if content_type == "image/svg+xml" {
+        // Checked on upload; opened on its own, it still may run nothing
+        // and load nothing, but keeps its own styles.
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static(CSP_SVG),
+        );
+    }
+    Ok(response)
+}
+
+/// One range of `Range: bytes=…` (RFC 9110 14.1.2) within a file of
+/// `total` bytes, as start..end; None when it lies outside the file.
+fn byte_range(asked: &str, total: u64) -> Option<std::ops::Range<u64>> {
+    let (first, last) = asked.strip_prefix("bytes=")?.trim().split_once('-')?;
+    let range = match (first.parse::<u64>().ok(), last.parse::<u64>().ok()) {
+        (Some(a), Some(b)) if a <= b => a..(b + 1).min(total),
+        (Some(a), None) if last.is_empty() => a..total,
+        (None, Some(n)) if first.is_empty() && n > 0 => total.saturating_sub(n)..total,
+        _ => return None,
+    };
+    (range.start < range.end).then_some(range)
 }
 
 async fn upload_page(
@@ -91,6 +156,7 @@ async fn upload_page(
         "credit_error": error("credit"),
         "licence_error": error("licence"),
         "max_mb": MAX_BYTES / (1024 * 1024),
+        "max_video_mb": MAX_VIDEO_BYTES / (1024 * 1024),
     });
     render(s, t, "medien", status, "admin/upload.html", view).await
 }
@@ -117,7 +183,7 @@ async fn read(mut multipart: Multipart) -> Result<Sent, FieldError> {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             FieldError::new(
                 "file",
-                MediaError::TooLarge(MAX_BYTES / (1024 * 1024) + 1).to_string(),
+                MediaError::TooLarge(MAX_VIDEO_BYTES / (1024 * 1024) + 1).to_string(),
             )
         } else {
             FieldError::new(

@@ -20,6 +20,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/{tenant}/", P, home)
         .get("/{tenant}/partnerschaften", P, partnerships)
         .get("/{tenant}/partnerschaften/{slug}", P, partnership)
+        .get("/{tenant}/partnerschaften/{slug}/{lang}", P, partnership_in)
         .get("/{tenant}/kommunikation", P, communication)
         .get("/{tenant}/kontakt", P, contact)
         .get(
@@ -59,6 +60,13 @@ async fn partnerships(State(s): State<AppState>, Path(t): Path<String>) -> Page 
 
 async fn partnership(State(s): State<AppState>, Path((t, slug)): Path<(String, String)>) -> Page {
     page(s.site.partnership(&t, &slug, s.today()).await)
+}
+
+async fn partnership_in(
+    State(s): State<AppState>,
+    Path((t, slug, lang)): Path<(String, String, String)>,
+) -> Page {
+    page(s.site.partnership_in(&t, &slug, &lang, s.today()).await)
 }
 
 async fn communication(State(s): State<AppState>, Path(t): Path<String>) -> Page {

@@ -108,7 +108,7 @@ async fn pictures_go_from_upload_to_the_public_page(app: App) {
     .await;
     assert_eq!(text.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        text.text.contains("Die Datei ist kein Bild"),
+        text.text.contains("Die Datei ist weder Bild noch Video"),
         "{}",
         text.text
     );
@@ -181,6 +181,135 @@ async fn pictures_go_from_upload_to_the_public_page(app: App) {
         StatusCode::NOT_FOUND
     );
 
+    // A coat of arms as SVG is kept as drawn and worn in the header; one
+    // that carries script is refused with the reason.
+    let arms = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 240"><path d="M10 10H190V120Q190 200 100 230Q10 200 10 120Z" fill="#8a1c1c"/></svg>"##;
+    let scripted = br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><script>alert(1)</script></svg>"#;
+    let refused = upload(
+        &app,
+        &press,
+        &[("alt", "Wappen")],
+        Some(("wappen.svg", scripted)),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text
+            .contains("Das SVG-Bild wird nicht angenommen: es enthält das Element &lt;script&gt;"),
+        "{}",
+        refused.text
+    );
+    let svg = upload(
+        &app,
+        &press,
+        &[("alt", "Wappen des Landkreises Goslar")],
+        Some(("Wappen Goslar.svg", arms)),
+    )
+    .await;
+    assert_eq!(svg.status, StatusCode::SEE_OTHER, "{}", svg.text);
+    let drawn = stored()
+        .await
+        .into_iter()
+        .find(|f| f.file_name == "Wappen Goslar.svg")
+        .expect("stored");
+    let variants: Vec<(&str, u32, u32)> = drawn
+        .variants
+        .iter()
+        .map(|v| (v.name.as_str(), v.width, v.height))
+        .collect();
+    assert_eq!(variants, [("original.svg", 200, 240)]);
+    let arms_src = drawn.src("goslar", "original.svg");
+    let served_svg = app.get(&arms_src).await;
+    assert_eq!(served_svg.headers["content-type"], "image/svg+xml");
+    let csp = served_svg.headers["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("sandbox") && csp.starts_with("default-src 'none'"),
+        "{csp}"
+    );
+    assert_eq!(served_svg.text.as_bytes(), arms);
+    let mut tenant = app.get("/api/v1/tenants/goslar").await.json();
+    tenant["coat_of_arms"] = arms_src.clone().into();
+    let put = app.write("PUT", "/api/v1/tenants/goslar", &tenant).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    assert!(app
+        .get("/goslar/kontakt")
+        .await
+        .text
+        .contains(&format!("<img class=\"site-arms\" src=\"{arms_src}\"")));
+    // The same drawing as the partner's coat of arms, on its region: shown
+    // where the partner is described.
+    let mut region = app.get("/api/v1/regions/powiat-trzebnicki").await.json();
+    region["images"] =
+        serde_json::json!([{"src": arms_src, "alt": "Wappen des Powiat Trzebnicki"}]);
+    let put = app
+        .write("PUT", "/api/v1/regions/powiat-trzebnicki", &region)
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    for path in [
+        "/goslar/partnerschaften/goslar-trebnitz",
+        "/goslar/partnerschaften/goslar-trebnitz/pl",
+    ] {
+        let page = app.get(path).await.text;
+        let about = page.find("id=\"h-partner-region\"").expect(path);
+        assert!(
+            page[about..].contains(&format!(
+                "<img src=\"{arms_src}\" alt=\"Wappen des Powiat Trzebnicki\">"
+            )),
+            "{path}"
+        );
+    }
+
+    // A sign-language video: kept as sent, played in parts, and shown on
+    // the page in Gebärdensprache above its text.
+    let mut mp4 = vec![0, 0, 0, 0x18];
+    mp4.extend_from_slice(b"ftypisom\0\0\x02\0isomiso2");
+    mp4.resize(3000, 9);
+    let video = upload(
+        &app,
+        &press,
+        &[("alt", "Gebärdensprachdolmetscherin erklärt die Website")],
+        Some(("DGS Erklärung.mp4", &mp4)),
+    )
+    .await;
+    assert_eq!(video.status, StatusCode::SEE_OTHER, "{}", video.text);
+    let clip = stored()
+        .await
+        .into_iter()
+        .find(|f| f.file_name == "DGS Erklärung.mp4")
+        .expect("stored");
+    let clip_src = clip.src("goslar", "original.mp4");
+    let whole = app.request_bytes("GET", &clip_src, Vec::new(), &[]).await;
+    assert_eq!(whole.headers["content-type"], "video/mp4");
+    assert_eq!(whole.headers["accept-ranges"], "bytes");
+    let part = app
+        .request_bytes("GET", &clip_src, Vec::new(), &[("range", "bytes=4-11")])
+        .await;
+    assert_eq!(part.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.headers["content-range"], "bytes 4-11/3000");
+    assert_eq!(part.text, "ftypisom");
+    let tail = app
+        .request_bytes("GET", &clip_src, Vec::new(), &[("range", "bytes=2990-")])
+        .await;
+    assert_eq!(tail.headers["content-range"], "bytes 2990-2999/3000");
+    let beyond = app
+        .request_bytes("GET", &clip_src, Vec::new(), &[("range", "bytes=5000-")])
+        .await;
+    assert_eq!(beyond.status, StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(beyond.headers["content-range"], "bytes */3000");
+    let dgs_path = "/api/v1/tenants/goslar/legal_pages/gebaerdensprache";
+    let mut dgs = app.get(dgs_path).await.json();
+    dgs["video"] = clip_src.clone().into();
+    let put = app.write("PUT", dgs_path, &dgs).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    let page = app.get("/goslar/gebaerdensprache").await.text;
+    assert!(
+        page.contains(&format!("src=\"{clip_src}\" aria-describedby=\"dgs-text\"")),
+        "{page}"
+    );
+
     // Shown on the partnership page with its alt text and credit.
     let mut p = app.get("/api/v1/partnerships/goslar-trebnitz").await.json();
     p["images"] = serde_json::json!([{"src": src, "alt": file.alt, "credit": file.credit}]);
@@ -212,11 +341,12 @@ async fn in_a_local_folder(url: &str) {
     let media = kreiskom_media::Media::local(dir.path()).unwrap();
     let app = app(url, true, day(2026, 11, 23)).await.with_media(media);
     pictures_go_from_upload_to_the_public_page(app).await;
-    assert!(
+    // The photo's folder, the coat of arms' and the video's.
+    assert_eq!(
         std::fs::read_dir(dir.path().join("goslar"))
             .unwrap()
-            .count()
-            == 1
+            .count(),
+        3
     );
 }
 

@@ -80,6 +80,7 @@ pub fn dataset(csv_path: &str) -> Dataset {
             coordinates: None,
             successors: vec![],
             description: None,
+            images: vec![],
             accessibility: None,
             doubts: vec![],
         });
@@ -110,6 +111,7 @@ pub fn dataset(csv_path: &str) -> Dataset {
         coordinates: None,
         successors: vec![],
         description: None,
+        images: vec![],
         accessibility: None,
         doubts: vec![],
     });
@@ -127,6 +129,7 @@ pub fn dataset(csv_path: &str) -> Dataset {
             timeline: vec![],
             description: None,
             images: vec![],
+            translations: vec![],
             doubts: vec![],
         })
         .collect::<Vec<_>>();
