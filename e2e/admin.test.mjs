@@ -101,6 +101,7 @@ test('admin pages have no serious or critical accessibility violations', async (
   for (const path of [
     '/admin/harz/', '/admin/harz/partnerschaften/', '/admin/harz/partnerschaften/harz-iasi',
     '/admin/harz/gebiete/neu', '/admin/harz/hinweise', '/admin/harz/protokoll', '/admin/passwort',
+    '/admin/harz/aktualitaet', '/admin/stade/seiten/soziale-medien', '/admin/stade/seiten/soziale-medien/fassungen',
   ]) pages.push([path, server.url + path]);
   for (const [path, url] of pages) {
     if (path === '/admin/anmelden') {

@@ -72,6 +72,7 @@ const pageTypes = [
   '/stade/kommunikation', '/harz/kontakt', '/spree-neisse/presse', '/spree-neisse/presse/2014/150',
   '/goslar/presse/anfrage', '/harz/barrierefreiheit', '/harz/barrierefreiheit/rueckmeldung',
   '/harz/leichte-sprache', '/harz/gibt-es-nicht', '/goslar/partnerschaften/goslar-trebnitz/pl',
+  '/stade/seiten/soziale-medien/serviceportal',
 ];
 for (const width of [1280, 390]) for (const path of pageTypes) {
   test(`axe-core finds no serious or critical violations on ${path} at ${width} px`, async () => {

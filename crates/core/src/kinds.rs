@@ -40,6 +40,8 @@ macro_rules! record_kinds {
                 PressInquiry: $crate::PressInquiry, press_inquiries, "presseanfragen", "Presseanfrage", "Presseanfragen", 2, [PressOfficer], personal;
                 LegalPage: $crate::LegalPage, legal_pages, "rechtstexte", "Rechtstext", "Rechtstexte", 15, [WebEditor], api;
                 MediaFile: $crate::MediaFile, media_files, "medien", "Bild", "Bilder", 17, [WebEditor, PressOfficer, PartnershipCoordinator], api;
+                Page: $crate::Page, pages, "seiten", "Seite", "Seiten", 18, [WebEditor], api;
+                FindingCheck: $crate::FindingCheck, finding_checks, "pruefungen", "Geprüfter Hinweis zur Aktualität", "Geprüfte Hinweise zur Aktualität", 19, [WebEditor, PartnershipCoordinator, PressOfficer], workspace;
                 Feedback: $crate::Feedback, feedback, "rueckmeldungen", "Rückmeldung zur Barrierefreiheit", "Rückmeldungen zur Barrierefreiheit", 16, [WebEditor], personal;
             }
         }

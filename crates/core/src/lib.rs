@@ -5,10 +5,12 @@ pub mod access;
 pub mod dataset;
 pub mod date;
 pub mod doubt;
+pub mod freshness;
 pub mod kinds;
 pub mod legal;
 pub mod media;
 pub mod outbox;
+pub mod page;
 pub mod partnership;
 pub mod press;
 pub mod record;
@@ -22,10 +24,12 @@ pub use access::{Actor, Grant, Permit, Role, TenantScope};
 pub use dataset::{Dataset, DatasetError, TenantData, DATASET_FORMAT};
 pub use date::PartialDate;
 pub use doubt::{Doubt, Shown};
+pub use freshness::{Finding, FindingCheck, Rule};
 pub use kinds::{each_kind, Kind, KindVisitor, RecordsVisitor, RecordsVisitorMut};
 pub use legal::{AccessibilityRules, Feedback, LegalKind, LegalPage};
 pub use media::{MediaFile, MediaVariant};
 pub use outbox::{Payload, ReleaseMail, Target, TargetKind};
+pub use page::Page;
 pub use partnership::{
     Category, EventKind, Language, Partnership, PartnershipEvent, Status, StatusAt, Topic,
     Translation,
@@ -40,9 +44,10 @@ pub use region::{
     Succession,
 };
 pub use slug::{
-    slugify, ActivitySlug, ChannelSlug, CollectionSlug, FeedbackSlug, InquirySlug, JournalistSlug,
-    LegalPageSlug, MailingListSlug, MediaSlug, OrganisationSlug, PartnershipSlug, PersonSlug,
-    PressReleaseSlug, RegionSlug, ServiceSlug, SlugError, TenantSlug, UnitSlug,
+    slugify, ActivitySlug, ChannelSlug, CollectionSlug, FeedbackSlug, FindingCheckSlug,
+    InquirySlug, JournalistSlug, LegalPageSlug, MailingListSlug, MediaSlug, OrganisationSlug,
+    PageSlug, PartnershipSlug, PersonSlug, PressReleaseSlug, RegionSlug, ServiceSlug, SlugError,
+    TenantSlug, UnitSlug,
 };
 pub use tenant::{
     Activity, ActivityKind, Address, Channel, Collection, CollectionItem, CollectionLocation,

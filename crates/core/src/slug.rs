@@ -99,6 +99,8 @@ slug_types!(
     LegalPageSlug,
     FeedbackSlug,
     MediaSlug,
+    PageSlug,
+    FindingCheckSlug,
 );
 
 /// Lowercase ASCII with German transliteration (ä→ae, ö→oe, ü→ue, ß→ss);

@@ -128,6 +128,7 @@ pub fn is_multiline(key: &str) -> bool {
             | "contact"
             | "source_text"
             | "notes"
+            | "easy_language"
     )
 }
 

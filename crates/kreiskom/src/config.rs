@@ -30,6 +30,30 @@ pub struct Config {
     pub smtp: Option<Smtp>,
     /// Where uploaded pictures are kept.
     pub media: Media,
+    /// What the freshness dashboard counts as stale.
+    #[serde(default)]
+    pub freshness: Freshness,
+}
+
+/// Rules of the freshness dashboard.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Freshness {
+    /// Figures (population, area) older than this many years are flagged.
+    #[serde(default = "default_fact_years")]
+    pub fact_years: u16,
+}
+
+fn default_fact_years() -> u16 {
+    kreiskom_publish::freshness::FACT_YEARS as u16
+}
+
+impl Default for Freshness {
+    fn default() -> Self {
+        Self {
+            fact_years: default_fact_years(),
+        }
+    }
 }
 
 /// The media store: a folder (default `media` in the working directory),
@@ -163,6 +187,7 @@ impl Default for Config {
             public_url: None,
             smtp: None,
             media: Media::default(),
+            freshness: Freshness::default(),
         }
     }
 }

@@ -533,6 +533,7 @@ async fn serve(
     }
     let mut state = AppState::new(store.clone(), site.clone(), api_token).with_media(media);
     state.security.https = public_url.starts_with("https://");
+    state.fact_years = i16::try_from(config.freshness.fact_years).unwrap_or(i16::MAX);
     let worker = match with_worker {
         true => {
             let runner = outbox_runner(&config, &store, site)?;

@@ -346,6 +346,8 @@ pub struct RecordView {
     /// Changes older than the ones shown, found in the tenant's log.
     older_changes: i64,
     public_href: Option<String>,
+    /// A content page's earlier versions.
+    revisions_href: Option<String>,
     /// What a kind adds to its page (a release's workflow, a journalist's
     /// data rights); rendered by `record_panel.html`.
     panel: Option<Value>,
@@ -404,8 +406,15 @@ pub async fn record<R: Record>(store: &Store, page: RecordPage<'_>) -> Result<Re
                 .ok()
                 .and_then(|r| crate::press::release_path(page.tenant.as_str(), &r))
         }
+        Kind::Page if !page.is_new => crate::views::content_pages(store, page.tenant)
+            .await?
+            .into_iter()
+            .find(|(p, _)| p.slug.as_str() == slug)
+            .map(|(_, path)| path),
         _ => None,
     };
+    let revisions_href = (R::KIND == Kind::Page && !page.is_new)
+        .then(|| format!("/admin/{}/seiten/{slug}/fassungen", page.tenant));
     Ok(RecordView {
         kind_path: R::KIND.path().to_owned(),
         kind_label: R::KIND.label().to_owned(),
@@ -431,6 +440,7 @@ pub async fn record<R: Record>(store: &Store, page: RecordPage<'_>) -> Result<Re
         history,
         older_changes,
         public_href,
+        revisions_href,
         panel: None,
         slug,
     })
@@ -709,6 +719,8 @@ impl Frame {
             nav: Kind::in_nav_order()
                 .into_iter()
                 .filter(|k| viewer.readable.iter().any(|p| p == k.path()))
+                // Checks are made and shown on the freshness page.
+                .filter(|k| *k != Kind::FindingCheck)
                 .map(|k| NavItem {
                     path: k.path().to_owned(),
                     label: k.label_plural().to_owned(),

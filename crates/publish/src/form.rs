@@ -581,6 +581,37 @@ mod tests {
     use super::*;
     use kreiskom_core::{Partnership, Region};
 
+    /// Every field of every kind's form has its German label: the user
+    /// never reads a key such as "reviewed".
+    #[test]
+    fn every_field_has_a_german_label() {
+        struct Unlabelled(std::collections::BTreeSet<String>);
+        fn walk(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(Value::Object(props)) = m.get("properties") {
+                        for key in props.keys() {
+                            if crate::labels::field_label(key) == key {
+                                out.insert(key.clone());
+                            }
+                        }
+                    }
+                    m.values().for_each(|x| walk(x, out));
+                }
+                Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+                _ => {}
+            }
+        }
+        impl kreiskom_core::KindVisitor for Unlabelled {
+            fn visit<R: Record>(&mut self) {
+                walk(&RecordSchema::of::<R>().root, &mut self.0);
+            }
+        }
+        let mut missing = Unlabelled(Default::default());
+        kreiskom_core::each_kind(&mut missing);
+        assert!(missing.0.is_empty(), "no German label: {:?}", missing.0);
+    }
+
     fn form(pairs: &[(&str, &str)]) -> Submitted {
         submitted(
             pairs

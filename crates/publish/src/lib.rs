@@ -4,10 +4,12 @@
 
 pub mod admin;
 pub mod form;
+pub mod freshness;
 mod german;
 mod labels;
 mod languages;
 pub mod press;
+pub mod revisions;
 mod views;
 
 use std::path::PathBuf;
@@ -225,6 +227,12 @@ impl Site {
             "site/partnership_in.html",
             minijinja::context! { base => self.public_url, ..Value::from_serialize(&view) },
         )
+    }
+
+    /// A content page (`path` below `/{tenant}/seiten/`).
+    pub async fn content_page(&self, tenant: &str, path: &str) -> Result<String> {
+        let view = views::content_page(&self.store, tenant, path).await?;
+        self.render("site/page.html", view)
     }
 
     pub async fn communication(&self, tenant: &str) -> Result<String> {

@@ -392,9 +392,21 @@ impl Site {
 
     /// `/{tenant}/sitemap.xml`: the tenant's public pages.
     pub async fn sitemap(&self, tenant: &str, now: Timestamp) -> Result<String> {
-        let (_, t, releases) = self.public(tenant, now).await?;
         let base = &self.public_url;
-        let mut urls: Vec<String> = [
+        let urls: Vec<String> = self
+            .public_paths(tenant, now)
+            .await?
+            .into_iter()
+            .map(|p| format!("{base}{p}"))
+            .collect();
+        self.render("site/sitemap.xml", minijinja::context! { urls })
+    }
+
+    /// The paths of a tenant's public pages (`/goslar/kontakt`): the
+    /// sitemap, and what internal links may lead to.
+    pub async fn public_paths(&self, tenant: &str, now: Timestamp) -> Result<Vec<String>> {
+        let (_, t, releases) = self.public(tenant, now).await?;
+        let mut paths: Vec<String> = [
             "/",
             "/partnerschaften",
             "/kommunikation",
@@ -402,28 +414,39 @@ impl Site {
             "/presse",
         ]
         .iter()
-        .map(|p| format!("{base}/{tenant}{p}"))
+        .map(|p| format!("/{tenant}{p}"))
         .collect();
         let legal = crate::views::legal_kinds(&self.store, &t.slug).await?;
-        urls.extend(
-            legal
-                .iter()
-                .map(|k| format!("{base}/{tenant}/{}", k.path())),
-        );
+        paths.extend(legal.iter().map(|k| format!("/{tenant}/{}", k.path())));
         let partnerships = crate::views::partnership_slugs(&self.store, &t).await?;
         let slugs: Vec<&str> = partnerships.iter().map(String::as_str).collect();
         for p in self.store.get_many::<Partnership>(None, &slugs).await? {
-            let page = format!("{base}/{tenant}/partnerschaften/{}", p.record.slug);
-            urls.extend(
+            let page = format!("/{tenant}/partnerschaften/{}", p.record.slug);
+            paths.extend(
                 p.record
                     .translations
                     .iter()
                     .map(|t| format!("{page}/{}", t.lang.code())),
             );
-            urls.push(page);
+            paths.push(page);
         }
-        urls.extend(self.views(tenant, &releases).into_iter().map(|v| v.url));
-        self.render("site/sitemap.xml", minijinja::context! { urls })
+        for (page, path) in crate::views::content_pages(&self.store, &t.slug).await? {
+            if page.easy_language.is_some() {
+                paths.push(format!(
+                    "{path}/{}",
+                    kreiskom_core::page::EASY_LANGUAGE_PATH
+                ));
+            }
+            paths.push(path);
+        }
+        let base = &self.public_url;
+        paths.extend(self.views(tenant, &releases).into_iter().map(|v| {
+            v.url
+                .strip_prefix(base.as_str())
+                .unwrap_or(&v.url)
+                .to_owned()
+        }));
+        Ok(paths)
     }
 
     /// The public inquiry form, or its confirmation once sent.

@@ -483,6 +483,8 @@ pub struct HomeView {
     /// Explanations in Leichte Sprache and Gebärdensprache, where kept.
     easy_language: bool,
     sign_language: bool,
+    /// The top-level content pages.
+    pages: Vec<PageLink>,
 }
 
 pub async fn home(store: &Store, tenant: &str) -> Result<HomeView> {
@@ -536,6 +538,7 @@ pub async fn home(store: &Store, tenant: &str) -> Result<HomeView> {
         own,
         towns,
         has_communication: communication.has_content(),
+        pages: top_pages(store, &slug).await?,
     })
 }
 
@@ -1558,5 +1561,127 @@ pub async fn contact(store: &Store, tenant: &str) -> Result<ContactView> {
         tenant: (&t).into(),
         units,
         people,
+    })
+}
+
+/// A link to a content page, for navigation.
+#[derive(Serialize)]
+pub(crate) struct PageLink {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub struct ContentPageView {
+    tenant: TenantView,
+    title: String,
+    body: String,
+    /// The pages above it, from the top.
+    trail: Vec<PageLink>,
+    children: Vec<PageLink>,
+    reviewed: Option<String>,
+    /// This is the Leichte Sprache version.
+    easy: bool,
+    /// The other version: Leichte Sprache from the page, the page from it.
+    other_version: Option<String>,
+}
+
+/// A tenant's content pages by slug, each with its address.
+pub(crate) async fn content_pages(
+    store: &Store,
+    tenant: &TenantSlug,
+) -> Result<Vec<(kreiskom_core::Page, String)>> {
+    let pages: Vec<kreiskom_core::Page> =
+        store.records::<kreiskom_core::Page>(Some(tenant)).await?;
+    let by_slug: HashMap<&str, &kreiskom_core::Page> =
+        pages.iter().map(|p| (p.slug.as_str(), p)).collect();
+    let path_of = |p: &kreiskom_core::Page| {
+        let mut parts = vec![p.slug.as_str()];
+        let mut up = p.parent.as_ref();
+        // The store refuses cycles; the bound only guards a broken import.
+        while let Some(parent) = up.filter(|_| parts.len() < 32) {
+            parts.push(parent.as_str());
+            up = by_slug.get(parent.as_str()).and_then(|q| q.parent.as_ref());
+        }
+        parts.reverse();
+        format!("/{tenant}/seiten/{}", parts.join("/"))
+    };
+    let mut out: Vec<(kreiskom_core::Page, String)> =
+        pages.iter().map(|p| (p.clone(), path_of(p))).collect();
+    out.sort_by(|(a, _), (b, _)| {
+        (a.order.unwrap_or(u32::MAX), &a.title).cmp(&(b.order.unwrap_or(u32::MAX), &b.title))
+    });
+    Ok(out)
+}
+
+/// The top-level pages, for the start page.
+pub(crate) async fn top_pages(store: &Store, tenant: &TenantSlug) -> Result<Vec<PageLink>> {
+    Ok(content_pages(store, tenant)
+        .await?
+        .into_iter()
+        .filter(|(p, _)| p.parent.is_none())
+        .map(|(p, url)| PageLink {
+            title: p.title,
+            url,
+        })
+        .collect())
+}
+
+/// `/{tenant}/seiten/{path}`: a content page found by its whole address,
+/// or its Leichte Sprache version at `…/leichte-sprache`.
+pub async fn content_page(store: &Store, tenant: &str, path: &str) -> Result<ContentPageView> {
+    let (slug, t) = load_tenant(store, tenant).await?;
+    let (path, easy) = match path.strip_suffix(kreiskom_core::page::EASY_LANGUAGE_PATH) {
+        Some(rest) if rest.ends_with('/') => (rest.trim_end_matches('/'), true),
+        _ => (path.trim_end_matches('/'), false),
+    };
+    let url = format!("/{slug}/seiten/{path}");
+    let pages = content_pages(store, &slug).await?;
+    let (page, _) = pages
+        .iter()
+        .find(|(_, u)| *u == url)
+        .ok_or(PublishError::NotFound)?;
+    let body = match (easy, &page.easy_language) {
+        (false, _) => &page.body,
+        (true, Some(text)) => text,
+        (true, None) => return Err(PublishError::NotFound),
+    };
+    let link = |(p, url): &(kreiskom_core::Page, String)| PageLink {
+        title: p.title.clone(),
+        url: url.clone(),
+    };
+    let mut trail = Vec::new();
+    let mut up = page.parent.as_ref();
+    while let Some(parent) = up.filter(|_| trail.len() < 32) {
+        let Some(found) = pages.iter().find(|(p, _)| &p.slug == parent) else {
+            break;
+        };
+        trail.push(link(found));
+        up = found.0.parent.as_ref();
+    }
+    trail.reverse();
+    let children = pages
+        .iter()
+        .filter(|(p, _)| p.parent.as_ref() == Some(&page.slug))
+        .map(link)
+        .collect();
+    let other_version = match (easy, &page.easy_language) {
+        (true, _) => Some(url.clone()),
+        (false, Some(_)) => Some(format!("{url}/{}", kreiskom_core::page::EASY_LANGUAGE_PATH)),
+        (false, None) => None,
+    };
+    Ok(ContentPageView {
+        tenant: (&t).into(),
+        title: if easy {
+            format!("{} in Leichter Sprache", page.title)
+        } else {
+            page.title.clone()
+        },
+        body: markdown(body),
+        trail,
+        children,
+        reviewed: page.reviewed.as_ref().map(german::date),
+        easy,
+        other_version,
     })
 }

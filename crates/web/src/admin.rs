@@ -368,6 +368,8 @@ async fn dashboard(State(s): State<AppState>, t: InTenant) -> Reply {
     let scope = tenant_scope(&s, &t.tenant).await?;
     let readable = |k| t.user.actor.may_read_kind(&t.tenant, k);
     let view = views::dashboard(&s.store, &t.tenant, &scope, s.now(), &readable).await?;
+    let mut view = serde_json::to_value(view).expect("views serialize");
+    view["freshness"] = crate::freshness::view(&s, &t, None).await?.open().into();
     render(
         &s,
         &t,

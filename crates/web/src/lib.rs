@@ -8,6 +8,7 @@ mod assets;
 pub mod auth;
 mod cache;
 mod error;
+mod freshness;
 mod legal;
 mod media;
 mod newsroom;
@@ -15,6 +16,7 @@ mod openapi;
 mod pages;
 mod press;
 mod public_form;
+mod revisions;
 mod routes;
 mod throttle;
 
@@ -89,6 +91,8 @@ pub struct AppState {
     pub throttle: Arc<throttle::Throttle>,
     /// Where uploaded pictures are kept; without it, uploads are refused.
     pub media: Option<kreiskom_media::Media>,
+    /// Figures older than this many years are flagged as stale.
+    pub fact_years: i16,
 }
 
 impl AppState {
@@ -103,6 +107,7 @@ impl AppState {
             pages: Arc::default(),
             throttle: Arc::default(),
             media: None,
+            fact_years: kreiskom_publish::freshness::FACT_YEARS,
         }
     }
 
@@ -129,6 +134,8 @@ fn table() -> routes::Routes {
     let r = pages::routes(r);
     let r = legal::routes(r);
     let r = media::routes(r);
+    let r = freshness::routes(r);
+    let r = revisions::routes(r);
     assets::routes(r)
 }
 

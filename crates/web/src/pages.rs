@@ -21,6 +21,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/{tenant}/partnerschaften", P, partnerships)
         .get("/{tenant}/partnerschaften/{slug}", P, partnership)
         .get("/{tenant}/partnerschaften/{slug}/{lang}", P, partnership_in)
+        .get("/{tenant}/seiten/{*path}", P, content_page)
         .get("/{tenant}/kommunikation", P, communication)
         .get("/{tenant}/kontakt", P, contact)
         .get(
@@ -67,6 +68,10 @@ async fn partnership_in(
     Path((t, slug, lang)): Path<(String, String, String)>,
 ) -> Page {
     page(s.site.partnership_in(&t, &slug, &lang, s.today()).await)
+}
+
+async fn content_page(State(s): State<AppState>, Path((t, path)): Path<(String, String)>) -> Page {
+    page(s.site.content_page(&t, &path).await)
 }
 
 async fn communication(State(s): State<AppState>, Path(t): Path<String>) -> Page {

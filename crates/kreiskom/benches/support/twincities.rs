@@ -169,6 +169,8 @@ pub fn dataset(csv_path: &str) -> Dataset {
             press_inquiries: vec![],
             legal_pages: vec![],
             media_files: vec![],
+            pages: vec![],
+            finding_checks: vec![],
             feedback: vec![],
         }],
     }
