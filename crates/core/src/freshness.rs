@@ -36,6 +36,8 @@ pub enum Rule {
     RenamedPlace,
     RepeatedParagraph,
     BrokenLink,
+    FailingLink,
+    MarkedOutdated,
 }
 
 impl Rule {
@@ -49,6 +51,8 @@ impl Rule {
             Rule::RenamedPlace => "Orte, die es unter diesem Namen nicht mehr gibt",
             Rule::RepeatedParagraph => "Doppelt veröffentlichte Absätze",
             Rule::BrokenLink => "Interne Links, die ins Leere führen",
+            Rule::FailingLink => "Externe Links, die scheitern oder umgezogen sind",
+            Rule::MarkedOutdated => "Als veraltet vermerkte Angaben",
         }
     }
 }
@@ -266,6 +270,31 @@ pub fn renamed_places(
     out
 }
 
+/// Values a doubt marks as outdated (an old web address): the editor who
+/// noted it asked for a review. Figures have rules of their own and are
+/// left to them. `records` are (kind, slug, how the dashboard names it,
+/// its doubts).
+pub fn marked_outdated(records: &[(Kind, &str, &str, &[Doubt])]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (kind, slug, title, doubts) in records {
+        for d in doubts
+            .iter()
+            .filter(|d| d.outdated && !d.field.starts_with("facts"))
+        {
+            let mut f = finding(
+                Rule::MarkedOutdated,
+                *kind,
+                slug,
+                &d.field,
+                &[&d.note, d.source_text.as_deref().unwrap_or_default()],
+            );
+            f.message = format!("{title}: {}", d.note);
+            out.push(f);
+        }
+    }
+    out
+}
+
 /// A public text of a record, for the rules that read texts.
 #[derive(Debug, Clone)]
 pub struct Text<'a> {
@@ -375,6 +404,80 @@ pub fn broken_links(texts: &[Text<'_>], known: &HashSet<String>) -> Vec<Finding>
             f.owner = text.owner.cloned();
             out.push(f);
         }
+    }
+    out
+}
+
+/// What the external link check found for one address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkCheck {
+    pub url: String,
+    pub checked: jiff::Timestamp,
+    /// The status of the last answer, after redirects within the host.
+    pub status: Option<u16>,
+    /// Where the address leads when that is another host.
+    pub final_url: Option<String>,
+    /// Why no answer came (a timeout, an unknown host).
+    pub error: Option<String>,
+    /// The site's `robots.txt` asks robots not to fetch it: not checked.
+    pub robots_denied: bool,
+}
+
+/// The host of an address (`www.cg90.fr`), lowercased.
+pub fn host_of(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// The external addresses of the texts and of the records' own fields
+/// (a region's website): `links` are (kind, slug, how the dashboard names
+/// it, the address).
+pub fn external_links<'a>(
+    texts: &'a [Text<'a>],
+) -> impl Iterator<Item = (Kind, &'a str, &'a str, &'a str)> {
+    texts.iter().flat_map(|t| {
+        link_targets(t.body)
+            .into_iter()
+            .filter(|l| l.starts_with("http://") || l.starts_with("https://"))
+            .map(move |l| (t.kind, t.slug, t.title, l))
+    })
+}
+
+/// External links whose last check failed or that now lead to another
+/// host (cg90.fr to territoiredebelfort.fr).
+pub fn failing_links(
+    links: &[(Kind, &str, &str, &str)],
+    results: &HashMap<String, LinkCheck>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (kind, slug, title, url) in links {
+        let Some(check) = results.get(*url).filter(|c| !c.robots_denied) else {
+            continue;
+        };
+        let what = match (&check.error, check.status, &check.final_url) {
+            (Some(e), ..) => format!("antwortet nicht ({e})"),
+            (None, Some(s), _) if s >= 400 => format!("antwortet mit dem Fehler {s}"),
+            (None, _, Some(to)) => format!("leitet weiter auf {to}: die Adresse ist umgezogen"),
+            _ => continue,
+        };
+        let status = check.status.map(|s| s.to_string()).unwrap_or_default();
+        let mut f = finding(
+            Rule::FailingLink,
+            *kind,
+            slug,
+            url,
+            &[
+                &status,
+                check.final_url.as_deref().unwrap_or_default(),
+                check.error.as_deref().unwrap_or_default(),
+            ],
+        );
+        f.message = format!("{title}: {url} {what}");
+        out.push(f);
     }
     out
 }
@@ -545,6 +648,27 @@ mod tests {
         assert_eq!(targets.len(), 2, "{targets:?}");
         assert!(targets[0].contains("/goslar/seiten/alt"));
         assert!(targets[1].contains("/goslar/kontakt"));
+    }
+
+    #[test]
+    fn a_value_marked_outdated_is_listed_unless_a_figure_rule_covers_it() {
+        let doubts: Vec<Doubt> = serde_json::from_value(serde_json::json!([
+            {"field": "website", "note": "Die Adresse www.cg90.fr ist alt.", "outdated": true},
+            {"field": "facts", "note": "ohne Bezugsjahr", "outdated": true},
+            {"field": "names", "note": "Schreibweise unklar"}
+        ]))
+        .unwrap();
+        let found = marked_outdated(&[(
+            Kind::Region,
+            "territoire-de-belfort",
+            "Territoire de Belfort",
+            &doubts,
+        )]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "Territoire de Belfort: Die Adresse www.cg90.fr ist alt."
+        );
     }
 
     #[test]

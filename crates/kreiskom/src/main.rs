@@ -108,6 +108,13 @@ enum Command {
     /// Konten für die Verwaltung
     #[command(subcommand)]
     User(UserCommand),
+    /// Prüft die externen Links aller Landkreise (höflich: ein Abruf je Website und Sekunde,
+    /// robots.txt wird beachtet); die Ergebnisse zeigt die Seite „Aktualität“
+    CheckLinks {
+        /// Nur die Links dieses Landkreises, z. B. harz
+        #[arg(long)]
+        tenant: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -195,6 +202,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Import { file } => import(&store, &file).await,
         Command::Backup { file } => backup(&store, &config.database_url, &file).await,
         Command::Restore { .. } => unreachable!("handled before the store opens"),
+        Command::CheckLinks { tenant } => check_links(&config, &store, tenant).await,
         Command::User(UserCommand::Add {
             email,
             tenants,
@@ -422,6 +430,75 @@ async fn restore(url: &str, file: &std::path::Path) -> Result<(), String> {
         "Wiederhergestellt aus {}: {}.",
         file.display(),
         german_count(records, "Datensatz", "Datensätze")
+    );
+    Ok(())
+}
+
+/// Checks every external address the districts publish and keeps the
+/// results for the freshness dashboard.
+async fn check_links(config: &Config, store: &Store, only: Option<String>) -> Result<(), String> {
+    let site = Site::new(store.clone(), config.templates_dir.clone());
+    let tenants: Vec<kreiskom_core::Tenant> =
+        store.records(None).await.map_err(|e| e.to_string())?;
+    let chosen: Vec<&kreiskom_core::Tenant> = tenants
+        .iter()
+        .filter(|t| only.as_deref().is_none_or(|o| t.slug.as_str() == o))
+        .collect();
+    if chosen.is_empty() {
+        return Err(match only {
+            Some(o) => format!("Landkreis „{o}“ gibt es nicht"),
+            None => "Es gibt noch keinen Landkreis".to_owned(),
+        });
+    }
+    let now = jiff::Timestamp::now();
+    let mut urls = Vec::new();
+    for t in chosen {
+        let scope = store
+            .tenant_scope(&t.slug)
+            .await
+            .map_err(|e| e.to_string())?;
+        let years = i16::try_from(config.freshness.fact_years).unwrap_or(i16::MAX);
+        let view = site
+            .freshness(&t.slug, &scope, now, years, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        urls.extend(view.external_urls().iter().cloned());
+    }
+    urls.sort();
+    urls.dedup();
+    eprintln!("{} externe Links werden geprüft.", urls.len());
+    let results = kreiskom_channels::links::check_all(
+        &urls,
+        kreiskom_channels::links::GAP,
+        |done, all, r| {
+            let outcome = match (&r.error, r.status, &r.final_url, r.robots_denied) {
+                (_, _, _, true) => "nicht geprüft: robots.txt schließt es aus".to_owned(),
+                (Some(e), ..) => format!("keine Antwort ({e})"),
+                (None, Some(s), Some(to), _) => format!("{s}, umgezogen nach {to}"),
+                (None, Some(s), None, _) => s.to_string(),
+                (None, None, ..) => "ohne Ergebnis".to_owned(),
+            };
+            eprintln!("Link {done} von {all}: {} – {outcome}", r.url);
+        },
+    )
+    .await;
+    let (mut fine, mut moved, mut failed, mut skipped) = (0, 0, 0, 0);
+    for r in &results {
+        store.save_link_check(r).await.map_err(|e| e.to_string())?;
+        match (r.robots_denied, &r.error, r.status, &r.final_url) {
+            (true, ..) => skipped += 1,
+            (_, Some(_), ..) => failed += 1,
+            (_, _, Some(s), _) if s >= 400 => failed += 1,
+            (_, _, _, Some(_)) => moved += 1,
+            _ => fine += 1,
+        }
+    }
+    println!(
+        "{} geprüft: {fine} in Ordnung, {moved} umgezogen, {failed} fehlerhaft, {skipped} von robots.txt ausgeschlossen.",
+        match results.len() {
+            1 => "1 Link".to_owned(),
+            n => format!("{n} Links"),
+        }
     );
     Ok(())
 }

@@ -502,3 +502,18 @@ fn serving_an_empty_database_says_how_to_add_data() {
         "{printed}"
     );
 }
+
+#[test]
+fn the_link_check_names_an_unknown_district() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = kreiskom_testkit::sqlite();
+    let import = kreiskom(dir.path(), &db.url, &["import", DEMO]);
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    let out = kreiskom(dir.path(), &db.url, &["check-links", "--tenant", "niemand"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("Landkreis „niemand“ gibt es nicht"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -54,11 +54,18 @@ pub struct FreshnessView {
     checked: Vec<FindingRow>,
     owners: Vec<OwnerChoice>,
     fact_years: i16,
+    /// Every external address the tenant publishes, for the link check.
+    #[serde(skip)]
+    external_urls: Vec<String>,
 }
 
 impl FreshnessView {
     pub fn open(&self) -> usize {
         self.open
+    }
+
+    pub fn external_urls(&self) -> &[String] {
+        &self.external_urls
     }
 
     /// Whether a finding with this key and fingerprint is listed now.
@@ -229,6 +236,38 @@ impl Site {
             german::date,
         ));
         findings.extend(freshness::repeated_paragraphs(&texts));
+        // A merged place is named by its successor already.
+        let doubtful: Vec<(Kind, &str, &str, &[kreiskom_core::Doubt])> = regions
+            .iter()
+            .filter(|r| r.successors.is_empty())
+            .map(|r| (Kind::Region, r.slug.as_str(), r.name(), r.doubts.as_slice()))
+            .chain(own.iter().map(|(p, title)| {
+                (
+                    Kind::Partnership,
+                    p.slug.as_str(),
+                    title.as_str(),
+                    p.doubts.as_slice(),
+                )
+            }))
+            .collect();
+        findings.extend(freshness::marked_outdated(&doubtful));
+        let mut external: Vec<(Kind, &str, &str, &str)> =
+            freshness::external_links(&texts).collect();
+        external.extend(regions.iter().filter_map(|r| {
+            let site = r.website.as_deref()?;
+            Some((Kind::Region, r.slug.as_str(), r.name(), site))
+        }));
+        let results: HashMap<String, freshness::LinkCheck> = store
+            .link_checks()
+            .await?
+            .into_iter()
+            .map(|c| (c.url.clone(), c))
+            .collect();
+        findings.extend(freshness::failing_links(&external, &results));
+        let mut external_urls: Vec<String> =
+            external.iter().map(|(.., u)| (*u).to_owned()).collect();
+        external_urls.sort();
+        external_urls.dedup();
         findings.extend(
             freshness::broken_links(&texts, &known)
                 .into_iter()
@@ -301,6 +340,7 @@ impl Site {
             }
         }
         Ok(FreshnessView {
+            external_urls,
             groups,
             open: count,
             checked,

@@ -8,6 +8,7 @@ pub mod backup;
 mod dataset;
 mod error;
 mod generation;
+mod links;
 mod outbox;
 mod press;
 mod records;

@@ -218,11 +218,15 @@ async fn the_freshness_dashboard_finds_what_the_sources_left_stale(url: &str) {
         // Population figures without a year, and old ones.
         "Kreis Iași: Einwohner ohne Jahresangabe",
         "Kreis Bistrița-Năsăud: Einwohner mit Stand 2011, älter als 5 Jahre",
+        // The old address of Belfort's site, marked outdated in the data.
+        "Territoire de Belfort: Die Adresse www.cg90.fr stammt aus dem Text",
         // Belfort lies in Franche-Comté, merged in 2016.
         "Franche-Comté ist seit 1. Januar 2016 Teil von Bourgogne-Franche-Comté",
     ] {
         assert!(found.contains(expected), "{expected}\n{found}");
     }
+    // Named once: the figures and the merged place by their own rules.
+    assert_eq!(found.matches("Franche-Comté ging 2016").count(), 0);
     // Past parties of the timeline are history, not stale names.
     assert!(!found.contains("Landkreis Halberstadt ist seit"));
     let stade = editor(&app, "stade").await;
@@ -346,7 +350,95 @@ async fn the_freshness_dashboard_finds_what_the_sources_left_stale(url: &str) {
     );
 }
 
+/// A site that moved, one that is gone: a local server stands in for
+/// the internet.
+async fn sites_that_moved_or_fail_are_found_by_the_link_check(url: &str) {
+    use axum::http::header;
+    let router = axum::Router::new()
+        .route(
+            "/robots.txt",
+            axum::routing::get(|| async { "User-agent: *\nDisallow:\n" }),
+        )
+        .route(
+            "/alt",
+            axum::routing::get(|headers: axum::http::HeaderMap| async move {
+                let port = headers[header::HOST]
+                    .to_str()
+                    .unwrap()
+                    .rsplit(':')
+                    .next()
+                    .unwrap()
+                    .to_owned();
+                (
+                    StatusCode::MOVED_PERMANENTLY,
+                    [(header::LOCATION, format!("http://localhost:{port}/neu"))],
+                )
+            }),
+        )
+        .route("/neu", axum::routing::get(|| async { "neu" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+    let app = app(url, true, day(2026, 12, 1)).await;
+    let old = format!("http://127.0.0.1:{port}/alt");
+    let gone = format!("http://127.0.0.1:{port}/weg");
+    let mut belfort = app
+        .get("/api/v1/regions/territoire-de-belfort")
+        .await
+        .json();
+    belfort["website"] = old.clone().into();
+    let put = app
+        .write("PUT", "/api/v1/regions/territoire-de-belfort", &belfort)
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    let path = "/api/v1/tenants/harz/pages";
+    let page = json!({"slug": "partner", "title": "Partner", "body": format!("[Partner]({gone})")});
+    assert_eq!(
+        app.write("POST", path, &page).await.status,
+        StatusCode::CREATED
+    );
+
+    // The freshness dashboard hands over what to check; the check keeps
+    // its results; the dashboard shows them.
+    let harz = editor(&app, "harz").await;
+    let tenant = kreiskom_core::TenantSlug::parse("harz").unwrap();
+    let scope = app.store.tenant_scope(&tenant).await.unwrap();
+    let view = app
+        .state
+        .site
+        .freshness(&tenant, &scope, jiff::Timestamp::now(), 5, None)
+        .await
+        .unwrap();
+    let urls = view.external_urls().to_vec();
+    assert!(urls.contains(&old) && urls.contains(&gone), "{urls:?}");
+    let mine: Vec<String> = urls
+        .into_iter()
+        .filter(|u| u.contains("127.0.0.1"))
+        .collect();
+    for r in kreiskom_channels::links::check_all(
+        &mine,
+        std::time::Duration::from_millis(10),
+        |_, _, _| {},
+    )
+    .await
+    {
+        app.store.save_link_check(&r).await.unwrap();
+    }
+    let found = findings(&app, &harz, "harz").await;
+    assert!(
+        found.contains(&format!(
+            "Territoire de Belfort: {old} leitet weiter auf http://localhost:{port}/neu"
+        )),
+        "{found}"
+    );
+    assert!(found.contains(&format!(
+        "Seite „Partner“: {gone} antwortet mit dem Fehler 404"
+    )));
+}
+
 kreiskom_testkit::on_both_backends!(
+    sites_that_moved_or_fail_are_found_by_the_link_check,
     content_pages_have_their_place_and_an_easy_version,
     earlier_versions_are_compared_and_restored,
     the_freshness_dashboard_finds_what_the_sources_left_stale,
