@@ -3,7 +3,7 @@
 mod config;
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -108,6 +108,17 @@ enum Command {
     /// Konten für die Verwaltung
     #[command(subcommand)]
     User(UserCommand),
+    /// Schreibt die öffentlichen Seiten aller Landkreise als statische Kopie in einen Ordner,
+    /// den jeder Webserver ausliefern kann; ein zweiter Lauf schreibt nur, was sich geändert hat
+    Publish {
+        /// Zielordner
+        #[arg(long)]
+        out: PathBuf,
+        /// Adresse, unter der die Kopie erreichbar sein wird (sonst public_url aus der
+        /// Konfiguration), für Feeds, Kalender und Sitemaps
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Prüft die externen Links aller Landkreise (höflich: ein Abruf je Website und Sekunde,
     /// robots.txt wird beachtet); die Ergebnisse zeigt die Seite „Aktualität“
     CheckLinks {
@@ -203,6 +214,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Backup { file } => backup(&store, &config.database_url, &file).await,
         Command::Restore { .. } => unreachable!("handled before the store opens"),
         Command::CheckLinks { tenant } => check_links(&config, &store, tenant).await,
+        Command::Publish { out, url } => publish(&config, &store, &out, url).await,
         Command::User(UserCommand::Add {
             email,
             tenants,
@@ -430,6 +442,86 @@ async fn restore(url: &str, file: &std::path::Path) -> Result<(), String> {
         "Wiederhergestellt aus {}: {}.",
         file.display(),
         german_count(records, "Datensatz", "Datensätze")
+    );
+    Ok(())
+}
+
+/// Writes the static copy of the public site.
+async fn publish(
+    config: &Config,
+    store: &Store,
+    out: &Path,
+    url: Option<String>,
+) -> Result<(), String> {
+    let Some(public_url) = url.or_else(|| config.public_url.clone()) else {
+        return Err(
+            "Bitte mit --url angeben, unter welcher Adresse die Kopie erreichbar sein wird (oder public_url setzen): Feeds, Kalender und Sitemaps nennen sie".into(),
+        );
+    };
+    let public_url = public_url.trim_end_matches('/').to_owned();
+    if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
+        return Err(format!(
+            "„{public_url}“ ist keine Webadresse (http:// oder https://)"
+        ));
+    }
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let site = Site::new(store.clone(), config.templates_dir.clone()).with_public_url(&public_url);
+    let media = config
+        .media
+        .open()
+        .map_err(|e| format!("Medienablage: {e}"))?;
+    // The demo's pictures (named "…-demo") live in the binary until a
+    // server has put them into the media store.
+    let tenants: Vec<kreiskom_core::Tenant> =
+        store.records(None).await.map_err(|e| e.to_string())?;
+    for t in &tenants {
+        let files: Vec<kreiskom_core::MediaFile> = store
+            .records(Some(&t.slug))
+            .await
+            .map_err(|e| e.to_string())?;
+        if files.iter().any(|f| f.slug.as_str().ends_with("-demo")) {
+            demo_pictures(&media).await?;
+            break;
+        }
+    }
+    let state = AppState::new(store.clone(), site.clone(), None).with_media(media);
+    let now = jiff::Timestamp::now();
+    let mut starts = vec!["/robots.txt".to_owned()];
+    for t in &tenants {
+        let slug = t.slug.as_str();
+        starts.extend(
+            site.public_paths(slug, now)
+                .await
+                .map_err(|e| e.to_string())?,
+        );
+        for file in [
+            "presse/feed.atom",
+            "termine.ics",
+            "sitemap.xml",
+            "farbe.css",
+        ] {
+            starts.push(format!("/{slug}/{file}"));
+        }
+    }
+    let app = kreiskom_web::app(state);
+    let report = kreiskom_web::export::export_site(app, out, &starts, |n, path| {
+        if n % 100 == 0 {
+            eprintln!("Export: {n} Dateien, zuletzt {path}");
+        }
+    })
+    .await
+    .map_err(|e| format!("{}: {e}", out.display()))?;
+    for (path, from) in &report.broken {
+        eprintln!(
+            "Warnung: {path} (verlinkt von {from}) ist nicht erreichbar und fehlt in der Kopie."
+        );
+    }
+    println!(
+        "Statische Kopie in {}: {} geschrieben, {} unverändert, {} entfernt.",
+        out.display(),
+        german_count(report.written, "Datei", "Dateien"),
+        report.unchanged,
+        report.removed,
     );
     Ok(())
 }

@@ -517,3 +517,117 @@ fn the_link_check_names_an_unknown_district() {
         text(&out.stderr)
     );
 }
+
+/// Every internal link of every page in a static copy leads to a file.
+fn broken_links(root: &Path) -> Vec<String> {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "html") {
+                out.push(p);
+            }
+        }
+    }
+    let mut pages = Vec::new();
+    walk(root, &mut pages);
+    assert!(pages.len() > 50, "{} pages", pages.len());
+    let mut broken = Vec::new();
+    for page in pages {
+        let html = std::fs::read_to_string(&page).unwrap();
+        for marker in ["href=\"", "src=\""] {
+            for piece in html.split(marker).skip(1) {
+                let target = piece.split('"').next().unwrap_or_default();
+                let path = target.split(['#', '?']).next().unwrap_or_default();
+                if !path.starts_with('/') || path.starts_with("//") {
+                    continue;
+                }
+                if kreiskom_web::export::server_only(path) {
+                    continue;
+                }
+                let rel = path.trim_start_matches('/');
+                let file = root.join(rel);
+                let found =
+                    (file.is_file() && !path.ends_with('/')) || file.join("index.html").is_file();
+                if !found {
+                    broken.push(format!("{} → {path}", page.display()));
+                }
+            }
+        }
+    }
+    broken
+}
+
+#[test]
+fn the_static_copy_is_complete_and_a_second_run_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = kreiskom_testkit::sqlite();
+    let import = kreiskom(dir.path(), &db.url, &["import", DEMO]);
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    let no_url = kreiskom(dir.path(), &db.url, &["publish", "--out", "kopie"]);
+    assert!(!no_url.status.success());
+    assert!(
+        text(&no_url.stderr).contains("--url"),
+        "{}",
+        text(&no_url.stderr)
+    );
+
+    let args = [
+        "publish",
+        "--out",
+        "kopie",
+        "--url",
+        "https://presse.kreis.example",
+    ];
+    let first = kreiskom(dir.path(), &db.url, &args);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(
+        !text(&first.stderr).contains("Warnung"),
+        "{}",
+        text(&first.stderr)
+    );
+    let root = dir.path().join("kopie");
+    assert_eq!(broken_links(&root), Vec::<String>::new());
+    // Pictures, fonts, feeds, calendars and robots.txt come along.
+    for file in [
+        "index.html",
+        "robots.txt",
+        "harz/partnerschaften/harz-belfort/fr/index.html",
+        "stade/seiten/soziale-medien/leichte-sprache/index.html",
+        "spree-neisse/presse/feed.atom",
+        "spree-neisse/termine.ics",
+        "goslar/sitemap.xml",
+        "goslar/farbe.css",
+        "assets/kern/fonts/fira-sans/FiraSans-Regular.woff2",
+        "media/goslar/wappen-demo/original.png",
+    ] {
+        assert!(root.join(file).is_file(), "{file}");
+    }
+    let robots = std::fs::read_to_string(root.join("robots.txt")).unwrap();
+    assert!(
+        robots.contains("Sitemap: https://presse.kreis.example/harz/sitemap.xml"),
+        "{robots}"
+    );
+    let feed = std::fs::read_to_string(root.join("spree-neisse/presse/feed.atom")).unwrap();
+    assert!(feed.contains("https://presse.kreis.example/spree-neisse/presse/2014/150"));
+    // The forms need the server and are not copied.
+    assert!(!root.join("harz/presse/anfrage").exists());
+
+    let again = kreiskom(dir.path(), &db.url, &args);
+    assert!(again.status.success());
+    assert!(
+        text(&again.stdout).contains("0 Dateien geschrieben"),
+        "{}",
+        text(&again.stdout)
+    );
+    // A page gone from the site is gone from the copy.
+    std::fs::write(root.join("harz/veraltet.html"), "alt").unwrap();
+    let third = kreiskom(dir.path(), &db.url, &args);
+    assert!(
+        text(&third.stdout).contains("1 entfernt"),
+        "{}",
+        text(&third.stdout)
+    );
+    assert!(!root.join("harz/veraltet.html").exists());
+}

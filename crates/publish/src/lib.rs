@@ -185,6 +185,19 @@ impl Site {
         Ok(self.env.get_template(template)?.render(ctx)?)
     }
 
+    /// `/robots.txt`: everything public may be read; the workspace and the
+    /// API are no business of robots; each tenant's sitemap is named.
+    pub async fn robots(&self) -> Result<String> {
+        let mut text = String::from("User-agent: *\nDisallow: /admin/\nDisallow: /api/\n\n");
+        for t in self.store.records::<kreiskom_core::Tenant>(None).await? {
+            text.push_str(&format!(
+                "Sitemap: {}/{}/sitemap.xml\n",
+                self.public_url, t.slug
+            ));
+        }
+        Ok(text)
+    }
+
     pub async fn index(&self) -> Result<String> {
         let tenants = views::tenants(&self.store).await?;
         self.render("site/index.html", minijinja::context! { tenants })

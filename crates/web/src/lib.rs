@@ -8,6 +8,7 @@ mod assets;
 pub mod auth;
 mod cache;
 mod error;
+pub mod export;
 mod freshness;
 mod legal;
 mod media;

@@ -14,6 +14,9 @@ pub(crate) type Page = Result<Response, PageError>;
 pub(crate) fn routes(r: Routes) -> Routes {
     const P: Access = Access::Public;
     r.get("/", P, index)
+        .get("/robots.txt", P, |State(s): State<AppState>| async move {
+            shareable("text/plain; charset=utf-8", s.site.robots().await)
+        })
         .get("/{tenant}", P, |Path(t): Path<String>| async move {
             Redirect::permanent(&format!("/{t}/"))
         })
