@@ -18,7 +18,7 @@ const PAYLOAD: &str =
 const LIVE: [&str; 3] = ["<script>alert(", "<img src=x onerror", "<b onmouseover"];
 
 /// Free-text fields: everything a person types as words.
-const TEXT_KEYS: [&str; 22] = [
+const TEXT_KEYS: [&str; 24] = [
     "alt",
     "credit",
     "licence",
@@ -41,6 +41,8 @@ const TEXT_KEYS: [&str; 22] = [
     "role",
     "medium",
     "source_text",
+    "easy_language",
+    "notes",
 ];
 
 fn poison(value: &mut Value, key: Option<&str>) -> usize {
@@ -117,6 +119,39 @@ async fn markup_in_every_text_is_shown_as_text_everywhere(url: &str) {
         }
     }
     assert!(seen > 60, "{seen} public pages");
+
+    // The static copy holds every public page (content pages, partner
+    // languages): none of its files runs the markup either.
+    let copy = tempfile::tempdir().unwrap();
+    let starts: Vec<String> = tenants
+        .iter()
+        .map(|t| format!("/{t}/sitemap.xml"))
+        .collect();
+    let report =
+        kreiskom_web::export::export_site(app.router.clone(), copy.path(), &starts, |_, _| {})
+            .await
+            .unwrap();
+    assert!(report.written > 100, "{report:?}");
+    fn scan(dir: &std::path::Path, files: &mut usize) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                scan(&p, files);
+            } else if p
+                .extension()
+                .is_some_and(|x| x == "html" || x == "xml" || x == "atom")
+            {
+                assert_inert(
+                    &p.display().to_string(),
+                    &std::fs::read_to_string(&p).unwrap(),
+                );
+                *files += 1;
+            }
+        }
+    }
+    let mut files = 0;
+    scan(copy.path(), &mut files);
+    assert!(files > 100, "{files} files of the copy");
 
     // The workspace: every list and record page an administrator sees.
     let grants: Vec<(&str, Role)> = tenants
