@@ -1,6 +1,15 @@
 //! German words for the domain's enumerations, used by the `label` filter:
 //! `{{ partnership.category | label("category") }}`.
 
+/// An enumeration's value as its serialised name (`"charter_signed"`),
+/// the key of every label table.
+pub(crate) fn raw(value: impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 pub fn label(group: &str, value: &str) -> Option<&'static str> {
     Some(match (group, value) {
         ("category", "partnership") => "Partnerschaft",

@@ -308,10 +308,7 @@ fn country(lang: Language, code: &str) -> Option<&'static str> {
 
 /// A label in `lang`, the raw value where none is known.
 pub fn lbl(lang: Language, group: &str, value: impl Serialize) -> String {
-    let raw = serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let raw = crate::labels::raw(value);
     label(lang, group, &raw).map_or(raw, str::to_owned)
 }
 

@@ -18,10 +18,7 @@ use crate::languages;
 use crate::{markdown, PublishError, Result};
 
 pub(crate) fn lbl(group: &str, value: impl Serialize) -> String {
-    let raw = serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let raw = crate::labels::raw(value);
     label(group, &raw).map_or(raw, str::to_owned)
 }
 

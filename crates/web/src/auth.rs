@@ -246,6 +246,20 @@ pub struct InTenant {
     pub tenant: TenantSlug,
 }
 
+impl InTenant {
+    /// Leave to write records of `kind` here, or 403: asked before any
+    /// input is read.
+    pub(crate) fn permit(
+        &self,
+        kind: kreiskom_core::Kind,
+    ) -> Result<kreiskom_core::Permit, PageError> {
+        self.user
+            .actor
+            .permit(&self.tenant, kind)
+            .ok_or(PageError(Error::Forbidden))
+    }
+}
+
 impl FromRequestParts<AppState> for InTenant {
     type Rejection = PageError;
 

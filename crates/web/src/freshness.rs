@@ -44,7 +44,7 @@ pub(crate) async fn view(
 async fn dashboard(State(s): State<AppState>, t: InTenant, Query(f): Query<Filter>) -> Reply {
     let owner = f.stelle.as_deref().filter(|o| !o.is_empty());
     let view = view(&s, &t, owner).await?;
-    let may_check = t.user.actor.permit(&t.tenant, Kind::FindingCheck).is_some();
+    let may_check = t.permit(Kind::FindingCheck).is_ok();
     render(
         &s,
         &t,
@@ -64,11 +64,7 @@ async fn dashboard(State(s): State<AppState>, t: InTenant, Query(f): Query<Filte
 /// Marks a finding as checked: it stays quiet until its cause changes.
 async fn check(State(s): State<AppState>, t: InTenant, form: Form) -> Reply {
     // The permission first, then the input.
-    let permit = t
-        .user
-        .actor
-        .permit(&t.tenant, Kind::FindingCheck)
-        .ok_or(PageError(Error::Forbidden))?;
+    let permit = t.permit(Kind::FindingCheck)?;
     let key = form.get("key").unwrap_or_default().to_owned();
     let fingerprint = form.get("fingerprint").unwrap_or_default().to_owned();
     let comment = opt(form.get("comment").unwrap_or_default());

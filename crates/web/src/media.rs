@@ -294,11 +294,7 @@ async fn upload(
         .put(t.tenant.as_str(), &folder, &prepared)
         .await
         .map_err(|e| PageError(Error::Unavailable(e.to_string())))?;
-    let permit = t
-        .user
-        .actor
-        .permit(&t.tenant, MediaFile::KIND)
-        .ok_or(PageError(Error::Forbidden))?;
+    let permit = t.permit(MediaFile::KIND)?;
     if let Err(e) = s
         .store
         .create(&permit, Some(&t.tenant), record.clone())

@@ -105,11 +105,7 @@ async fn erase(
     Path((_, slug)): Path<(String, String)>,
     form: Form,
 ) -> Reply {
-    let permit = t
-        .user
-        .actor
-        .permit(&t.tenant, Kind::Journalist)
-        .ok_or_else(|| PageError(Error::Forbidden))?;
+    let permit = t.permit(Kind::Journalist)?;
     if form.get("bestaetigt") != Some("1") {
         return Err(PageError(Error::Body(vec![
             kreiskom_core::FieldError::new(

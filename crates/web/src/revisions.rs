@@ -47,7 +47,7 @@ async fn list(
         .audit_of_record(Kind::Page, Some(&t.tenant), &slug)
         .await?;
     let view = revisions::revisions(&current.record, current.version, &entries, q.von.zip(q.bis));
-    let may_edit = t.user.actor.permit(&t.tenant, Kind::Page).is_some();
+    let may_edit = t.permit(Kind::Page).is_ok();
     render(
         &s,
         &t,
@@ -71,11 +71,7 @@ async fn restore(
     Path((_, slug)): Path<(String, String)>,
     form: Form,
 ) -> Reply {
-    let permit = t
-        .user
-        .actor
-        .permit(&t.tenant, Kind::Page)
-        .ok_or(PageError(Error::Forbidden))?;
+    let permit = t.permit(Kind::Page)?;
     let Some(version) = form.get("version").and_then(|v| v.parse::<i64>().ok()) else {
         return Err(PageError(Error::Body(vec![FieldError::new(
             "version",
