@@ -66,13 +66,37 @@ test('the site works without JavaScript', async () => {
   await context.close();
 });
 
+test('a visitor searches from the header and gets ranked hits with the words marked', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${server.url}/goslar/partnerschaften`);
+  await page.getByRole('searchbox', { name: 'Suchbegriff' }).fill('Hilfstransporte');
+  await page.getByRole('button', { name: 'Suchen' }).click();
+  await page.waitForURL(/\/goslar\/suche\?q=Hilfstransporte$/);
+  assert.equal(await page.locator('#suchergebnisse').getAttribute('data-state'), 'server');
+  const first = page.locator('.search-hit').first();
+  assert.match(await first.locator('h2').innerText(), /Hilfskonvoi/);
+  assert.ok((await page.locator('.search-hit mark').count()) > 0, 'the words found are marked');
+  // Narrowed to a kind: the form keeps what was asked.
+  await page.selectOption('#art', 'organisationen');
+  await page.fill('#q', 'Trebnitz');
+  await page.getByRole('button', { name: 'Suchen' }).click();
+  await page.waitForURL(/art=organisationen/);
+  const kinds = await page.locator('.search-hit__meta').allInnerTexts();
+  assert.ok(kinds.length > 0 && kinds.every((k) => k === 'Organisation'), kinds.join(' | '));
+  assert.equal(await page.inputValue('#q'), 'Trebnitz');
+  assert.deepEqual(errors, [], 'the script stays quiet on the server and the CSP refuses nothing');
+  await page.close();
+});
+
 // One page of every public type, at a desktop's and a phone's width.
 const pageTypes = [
   '/', '/harz/', '/harz/partnerschaften', '/goslar/partnerschaften/goslar-trebnitz',
   '/stade/kommunikation', '/harz/kontakt', '/spree-neisse/presse', '/spree-neisse/presse/2014/150',
   '/goslar/presse/anfrage', '/harz/barrierefreiheit', '/harz/barrierefreiheit/rueckmeldung',
   '/harz/leichte-sprache', '/harz/gibt-es-nicht', '/goslar/partnerschaften/goslar-trebnitz/pl',
-  '/stade/seiten/soziale-medien/serviceportal',
+  '/stade/seiten/soziale-medien/serviceportal', '/harz/suche?q=Iasi',
 ];
 for (const width of [1280, 390]) for (const path of pageTypes) {
   test(`axe-core finds no serious or critical violations on ${path} at ${width} px`, async () => {

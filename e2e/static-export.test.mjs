@@ -1,7 +1,8 @@
 // The static copy of the demo (`kreiskom publish`) served by a plain file
 // server, as any web host would: pages look as on the live site (their
 // stylesheets and fonts came along) and axe-core finds no serious or
-// critical violation on a sample of them.
+// critical violation on a sample of them; the search works without a
+// server, from the copy's own index.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -16,6 +17,7 @@ const root = resolve(import.meta.dirname, '..');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const types = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.woff2': 'font/woff2',
+  '.js': 'text/javascript', '.json': 'application/json',
   '.png': 'image/png', '.jpg': 'image/jpeg', '.webp': 'image/webp', '.svg': 'image/svg+xml',
 };
 let dir;
@@ -69,3 +71,28 @@ for (const path of ['/', '/harz/', '/harz/partnerschaften/harz-belfort/', '/stad
     await page.close();
   });
 }
+
+test('the static copy searches its own index in the browser', async () => {
+  const page = await browser.newPage();
+  // As a visitor would: the field in the header of any page.
+  await page.goto(`${base}/harz/`);
+  await page.fill('#kopf-suche', 'Iasi');
+  await page.press('#kopf-suche', 'Enter');
+  await page.waitForSelector('#suchergebnisse[data-state="statisch"]');
+  assert.equal(new URL(page.url()).searchParams.get('q'), 'Iasi');
+  const titles = await page.$$eval('.search-hit h2 a', (links) => links.map((a) => a.textContent));
+  assert.ok(titles.includes('Kreis Iași'), titles.join(' | '));
+  assert.equal(await page.inputValue('#q'), 'Iasi', 'the form shows what was asked');
+  // Inflected words find their stem; a kind narrows the hits.
+  await page.goto(`${base}/goslar/suche/?q=Partnerschaften&art=partnerschaften`);
+  await page.waitForSelector('#suchergebnisse[data-state="statisch"]');
+  const kinds = await page.$$eval('.search-hit__meta', (m) => m.map((e) => e.textContent));
+  assert.ok(kinds.length > 0 && kinds.every((k) => k.startsWith('Partnerschaft')), kinds.join(' | '));
+  await page.goto(`${base}/goslar/suche/?q=Quarkspeise`);
+  await page.waitForSelector('#suchergebnisse[data-state="statisch"]');
+  assert.match(await page.textContent('#suchergebnisse'), /0 Treffer für „Quarkspeise“/);
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  assert.deepEqual(result.violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => v.id), []);
+  await page.close();
+});

@@ -15,6 +15,7 @@ pub mod partnership;
 pub mod press;
 pub mod record;
 pub mod region;
+pub mod search;
 pub mod slug;
 pub mod tenant;
 pub mod time;
@@ -43,6 +44,7 @@ pub use region::{
     Coordinates, CountryCode, FactKind, Gender, Region, RegionFact, RegionKind, RegionName,
     Succession,
 };
+pub use search::{SearchDocument, SEARCHED_KINDS};
 pub use slug::{
     slugify, ActivitySlug, ChannelSlug, CollectionSlug, FeedbackSlug, FindingCheckSlug,
     InquirySlug, JournalistSlug, LegalPageSlug, MailingListSlug, MediaSlug, OrganisationSlug,

@@ -33,6 +33,30 @@ pub struct Config {
     /// What the freshness dashboard counts as stale.
     #[serde(default)]
     pub freshness: Freshness,
+    /// The public search.
+    #[serde(default)]
+    pub search: Search,
+}
+
+/// The search index: a folder of this node's own (each node of several
+/// keeps one and follows the shared database).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Search {
+    #[serde(default = "default_search_dir")]
+    pub dir: PathBuf,
+}
+
+fn default_search_dir() -> PathBuf {
+    PathBuf::from("suchindex")
+}
+
+impl Default for Search {
+    fn default() -> Self {
+        Self {
+            dir: default_search_dir(),
+        }
+    }
 }
 
 /// Rules of the freshness dashboard.
@@ -188,6 +212,7 @@ impl Default for Config {
             smtp: None,
             media: Media::default(),
             freshness: Freshness::default(),
+            search: Search::default(),
         }
     }
 }
@@ -211,6 +236,7 @@ impl fmt::Debug for Config {
                     None => self.media.dir.display().to_string(),
                 },
             )
+            .field("search", &self.search.dir)
             .finish()
     }
 }

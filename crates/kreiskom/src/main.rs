@@ -126,6 +126,16 @@ enum Command {
         #[arg(long)]
         tenant: Option<String>,
     },
+    /// Die öffentliche Suche
+    #[command(subcommand)]
+    Search(SearchCommand),
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Baut den Suchindex dieses Knotens (Ordner search.dir) aus der Datenbank neu auf,
+    /// etwa nach einer Wiederherstellung; ein laufender Server folgt Änderungen von selbst
+    Reindex,
 }
 
 #[derive(Subcommand)]
@@ -215,6 +225,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Restore { .. } => unreachable!("handled before the store opens"),
         Command::CheckLinks { tenant } => check_links(&config, &store, tenant).await,
         Command::Publish { out, url } => publish(&config, &store, &out, url).await,
+        Command::Search(SearchCommand::Reindex) => reindex(&config, &store).await,
         Command::User(UserCommand::Add {
             email,
             tenants,
@@ -499,6 +510,10 @@ async fn publish(
             "termine.ics",
             "sitemap.xml",
             "farbe.css",
+            // The search page (reached by the header's form, not a link)
+            // and the index its script searches in the copy.
+            "suche",
+            "suche/index.json",
         ] {
             starts.push(format!("/{slug}/{file}"));
         }
@@ -700,7 +715,10 @@ async fn serve(
     if demo {
         demo_pictures(&media).await?;
     }
+    let search = kreiskom_web::search::Search::open(&config.search.dir)
+        .map_err(|e| format!("{e} (search.dir, KREISKOM_SEARCH__DIR)"))?;
     let mut state = AppState::new(store.clone(), site.clone(), api_token).with_media(media);
+    state.search = std::sync::Arc::new(search);
     state.security.https = public_url.starts_with("https://");
     state.fact_years = i16::try_from(config.freshness.fact_years).unwrap_or(i16::MAX);
     let worker = match with_worker {
@@ -715,6 +733,7 @@ async fn serve(
     };
     // Other nodes' (and the command line's) changes reach this node's pages.
     store.watch_generation(std::time::Duration::from_millis(250));
+    kreiskom_web::search::Search::spawn_follower(state.clone());
     let app = kreiskom_web::app(state);
     println!("kreiskom läuft auf http://{local}/");
     if demo {
@@ -733,6 +752,31 @@ async fn serve(
         let _ = task.await;
     }
     store.close().await;
+    Ok(())
+}
+
+/// `kreiskom search reindex`.
+async fn reindex(config: &Config, store: &Store) -> Result<(), String> {
+    let dir = &config.search.dir;
+    let search = kreiskom_web::search::Search::open(dir).map_err(|e| e.to_string())?;
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| kreiskom_publish::DEFAULT_PUBLIC_URL.to_owned());
+    let site = Site::new(store.clone(), config.templates_dir.clone()).with_public_url(&public_url);
+    let n = search
+        .rebuild(store, &site, jiff::Timestamp::now(), |tenant, docs| {
+            eprintln!(
+                "Suchindex: {tenant} – {}",
+                german_count(docs, "Eintrag", "Einträge")
+            );
+        })
+        .await?;
+    println!(
+        "Suchindex in {} neu aufgebaut: {}.",
+        dir.display(),
+        german_count(n, "Eintrag", "Einträge")
+    );
     Ok(())
 }
 

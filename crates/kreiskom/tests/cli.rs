@@ -601,6 +601,9 @@ fn the_static_copy_is_complete_and_a_second_run_writes_nothing() {
         "goslar/farbe.css",
         "assets/kern/fonts/fira-sans/FiraSans-Regular.woff2",
         "media/goslar/wappen-demo/original.png",
+        "harz/suche/index.html",
+        "harz/suche/index.json",
+        "assets/suche.js",
     ] {
         assert!(root.join(file).is_file(), "{file}");
     }
@@ -630,4 +633,37 @@ fn the_static_copy_is_complete_and_a_second_run_writes_nothing() {
         text(&third.stdout)
     );
     assert!(!root.join("harz/veraltet.html").exists());
+}
+
+fn reindex_builds_the_search_index_with_progress(db: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(kreiskom(dir.path(), db, &["import", DEMO]).status.success());
+    let out = kreiskom(dir.path(), db, &["search", "reindex"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let progress = text(&out.stderr);
+    for tenant in ["goslar", "harz", "stade"] {
+        assert!(progress.contains(&format!("Suchindex: {tenant} – ")), "{progress}");
+    }
+    assert!(
+        text(&out.stdout).starts_with("Suchindex in suchindex neu aufgebaut: "),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(dir.path().join("suchindex/meta.json").is_file());
+    let again = kreiskom(dir.path(), db, &["search", "reindex"]);
+    assert_eq!(text(&again.stdout), text(&out.stdout), "the same again");
+}
+
+#[test]
+fn sqlite_reindex_builds_the_search_index_with_progress() {
+    let db = kreiskom_testkit::sqlite();
+    reindex_builds_the_search_index_with_progress(&db.url);
+}
+
+#[test]
+fn postgres_reindex_builds_the_search_index_with_progress() {
+    let Some(db) = kreiskom_testkit::postgres() else {
+        return;
+    };
+    reindex_builds_the_search_index_with_progress(&db.url);
 }

@@ -10,6 +10,7 @@ mod labels;
 mod languages;
 pub mod press;
 pub mod revisions;
+mod search;
 mod views;
 
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ pub use german::{
     status as german_status, timestamp as german_timestamp,
 };
 pub use labels::{field_label, label};
+pub use search::{SearchHit, SearchResults};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
@@ -112,6 +114,36 @@ pub fn markdown(text: &str) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(text));
     CLEANER.clean(&html).to_string()
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Markdown as the words a reader sees, for search: no markup, blocks on
+/// lines of their own.
+pub fn plain_text(text: &str) -> String {
+    use pulldown_cmark::{Event, TagEnd};
+    let mut out = String::new();
+    for event in pulldown_cmark::Parser::new(text) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.trim_end().to_owned()
 }
 
 impl Site {

@@ -5,7 +5,7 @@
 //! that instant (`PressRelease::is_public`) does not appear.
 
 use jiff::Timestamp;
-use kreiskom_core::{LocalTime, Partnership, PressRelease, Record, Tenant, TenantSlug};
+use kreiskom_core::{LocalTime, PressRelease, Record, Tenant, TenantSlug};
 use serde::Serialize;
 use serde_json::json;
 
@@ -418,13 +418,10 @@ impl Site {
         .collect();
         let legal = crate::views::legal_kinds(&self.store, &t.slug).await?;
         paths.extend(legal.iter().map(|k| format!("/{tenant}/{}", k.path())));
-        let partnerships = crate::views::partnership_slugs(&self.store, &t).await?;
-        let slugs: Vec<&str> = partnerships.iter().map(String::as_str).collect();
-        for p in self.store.get_many::<Partnership>(None, &slugs).await? {
-            let page = format!("/{tenant}/partnerschaften/{}", p.record.slug);
+        for p in crate::views::public_partnerships(&self.store, &t).await? {
+            let page = format!("/{tenant}/partnerschaften/{}", p.slug);
             paths.extend(
-                p.record
-                    .translations
+                p.translations
                     .iter()
                     .map(|t| format!("{page}/{}", t.lang.code())),
             );

@@ -557,18 +557,23 @@ pub struct PartnershipsView {
     contact: Option<UnitView>,
 }
 
-/// The district's own partnerships (home page count, sitemap), from the
-/// references alone.
-pub(crate) async fn partnership_slugs(store: &Store, t: &Tenant) -> Result<Vec<String>> {
-    let mut slugs: Vec<String> = store
-        .referrers(Kind::Region, None, t.region.as_str())
+/// Every partnership with a page of the tenant's: the district's own and
+/// its towns', each once.
+pub(crate) async fn public_partnerships(store: &Store, t: &Tenant) -> Result<Vec<Partnership>> {
+    let home = t.region.to_string();
+    let mut sides: Vec<String> = child_slugs(store, &home).await?;
+    sides.push(home);
+    let wanted: Vec<&str> = sides.iter().map(String::as_str).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut out: Vec<Partnership> = Regions::new(store)
+        .partnerships_of(&wanted)
         .await?
-        .into_iter()
-        .filter(|r| r.kind == Kind::Partnership && r.field.starts_with("regions."))
-        .map(|r| r.slug)
+        .into_values()
+        .flatten()
+        .filter(|p| seen.insert(p.slug.to_string()))
         .collect();
-    slugs.dedup();
-    Ok(slugs)
+    out.sort_by(|a, b| a.slug.as_str().cmp(b.slug.as_str()));
+    Ok(out)
 }
 
 /// The district and its partners, its towns and theirs, with a line for
@@ -778,16 +783,20 @@ pub struct PartnershipView {
 
 /// A partnership of the tenant (of the district or one of its towns) with
 /// its two sides and the regions its timeline names.
-struct Loaded<'s> {
+pub(crate) struct Loaded<'s> {
     tenant_slug: TenantSlug,
     tenant: Tenant,
     partnership: Partnership,
     regions: Regions<'s>,
-    home: Region,
-    partner: Region,
+    pub(crate) home: Region,
+    pub(crate) partner: Region,
 }
 
-async fn load_partnership<'s>(store: &'s Store, tenant: &str, slug: &str) -> Result<Loaded<'s>> {
+pub(crate) async fn load_partnership<'s>(
+    store: &'s Store,
+    tenant: &str,
+    slug: &str,
+) -> Result<Loaded<'s>> {
     let (tenant_slug, t) = load_tenant(store, tenant).await?;
     let p = store
         .get::<Partnership>(None, slug)
@@ -851,6 +860,89 @@ fn alternates(tenant: &str, p: &Partnership, current: Option<Language>) -> Vec<A
     .collect()
 }
 
+/// What the tenants record about a partnership: its page shows all of it.
+/// Activities and collections come with the names of their tenant's
+/// organisations by slug (slugs are unique within a tenant only).
+pub(crate) struct Recorded {
+    pub activities: Vec<(Activity, Names)>,
+    pub organisations: Vec<Organisation>,
+    pub collections: Vec<(Collection, Names)>,
+}
+
+pub(crate) type Names = std::sync::Arc<HashMap<String, String>>;
+
+/// A few queries per tenant that records anything, whatever the number
+/// of records.
+pub(crate) async fn recorded_about(store: &Store, partnership: &str) -> Result<Recorded> {
+    let mut by_tenant: BTreeMap<String, BTreeMap<Kind, Vec<String>>> = BTreeMap::new();
+    for r in store
+        .referrers(Kind::Partnership, None, partnership)
+        .await?
+    {
+        by_tenant
+            .entry(r.tenant)
+            .or_default()
+            .entry(r.kind)
+            .or_default()
+            .push(r.slug);
+    }
+    let mut recorded = Recorded {
+        activities: Vec::new(),
+        organisations: Vec::new(),
+        collections: Vec::new(),
+    };
+    for (owner, kinds) in &by_tenant {
+        let Ok(owner) = TenantSlug::parse(owner) else {
+            continue;
+        };
+        let slugs = |kind: Kind| -> Vec<&str> {
+            kinds
+                .get(&kind)
+                .map(|v| v.iter().map(String::as_str).collect())
+                .unwrap_or_default()
+        };
+        let owned = Some(&owner);
+        let activities = store
+            .get_many::<Activity>(owned, &slugs(Kind::Activity))
+            .await?;
+        let organisations = store
+            .get_many::<Organisation>(owned, &slugs(Kind::Organisation))
+            .await?;
+        let collections = store
+            .get_many::<Collection>(owned, &slugs(Kind::Collection))
+            .await?;
+        let mut named: Vec<&str> = activities
+            .iter()
+            .flat_map(|a| a.record.organisations.iter().map(|o| o.as_str()))
+            .chain(
+                collections
+                    .iter()
+                    .filter_map(|c| c.record.owner.as_ref().map(|o| o.as_str())),
+            )
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        let names: Names = std::sync::Arc::new(
+            store
+                .get_many::<Organisation>(owned, &named)
+                .await?
+                .into_iter()
+                .map(|o| (o.record.slug.to_string(), o.record.name))
+                .collect(),
+        );
+        recorded
+            .activities
+            .extend(activities.into_iter().map(|a| (a.record, names.clone())));
+        recorded
+            .organisations
+            .extend(organisations.into_iter().map(|o| o.record));
+        recorded
+            .collections
+            .extend(collections.into_iter().map(|c| (c.record, names.clone())));
+    }
+    Ok(recorded)
+}
+
 pub async fn partnership(
     store: &Store,
     tenant: &str,
@@ -880,74 +972,30 @@ pub async fn partnership(
         })
         .collect();
 
-    // What the tenants record about the partnership, a few queries per
-    // tenant that records anything, whatever the number of records.
-    let mut by_tenant: BTreeMap<String, BTreeMap<Kind, Vec<String>>> = BTreeMap::new();
-    for r in store.referrers(Kind::Partnership, None, slug).await? {
-        by_tenant
-            .entry(r.tenant)
-            .or_default()
-            .entry(r.kind)
-            .or_default()
-            .push(r.slug);
-    }
-    let mut activities: Vec<(Option<kreiskom_core::PartialDate>, ActivityView)> = Vec::new();
-    let mut organisations = Vec::new();
-    let mut collections = Vec::new();
-    for (owner, kinds) in &by_tenant {
-        let Ok(owner) = TenantSlug::parse(owner) else {
-            continue;
-        };
-        let slugs = |kind: Kind| -> Vec<&str> {
-            kinds
-                .get(&kind)
-                .map(|v| v.iter().map(String::as_str).collect())
-                .unwrap_or_default()
-        };
-        let owned = Some(&owner);
-        let found_activities = store
-            .get_many::<Activity>(owned, &slugs(Kind::Activity))
-            .await?;
-        let found_organisations = store
-            .get_many::<Organisation>(owned, &slugs(Kind::Organisation))
-            .await?;
-        let found_collections = store
-            .get_many::<Collection>(owned, &slugs(Kind::Collection))
-            .await?;
-        let mut named: Vec<&str> = found_activities
-            .iter()
-            .flat_map(|a| a.record.organisations.iter().map(|o| o.as_str()))
-            .chain(
-                found_collections
-                    .iter()
-                    .filter_map(|c| c.record.owner.as_ref().map(|o| o.as_str())),
-            )
-            .collect();
-        named.sort_unstable();
-        named.dedup();
-        let org_names: HashMap<String, String> = store
-            .get_many::<Organisation>(owned, &named)
-            .await?
-            .into_iter()
-            .map(|o| (o.record.slug.to_string(), o.record.name))
-            .collect();
-        regions
-            .load(
-                found_organisations
-                    .iter()
-                    .filter_map(|o| o.record.region.as_ref().map(|r| r.as_str())),
-            )
-            .await?;
-        for a in found_activities {
-            activities.push((a.record.start, activity_view(&a.record, &org_names)));
-        }
-        for o in found_organisations {
-            organisations.push(organisation_view(&regions, &o.record));
-        }
-        for c in found_collections {
-            collections.push(collection_view(&c.record, &org_names));
-        }
-    }
+    let recorded = recorded_about(store, slug).await?;
+    regions
+        .load(
+            recorded
+                .organisations
+                .iter()
+                .filter_map(|o| o.region.as_ref().map(|r| r.as_str())),
+        )
+        .await?;
+    let mut activities: Vec<(Option<kreiskom_core::PartialDate>, ActivityView)> = recorded
+        .activities
+        .iter()
+        .map(|(a, names)| (a.start, activity_view(a, names)))
+        .collect();
+    let mut organisations: Vec<OrganisationView> = recorded
+        .organisations
+        .iter()
+        .map(|o| organisation_view(&regions, o))
+        .collect();
+    let collections: Vec<CollectionView> = recorded
+        .collections
+        .iter()
+        .map(|(c, names)| collection_view(c, names))
+        .collect();
     // Dated activities in order, then the undated ones.
     activities.sort_by(|(a, _), (b, _)| match (a, b) {
         (Some(x), Some(y)) => x.cmp(y),

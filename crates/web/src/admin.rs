@@ -71,18 +71,6 @@ fn kind<R: Record>(r: Routes) -> Routes {
         )
 }
 
-/// Percent-encodes a path for a query parameter.
-pub(crate) fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 fn html(status: StatusCode, page: Result<String, kreiskom_publish::PublishError>) -> Reply {
     let page = page?;
     Ok((status, Html(page)).into_response())

@@ -256,7 +256,7 @@ fn tenant(slug: &str) -> Result<TenantSlug, Error> {
     TenantSlug::parse(slug).map_err(|_| Error::NotFound)
 }
 
-async fn existing_tenant(state: &AppState, slug: &str) -> Result<TenantSlug, Error> {
+pub(crate) async fn existing_tenant(state: &AppState, slug: &str) -> Result<TenantSlug, Error> {
     let t = tenant(slug)?;
     state
         .store

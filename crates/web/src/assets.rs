@@ -1,5 +1,6 @@
 //! Static files compiled into the binary: the vendored KERN UX theme
-//! (see scripts/vendor-assets.sh) and the site's own stylesheet.
+//! (see scripts/vendor-assets.sh), the site's own stylesheet and the
+//! static copy's search script.
 
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
@@ -15,6 +16,7 @@ macro_rules! asset {
 
 const ASSETS: &[(&str, &[u8])] = &[
     asset!("site.css"),
+    asset!("suche.js"),
     asset!("kern/kern.min.css"),
     asset!("kern/fonts/fira-sans.css"),
     asset!("kern/fonts/fira-sans/FiraSans-Light.woff2"),
@@ -39,6 +41,8 @@ async fn asset(Path(path): Path<String>) -> Response {
     };
     let content_type = if name.ends_with(".css") {
         "text/css; charset=utf-8"
+    } else if name.ends_with(".js") {
+        "text/javascript; charset=utf-8"
     } else {
         "font/woff2"
     };

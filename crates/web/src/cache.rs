@@ -39,12 +39,12 @@ const MAX_BODY: usize = 4 * 1024 * 1024;
 /// "today" changes) to the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Window {
-    since: Timestamp,
-    until: Timestamp,
+    pub(crate) since: Timestamp,
+    pub(crate) until: Timestamp,
 }
 
 impl Window {
-    fn contains(&self, at: Timestamp) -> bool {
+    pub(crate) fn contains(&self, at: Timestamp) -> bool {
         self.since <= at && at < self.until
     }
 }
@@ -121,9 +121,8 @@ fn day_around(at: Timestamp) -> Window {
     }
 }
 
-async fn window(s: &AppState, at: Timestamp) -> Option<Window> {
-    let timed = s
-        .store
+pub(crate) async fn window(store: &kreiskom_store::Store, at: Timestamp) -> Option<Window> {
+    let timed = store
         .timed_window(at)
         .await
         .inspect_err(|e| tracing::warn!(error = %e, "timed window unknown; not caching"))
@@ -299,7 +298,7 @@ pub(crate) async fn pages(State(s): State<AppState>, request: Request, next: Nex
     if response.status() != StatusCode::OK || response.extensions().get::<Shareable>().is_none() {
         return response;
     }
-    let Some(window) = window(&s, now).await else {
+    let Some(window) = window(&s.store, now).await else {
         return response;
     };
     let (parts, body) = response.into_parts();

@@ -146,7 +146,10 @@ struct ErrorPage(String);
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         if let Error::SignInRequired { next } = &self.0 {
-            let to = format!("/admin/anmelden?weiter={}", crate::admin::url_encode(next));
+            let to = format!(
+                "/admin/anmelden?weiter={}",
+                kreiskom_publish::url_encode(next)
+            );
             return axum::response::Redirect::to(&to).into_response();
         }
         if let Error::PasswordChangeRequired = &self.0 {

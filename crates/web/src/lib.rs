@@ -19,6 +19,7 @@ mod press;
 mod public_form;
 mod revisions;
 mod routes;
+pub mod search;
 mod throttle;
 
 use std::sync::Arc;
@@ -94,6 +95,8 @@ pub struct AppState {
     pub media: Option<kreiskom_media::Media>,
     /// Figures older than this many years are flagged as stale.
     pub fact_years: i16,
+    /// The public search's index, following the site.
+    pub search: Arc<search::Search>,
 }
 
 impl AppState {
@@ -109,6 +112,7 @@ impl AppState {
             throttle: Arc::default(),
             media: None,
             fact_years: kreiskom_publish::freshness::FACT_YEARS,
+            search: Arc::new(search::Search::in_memory()),
         }
     }
 
@@ -137,6 +141,7 @@ fn table() -> routes::Routes {
     let r = media::routes(r);
     let r = freshness::routes(r);
     let r = revisions::routes(r);
+    let r = search::routes(r);
     assets::routes(r)
 }
 
@@ -167,6 +172,8 @@ pub fn app(state: AppState) -> Router {
 /// The Content-Security-Policy of the public site and of the workspace;
 /// they differ only in who may frame them.
 const CSP_SITE: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
+/// The search page's: its script searches the static copy's index file.
+const CSP_SEARCH: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
 const CSP_ADMIN: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 async fn security_headers(
@@ -179,6 +186,9 @@ async fn security_headers(
         STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
     };
     let admin = request.uri().path().starts_with("/admin");
+    // The one page with a script: in the static copy it searches the
+    // index file; on the server it finds the results already there.
+    let search = request.uri().path().ends_with("/suche");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -189,6 +199,8 @@ async fn security_headers(
         .entry(CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(if admin {
             CSP_ADMIN
+        } else if search {
+            CSP_SEARCH
         } else {
             CSP_SITE
         }));

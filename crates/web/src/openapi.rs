@@ -127,6 +127,35 @@ pub fn document() -> Value {
             }
         }}),
     );
+    paths.insert(
+        "/api/v1/tenants/{tenant}/search".into(),
+        json!({"get": {
+            "tags": ["search"], "summary": "Volltextsuche über die öffentlichen Inhalte eines Landkreises (Wortstämme, ohne Akzente), beste Treffer zuerst", "operationId": "search",
+            "parameters": [{"name": "tenant", "in": "path", "required": true, "schema": {"type": "string"}, "description": "Kennung des Mandanten"},
+                           {"name": "q", "in": "query", "required": false, "schema": {"type": "string", "maxLength": 200}, "description": "Suchbegriffe; jedes Wort muss vorkommen (ohne: keine Treffer)"},
+                           {"name": "kind", "in": "query", "required": false, "schema": {"type": "string", "enum": ["pressemitteilungen", "seiten", "partnerschaften", "gebiete", "aktivitaeten", "organisationen"]}},
+                           {"name": "year", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1000, "maximum": 2999}},
+                           {"name": "offset", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0, "maximum": 10000, "default": 0}},
+                           {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0, "maximum": 50, "default": 10}}],
+            "responses": {
+                "200": {"description": "Treffer", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["query", "total", "by_kind", "hits"],
+                    "properties": {
+                        "query": {"type": "string"},
+                        "total": {"type": "integer", "description": "Alle Treffer der gewählten Art"},
+                        "by_kind": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Treffer je Art, gleich welche gewählt ist"},
+                        "hits": {"type": "array", "items": {"type": "object", "required": ["kind", "title", "url", "snippet"], "properties": {
+                            "kind": {"type": "string"}, "title": {"type": "string"}, "url": {"type": "string", "format": "uri"},
+                            "year": {"type": ["integer", "null"]}, "score": {"type": "number"},
+                            "snippet": {"type": "array", "items": {"type": "object", "properties": {"text": {"type": "string"}, "marked": {"type": "boolean"}}}}
+                        }}}
+                    }}}}},
+                "404": {"description": "Landkreis nicht gefunden", "content": {"application/json": {"schema": error}}},
+                "422": {"description": "Art, Jahr oder Seite ungültig", "content": {"application/json": {"schema": error}}},
+                "503": {"description": "Suche gerade nicht verfügbar", "content": {"application/json": {"schema": error}}}
+            }
+        }}),
+    );
     json!({
         "openapi": "3.1.0",
         "info": {

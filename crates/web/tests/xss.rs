@@ -101,6 +101,9 @@ async fn markup_in_every_text_is_shown_as_text_everywhere(url: &str) {
             format!("/{t}/presse/anfrage"),
             format!("/{t}/presse/feed.atom"),
             format!("/{t}/sitemap.xml"),
+            // Hits and their snippets hold the texts; the query is echoed.
+            format!("/{t}/suche?q=alert+onerror"),
+            format!("/{t}/suche?q=%3Cscript%3Ealert(1)%3C/script%3E"),
         ]
         .into();
         for start in [format!("/{t}/partnerschaften"), format!("/{t}/presse")] {
@@ -114,6 +117,12 @@ async fn markup_in_every_text_is_shown_as_text_everywhere(url: &str) {
             // Plain text (the agency text, the calendar) has no markup to run.
             if !page.ends_with("/text") && !page.ends_with(".ics") {
                 assert_inert(page, &reply.text);
+            }
+            if page.ends_with("suche?q=alert+onerror") {
+                assert!(
+                    reply.text.contains("<mark>alert</mark>"),
+                    "{page} finds the payloads"
+                );
             }
             seen += 1;
         }
