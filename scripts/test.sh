@@ -10,9 +10,10 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
-for tool in wrk nginx curl openssl; do
+for tool in wrk nginx curl openssl hugo; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+[ -x /usr/bin/time ] || missing+=(time)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing ${missing[*]} with apt-get"
   if [ "$(id -u)" = 0 ]; then
@@ -55,6 +56,10 @@ echo "==> benchmarks, short form (they must not rot; figures are not checked)"
 cargo build --locked -q --examples -p kreiskom -p kreiskom-testkit
 BENCH_BINARY="$PWD/target/debug/kreiskom" bench/pages --short
 BENCH_BINARY="$PWD/target/debug/kreiskom" BENCH_EXAMPLES="$PWD/target/debug/examples" bench/mail --short
+BENCH_BINARY="$PWD/target/debug/kreiskom" BENCH_EXAMPLES="$PWD/target/debug/examples" bench/export --short
+# The search benchmark on 5,000 documents, in the test build (--workspace
+# keeps the dependencies' features, so nothing is built twice).
+cargo test --workspace --locked -q --bench search
 
 echo "==> browser tests (headless Chromium)"
 E2E_KREISKOM_BINARY="$PWD/target/debug/kreiskom" node --test e2e/*.test.mjs

@@ -476,6 +476,9 @@ async fn publish(
         ));
     }
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    // Every page of one consistent state, read from memory.
+    let snapshot = store.snapshot().await.map_err(|e| e.to_string())?;
+    let store = &snapshot;
     let site = Site::new(store.clone(), config.templates_dir.clone()).with_public_url(&public_url);
     let media = config
         .media
@@ -518,7 +521,7 @@ async fn publish(
             starts.push(format!("/{slug}/{file}"));
         }
     }
-    let app = kreiskom_web::app(state);
+    let app = kreiskom_web::app_for_export(state);
     let report = kreiskom_web::export::export_site(app, out, &starts, |n, path| {
         if n % 100 == 0 {
             eprintln!("Export: {n} Dateien, zuletzt {path}");

@@ -642,7 +642,10 @@ fn reindex_builds_the_search_index_with_progress(db: &str) {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let progress = text(&out.stderr);
     for tenant in ["goslar", "harz", "stade"] {
-        assert!(progress.contains(&format!("Suchindex: {tenant} – ")), "{progress}");
+        assert!(
+            progress.contains(&format!("Suchindex: {tenant} – ")),
+            "{progress}"
+        );
     }
     assert!(
         text(&out.stdout).starts_with("Suchindex in suchindex neu aufgebaut: "),

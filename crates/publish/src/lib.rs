@@ -199,6 +199,15 @@ impl Site {
         }
     }
 
+    /// The same site reading from another store (a snapshot of this one).
+    pub fn reading(&self, store: Store) -> Self {
+        Self {
+            env: self.env.clone(),
+            store,
+            public_url: self.public_url.clone(),
+        }
+    }
+
     pub fn with_public_url(mut self, url: &str) -> Self {
         self.public_url = url.trim_end_matches('/').to_owned();
         self

@@ -172,10 +172,10 @@ impl<'a> Regions<'a> {
     async fn view(&mut self, region: &Region) -> Result<RegionView> {
         let predecessors: Vec<String> = self
             .store
-            .referrers(Kind::Region, None, region.slug.as_str())
+            .referrers_of_kind(Kind::Region, None, region.slug.as_str(), Kind::Region)
             .await?
             .into_iter()
-            .filter(|r| r.kind == Kind::Region && r.field.starts_with("successors."))
+            .filter(|r| r.field.starts_with("successors."))
             .map(|r| r.slug)
             .collect();
         let named = region
@@ -377,10 +377,10 @@ impl MapBuilder {
 /// The regions directly below one (a district's towns), by slug.
 async fn child_slugs(store: &Store, slug: &str) -> Result<Vec<String>> {
     Ok(store
-        .referrers(Kind::Region, None, slug)
+        .referrers_of_kind(Kind::Region, None, slug, Kind::Region)
         .await?
         .into_iter()
-        .filter(|r| r.kind == Kind::Region && r.field == "parent")
+        .filter(|r| r.field == "parent")
         .map(|r| r.slug)
         .collect())
 }

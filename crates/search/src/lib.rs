@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
-use kreiskom_core::{Kind, SearchDocument};
+use kreiskom_core::{Kind, SearchDocument, SEARCHED_KINDS};
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
@@ -39,7 +39,8 @@ pub type Result<T, E = SearchError> = std::result::Result<T, E>;
 
 /// Changes when the analyzer or the fields change; an index made by
 /// another version is built anew.
-const FORMAT: &str = "deutsch-2";
+const FORMAT: &str = "deutsch-3";
+const KIND_NO: &str = "kind_no";
 const ANALYZER: &str = "deutsch";
 /// Memory the writer may fill before it writes a segment.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -111,6 +112,8 @@ struct Fields {
     url: Field,
     year: Field,
     hash: Field,
+    /// The kind's place in `SEARCHED_KINDS`, for counting per kind.
+    kind_no: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -129,6 +132,7 @@ fn schema() -> (Schema, Fields) {
         url: b.add_text_field("url", STORED),
         year: b.add_i64_field("year", INDEXED | STORED | FAST),
         hash: b.add_u64_field("hash", STORED),
+        kind_no: b.add_u64_field(KIND_NO, FAST),
     };
     (b.build(), fields)
 }
@@ -287,30 +291,35 @@ impl SearchIndex {
             ));
         }
         let searcher = self.reader.searcher();
-        let without_kind =
-            BooleanQuery::new(matching.iter().map(|(o, q)| (*o, q.box_clone())).collect());
-        let mut by_kind = Vec::new();
-        for kind in kreiskom_core::SEARCHED_KINDS {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-                matching.iter().map(|(o, q)| (*o, q.box_clone())).collect();
-            clauses.push((Occur::Must, term(f.kind, kind.path())));
-            let n = searcher.search(&BooleanQuery::new(clauses), &Count)?;
-            if n > 0 {
-                by_kind.push((kind, n));
+        let limit = query.limit.max(1);
+        let top = || {
+            TopDocs::with_limit(limit)
+                .and_offset(query.offset)
+                .order_by_score()
+        };
+        // One pass counts per kind and, unless a kind is chosen, also
+        // finds the best hits; a chosen kind needs a second, narrower one.
+        let all = BooleanQuery::new(matching.iter().map(|(o, q)| (*o, q.box_clone())).collect());
+        let (counts, top, total, chosen): (_, _, _, Box<dyn Query>) = match query.kind {
+            None => {
+                let (counts, top, total) = searcher.search(&all, &(KindCounts, top(), Count))?;
+                (counts, top, total, Box::new(all))
             }
-        }
-        let chosen: Box<dyn Query> = match query.kind {
             Some(kind) => {
+                let counts = searcher.search(&all, &KindCounts)?;
                 let mut clauses = matching;
                 clauses.push((Occur::Must, term(f.kind, kind.path())));
-                Box::new(BooleanQuery::new(clauses))
+                let chosen = BooleanQuery::new(clauses);
+                let (top, total) = searcher.search(&chosen, &(top(), Count))?;
+                (counts, top, total, Box::new(chosen))
             }
-            None => Box::new(without_kind),
         };
-        let collector = TopDocs::with_limit(query.limit.max(1))
-            .and_offset(query.offset)
-            .order_by_score();
-        let (top, total) = searcher.search(&chosen, &(collector, Count))?;
+        let by_kind = SEARCHED_KINDS
+            .iter()
+            .zip(counts)
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| (*k, n))
+            .collect();
         let mut snippets = SnippetGenerator::create(&searcher, &*chosen, f.text)?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
         let mut hits = Vec::with_capacity(top.len());
@@ -353,6 +362,63 @@ impl SearchIndex {
             hits,
             by_kind,
         })
+    }
+}
+
+/// Counts the matches of each kind in `SEARCHED_KINDS`, from the fast
+/// field, in the pass that finds the hits.
+struct KindCounts;
+
+type Counts = [usize; SEARCHED_KINDS.len()];
+
+struct SegmentKindCounts {
+    column: tantivy::columnar::Column<u64>,
+    counts: Counts,
+}
+
+impl tantivy::collector::Collector for KindCounts {
+    type Fruit = Counts;
+    type Child = SegmentKindCounts;
+
+    fn for_segment(
+        &self,
+        _: tantivy::SegmentOrdinal,
+        segment: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentKindCounts> {
+        Ok(SegmentKindCounts {
+            column: segment.fast_fields().u64(KIND_NO)?,
+            counts: [0; SEARCHED_KINDS.len()],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
+        let mut all = [0; SEARCHED_KINDS.len()];
+        for f in fruits {
+            for (a, n) in all.iter_mut().zip(f) {
+                *a += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl tantivy::collector::SegmentCollector for SegmentKindCounts {
+    type Fruit = Counts;
+
+    fn collect(&mut self, doc: tantivy::DocId, _: tantivy::Score) {
+        if let Some(no) = self.column.first(doc) {
+            if let Some(n) = self.counts.get_mut(no as usize) {
+                *n += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> Counts {
+        self.counts
     }
 }
 
@@ -498,6 +564,9 @@ impl Update<'_> {
                 doc.add_i64(f.year, year.into());
             }
             doc.add_u64(f.hash, hash);
+            if let Some(no) = SEARCHED_KINDS.iter().position(|k| *k == d.kind) {
+                doc.add_u64(f.kind_no, no as u64);
+            }
             self.writer.add_document(doc)?;
         }
         for id in known.into_keys() {

@@ -12,6 +12,7 @@ mod links;
 mod outbox;
 mod press;
 mod records;
+mod snapshot;
 
 use std::str::FromStr;
 
@@ -44,6 +45,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     seen: generation::Seen,
+    /// Set on a copy made by `snapshot`: reads come from memory.
+    snapshot: Option<std::sync::Arc<snapshot::Snapshot>>,
 }
 
 impl Store {
@@ -74,6 +77,7 @@ impl Store {
             pool,
             backend,
             seen: Default::default(),
+            snapshot: None,
         };
         store.plan_missing_timed_changes().await?;
         store.refresh_generation().await?;

@@ -33,13 +33,13 @@ pub struct Referrer {
     pub field: String,
 }
 
-fn kind_name(kind: Kind) -> &'static str {
+pub(crate) fn kind_name(kind: Kind) -> &'static str {
     kind.plural()
 }
 
 /// The tenant column: '' for shared kinds. Panics if the caller mixes up
 /// scopes, which is a programming error, not user input.
-fn tenant_key(kind: Kind, tenant: Option<&TenantSlug>) -> &str {
+pub(crate) fn tenant_key(kind: Kind, tenant: Option<&TenantSlug>) -> &str {
     match (kind.scope(), tenant) {
         (Scope::Global, None) => "",
         (Scope::Tenant, Some(t)) => t.as_str(),
@@ -48,22 +48,40 @@ fn tenant_key(kind: Kind, tenant: Option<&TenantSlug>) -> &str {
 }
 
 fn decode<R: Record>(row: &sqlx::any::AnyRow) -> Result<Stored<R>> {
-    let data: String = row.try_get("data")?;
-    let record = serde_json::from_str(&data).map_err(|e| StoreError::Corrupt {
+    decode_parts(
+        &row.try_get::<String, _>("slug").unwrap_or_default(),
+        &row.try_get::<String, _>("data")?,
+        row.try_get("version")?,
+        row.try_get("created_at")?,
+        row.try_get("updated_at")?,
+    )
+}
+
+pub(crate) fn decode_parts<R: Record>(
+    slug: &str,
+    data: &str,
+    version: i64,
+    created_at: String,
+    updated_at: String,
+) -> Result<Stored<R>> {
+    let record = serde_json::from_str(data).map_err(|e| StoreError::Corrupt {
         kind: R::KIND,
-        slug: row.try_get::<String, _>("slug").unwrap_or_default(),
+        slug: slug.to_owned(),
         reason: e.to_string(),
     })?;
     Ok(Stored {
         record,
-        version: row.try_get("version")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
+        version,
+        created_at,
+        updated_at,
     })
 }
 
 impl Store {
     pub async fn list<R: Record>(&self, tenant: Option<&TenantSlug>) -> Result<Vec<Stored<R>>> {
+        if let Some(snap) = &self.snapshot {
+            return snap.list(tenant);
+        }
         let sql = format!(
             "SELECT slug, data, version, created_at, updated_at FROM {} WHERE tenant = $1 ORDER BY slug",
             R::KIND.plural()
@@ -90,6 +108,9 @@ impl Store {
         tenant: Option<&TenantSlug>,
         slug: &str,
     ) -> Result<Option<Stored<R>>> {
+        if let Some(snap) = &self.snapshot {
+            return Ok(snap.get_many(tenant, &[slug])?.pop());
+        }
         let sql = format!(
             "SELECT slug, data, version, created_at, updated_at FROM {} WHERE tenant = $1 AND slug = $2",
             R::KIND.plural()
@@ -109,6 +130,9 @@ impl Store {
         tenant: Option<&TenantSlug>,
         slugs: &[&str],
     ) -> Result<Vec<Stored<R>>> {
+        if let Some(snap) = &self.snapshot {
+            return snap.get_many(tenant, slugs);
+        }
         let key = tenant_key(R::KIND, tenant);
         let mut out = Vec::with_capacity(slugs.len());
         for chunk in slugs.chunks(IN_CHUNK) {
@@ -348,7 +372,36 @@ impl Store {
         tenant: Option<&TenantSlug>,
         slug: &str,
     ) -> Result<Vec<Referrer>> {
+        if let Some(snap) = &self.snapshot {
+            return Ok(snap.referrers(kind, tenant_key(kind, tenant), slug));
+        }
         referrers_in(&self.pool, kind, tenant_key(kind, tenant), slug).await
+    }
+
+    /// Who of one kind points at a record: a district's towns among the
+    /// thousands of partnerships that name the district too.
+    pub async fn referrers_of_kind(
+        &self,
+        kind: Kind,
+        tenant: Option<&TenantSlug>,
+        slug: &str,
+        from: Kind,
+    ) -> Result<Vec<Referrer>> {
+        if let Some(snap) = &self.snapshot {
+            return Ok(snap.referrers_of_kind(kind, tenant_key(kind, tenant), slug, from));
+        }
+        let rows = sqlx::query(
+            "SELECT from_kind, from_tenant, from_slug, field FROM record_references
+             WHERE to_kind = $1 AND to_tenant = $2 AND to_slug = $3 AND from_kind = $4
+             ORDER BY from_tenant, from_slug, field",
+        )
+        .bind(kind_name(kind))
+        .bind(tenant_key(kind, tenant))
+        .bind(slug)
+        .bind(kind_name(from))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(referrer).collect()
     }
 }
 
@@ -374,6 +427,17 @@ impl Store {
         slugs: &[&str],
     ) -> Result<Vec<(String, Referrer)>> {
         let mut out = Vec::new();
+        if let Some(snap) = &self.snapshot {
+            let mut wanted: Vec<&str> = slugs.to_vec();
+            wanted.sort_unstable();
+            wanted.dedup();
+            for slug in wanted {
+                for r in snap.referrers(kind, tenant_key(kind, tenant), slug) {
+                    out.push((slug.to_owned(), r));
+                }
+            }
+            return Ok(out);
+        }
         for chunk in slugs.chunks(IN_CHUNK) {
             let sql = format!(
                 "SELECT to_slug, from_kind, from_tenant, from_slug, field FROM record_references
@@ -456,7 +520,7 @@ impl Store {
     }
 }
 
-fn referrer(row: &sqlx::any::AnyRow) -> Result<Referrer> {
+pub(crate) fn referrer(row: &sqlx::any::AnyRow) -> Result<Referrer> {
     let kind: String = row.try_get("from_kind")?;
     Ok(Referrer {
         kind: Kind::from_plural(&kind).ok_or_else(|| StoreError::Corrupt {

@@ -30,8 +30,14 @@
 
   function search(index, asked) {
     var terms = Object.keys(index.terms);
+    var common = index.common || [];
     var score = null;
     asked.forEach(function (w) {
+      // A word most documents have narrows nothing: it is left out.
+      var everywhere = common.some(function (t) {
+        return (t.length >= 3 && w.indexOf(t) === 0) || t === w;
+      });
+      if (everywhere) return;
       var here = {};
       terms.forEach(function (t) {
         var hit = (t.length >= 3 && w.indexOf(t) === 0) || (w.length >= 3 && t.indexOf(w) === 0) || t === w;

@@ -301,6 +301,11 @@ pub(crate) async fn pages(State(s): State<AppState>, request: Request, next: Nex
     let Some(window) = window(&s.store, now).await else {
         return response;
     };
+    // Too large to keep (a list of 20,000 partnerships): served as it is.
+    let size = axum::body::HttpBody::size_hint(response.body()).upper();
+    if size.is_none_or(|n| n > MAX_BODY as u64) {
+        return response;
+    }
     let (parts, body) = response.into_parts();
     let Ok(plain) = axum::body::to_bytes(body, MAX_BODY).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();

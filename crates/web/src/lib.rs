@@ -151,17 +151,32 @@ pub fn route_table() -> Vec<RouteInfo> {
 }
 
 pub fn app(state: AppState) -> Router {
+    router(state, true)
+}
+
+/// The same router without keeping responses: the static export asks each
+/// page once and needs neither the memory nor the compressed copies.
+pub fn app_for_export(state: AppState) -> Router {
+    router(state, false)
+}
+
+fn router(state: AppState, cached: bool) -> Router {
     let (router, _) = table().into_parts();
-    router
+    let router = router
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::pages,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
+        ));
+    let router = if cached {
+        router.layer(axum::middleware::from_fn_with_state(
             state.clone(),
             cache::pages,
         ))
+    } else {
+        router
+    };
+    router
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security_headers,

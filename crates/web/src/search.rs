@@ -167,6 +167,10 @@ impl Search {
             since: now,
             until: now,
         });
+        // One read of everything, then the documents from memory: a
+        // dozen queries per partnership would take seconds at state scale.
+        let store = &store.snapshot().await.map_err(|e| Failed::Site(e.into()))?;
+        let site = &site.reading(store.clone());
         let tenants: Vec<kreiskom_core::Tenant> = store
             .records(None)
             .await
@@ -445,33 +449,69 @@ async fn api(
 /// `/{tenant}/suche/index.json`: for the static copy, which has no server
 /// to ask. Each word the index knows (stemmed and folded as the server's
 /// index does) names the documents it occurs in; the page's script looks
-/// up the visitor's words by their start.
+/// up the visitor's words by their start. Words in more than a quarter of
+/// a large site's documents are only listed (`common`): they tell nothing
+/// apart, and their lists would make the file several times larger.
 async fn static_index(State(s): State<AppState>, UrlPath(t): UrlPath<String>) -> Page {
-    let docs = s
-        .site
+    let fail = |e: kreiskom_store::StoreError| PageError(e.into());
+    let site = s.site.reading(s.store.snapshot().await.map_err(fail)?);
+    let docs = site
         .search_documents(&t, s.now())
         .await
         .map_err(|e| PageError(e.into()))?;
-    let mut terms: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    let mut list = Vec::with_capacity(docs.len());
-    for (i, d) in docs.iter().enumerate() {
-        let mut words = s.search.index.terms(&d.title);
-        words.extend(s.search.index.terms(&d.text));
-        for w in words {
-            let ids = terms.entry(w).or_default();
-            if ids.last() != Some(&i) {
-                ids.push(i);
-            }
+    // The words of each document, on both cores.
+    let half = docs.len().div_ceil(2).max(1);
+    let words: Vec<Vec<String>> = std::thread::scope(|scope| {
+        let parts: Vec<_> = docs
+            .chunks(half)
+            .map(|part| {
+                scope.spawn(|| {
+                    part.iter()
+                        .map(|d| {
+                            let mut w = s.search.index.terms(&d.title);
+                            w.extend(s.search.index.terms(&d.text));
+                            w.sort_unstable();
+                            w.dedup();
+                            w
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().expect("the analyzer does not panic"))
+            .collect()
+    });
+    let mut terms: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, w) in words.iter().enumerate() {
+        for w in w {
+            terms.entry(w).or_default().push(i);
         }
-        list.push(serde_json::json!({
-            "t": d.title,
-            "u": d.url,
-            "k": d.kind.label(),
-            "a": d.kind.path(),
-            "y": d.year,
-            "x": d.text.chars().take(220).collect::<String>(),
-        }));
     }
-    let body = serde_json::json!({ "docs": list, "terms": terms });
+    let mut common = Vec::new();
+    if docs.len() > 200 {
+        terms.retain(|w, ids| {
+            let keep = ids.len() * 4 <= docs.len();
+            if !keep {
+                common.push(*w);
+            }
+            keep
+        });
+    }
+    let list: Vec<serde_json::Value> = docs
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "t": d.title,
+                "u": d.url,
+                "k": d.kind.label(),
+                "a": d.kind.path(),
+                "y": d.year,
+                "x": d.text.chars().take(160).collect::<String>(),
+            })
+        })
+        .collect();
+    let body = serde_json::json!({ "docs": list, "terms": terms, "common": common });
     shareable("application/json", Ok(body.to_string()))
 }
