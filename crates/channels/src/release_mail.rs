@@ -60,8 +60,14 @@ impl Handler for ReleaseMailHandler {
             Ok(None) => return Plan::Fail("Die Pressemitteilung gibt es nicht mehr.".into()),
             Err(e) => return Plan::Retry(e.to_string()),
         };
-        if release.workflow.state != ReleaseState::Approved {
-            return Plan::Fail("Die Pressemitteilung ist nicht freigegeben.".into());
+        match release.workflow.state {
+            ReleaseState::Approved => {}
+            ReleaseState::Withdrawn => {
+                return Plan::Fail(
+                    "Die Pressemitteilung wurde zurückgezogen; der Versand unterbleibt.".into(),
+                )
+            }
+            _ => return Plan::Fail("Die Pressemitteilung ist nicht freigegeben.".into()),
         }
         if !release.is_public(at) {
             // This node's clock is behind the embargo: wait for it.

@@ -46,6 +46,9 @@ pub enum ReleaseState {
     Submitted,
     /// Approved and numbered; public from `released_at` on.
     Approved,
+    /// Taken back after its release (a mistake, a date called off): off
+    /// every public surface, its number kept and never given again.
+    Withdrawn,
 }
 
 /// Where a release stands. Only the store's transitions change it; edits
@@ -72,6 +75,14 @@ pub struct Workflow {
     pub released_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<ReleaseNumber>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub withdrawn_at: Option<Timestamp>,
+    /// Why, for the record and the people who ask.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal_reason: Option<String>,
 }
 
 /// What a reader sees of the workflow at a given instant.
@@ -83,6 +94,7 @@ pub enum Stage {
     /// Approved, embargoed until `released_at`.
     Scheduled,
     Published,
+    Withdrawn,
 }
 
 impl Stage {
@@ -92,6 +104,7 @@ impl Stage {
             Stage::Submitted => "Zur Freigabe eingereicht",
             Stage::Scheduled => "Freigegeben, Sperrfrist läuft",
             Stage::Published => "Veröffentlicht",
+            Stage::Withdrawn => "Zurückgezogen",
         }
     }
 }
@@ -185,6 +198,10 @@ pub enum WorkflowError {
     NotApprover,
     #[error("Bearbeiten und Einreichen darf nur die Pressestelle.")]
     NotAuthor,
+    #[error("Nur eine freigegebene Pressemitteilung kann zurückgezogen werden.")]
+    NotApproved,
+    #[error("Bitte angeben, warum die Pressemitteilung zurückgezogen wird (eine Zeile, höchstens 500 Zeichen).")]
+    NoReason,
 }
 
 impl PressRelease {
@@ -196,6 +213,7 @@ impl PressRelease {
                 Some(at) if at <= now => Stage::Published,
                 _ => Stage::Scheduled,
             },
+            ReleaseState::Withdrawn => Stage::Withdrawn,
         }
     }
 
@@ -239,6 +257,33 @@ impl PressRelease {
             return Err(WorkflowError::NotAuthor);
         }
         self.workflow = Workflow::default();
+        Ok(())
+    }
+
+    /// Takes an approved release back, embargoed or public: the press
+    /// office or the approver, with a reason.
+    pub fn withdraw(
+        &mut self,
+        actor: &Actor,
+        tenant: &TenantSlug,
+        at: Timestamp,
+        reason: &str,
+    ) -> Result<(), WorkflowError> {
+        if !actor.may_edit(tenant, Kind::PressRelease) && !may_approve(actor, tenant) {
+            return Err(WorkflowError::NotAuthor);
+        }
+        if self.workflow.state != ReleaseState::Approved {
+            return Err(WorkflowError::NotApproved);
+        }
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 || reason.chars().any(char::is_control)
+        {
+            return Err(WorkflowError::NoReason);
+        }
+        self.workflow.state = ReleaseState::Withdrawn;
+        self.workflow.withdrawn_by = Some(actor.name().to_owned());
+        self.workflow.withdrawn_at = Some(at);
+        self.workflow.withdrawal_reason = Some(reason.to_owned());
         Ok(())
     }
 
@@ -371,6 +416,9 @@ impl Record for PressRelease {
                     .into(),
             ),
             ReleaseState::Approved => Some(WorkflowError::Released.to_string()),
+            ReleaseState::Withdrawn => {
+                Some("Die Pressemitteilung ist zurückgezogen und bleibt, wie sie war.".into())
+            }
         }
     }
 }
@@ -656,6 +704,57 @@ mod tests {
             Err(WorkflowError::OwnSubmission)
         );
         assert_eq!(r.check_approval(&head, &t()), Ok(()));
+    }
+
+    #[test]
+    fn only_a_released_text_is_withdrawn_by_the_press_office_or_the_approver_with_a_reason() {
+        let press = account("presse@x.de", Role::PressOfficer);
+        let head = account("landrat@x.de", Role::HeadOfAdministration);
+        let reader = account("lesen@x.de", Role::ReadOnly);
+        let now = at("2014-07-03T13:00");
+        let mut r = release();
+        assert_eq!(
+            r.withdraw(&press, &t(), now, "Termin abgesagt"),
+            Err(WorkflowError::NotApproved)
+        );
+        r.submit(&press, &t(), now).unwrap();
+        r.approved(
+            &head,
+            now,
+            ReleaseNumber {
+                year: 2014,
+                number: 150,
+            },
+        );
+        assert!(r.is_public(now));
+        assert_eq!(
+            r.withdraw(&reader, &t(), now, "x"),
+            Err(WorkflowError::NotAuthor)
+        );
+        for bad in ["", "   ", "Zeile\nzwei", &"x".repeat(501)] {
+            assert_eq!(
+                r.withdraw(&press, &t(), now, bad),
+                Err(WorkflowError::NoReason),
+                "{bad:?}"
+            );
+        }
+        r.withdraw(&head, &t(), now, "  Termin abgesagt ").unwrap();
+        assert_eq!(r.stage(now), Stage::Withdrawn);
+        assert!(!r.is_public(now) && !r.is_public(at("2030-01-01T00:00")));
+        assert_eq!(
+            r.workflow.number.map(|n| n.number),
+            Some(150),
+            "the number stays taken"
+        );
+        assert_eq!(
+            r.workflow.withdrawal_reason.as_deref(),
+            Some("Termin abgesagt")
+        );
+        assert_eq!(
+            r.withdraw(&press, &t(), now, "noch mal"),
+            Err(WorkflowError::NotApproved)
+        );
+        assert!(r.locked().is_some(), "no edits after withdrawal");
     }
 
     #[test]

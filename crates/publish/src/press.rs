@@ -291,6 +291,28 @@ impl Site {
         Ok((t, view))
     }
 
+    /// What the address of a withdrawn release says now; `None` for any
+    /// other release, so nothing about drafts or embargoes leaks.
+    pub async fn withdrawal_note(
+        &self,
+        tenant: &str,
+        year: i16,
+        number: u32,
+    ) -> Result<Option<String>> {
+        let (slug, _) = load_tenant(&self.store, tenant).await?;
+        let Some(release) = self.store.release_by_number(&slug, year, number).await? else {
+            return Ok(None);
+        };
+        let w = &release.workflow;
+        Ok(match (w.state, w.number, w.withdrawn_at) {
+            (kreiskom_core::ReleaseState::Withdrawn, Some(n), Some(at)) => Some(format!(
+                "Die Pressemitteilung Nr. {n} wurde am {} zurückgezogen.",
+                LocalTime::at(at).civil().date().strftime("%d.%m.%Y")
+            )),
+            _ => None,
+        })
+    }
+
     /// `/{tenant}/presse/{year}/{number}`.
     pub async fn press_release(
         &self,

@@ -19,6 +19,7 @@ pub enum Action {
     Submitted,
     Approved,
     ReturnedToDraft,
+    Withdrawn,
     /// Personal data removed on request (GDPR Art. 17).
     Erased,
 }
@@ -34,6 +35,7 @@ impl Action {
             Action::Submitted => "submitted",
             Action::Approved => "approved",
             Action::ReturnedToDraft => "returned_to_draft",
+            Action::Withdrawn => "withdrawn",
             Action::Erased => "erased",
         }
     }
@@ -47,6 +49,7 @@ impl Action {
             "submitted" => Action::Submitted,
             "approved" => Action::Approved,
             "returned_to_draft" => Action::ReturnedToDraft,
+            "withdrawn" => Action::Withdrawn,
             "erased" => Action::Erased,
             _ => Action::Update,
         }
@@ -62,6 +65,7 @@ impl Action {
             Action::Submitted => "zur Freigabe eingereicht",
             Action::Approved => "freigegeben",
             Action::ReturnedToDraft => "in den Entwurf zurückgegeben",
+            Action::Withdrawn => "zurückgezogen",
             Action::Erased => "auf Antrag gelöscht (DSGVO)",
         }
     }

@@ -87,6 +87,21 @@ impl Store {
         .await
     }
 
+    /// Takes an approved release off every public surface, with a reason.
+    pub async fn withdraw_release(
+        &self,
+        actor: &Actor,
+        tenant: &TenantSlug,
+        slug: &str,
+        at: Timestamp,
+        reason: &str,
+    ) -> Result<Stored<PressRelease>> {
+        self.step(actor, tenant, slug, Action::Withdrawn, |r| {
+            Ok(r.withdraw(actor, tenant, at, reason)?)
+        })
+        .await
+    }
+
     /// Approves a submitted release and gives it the next number of its
     /// year. The ledger's key refuses a number given twice; a concurrent
     /// approval that loses that race starts over with the next number.

@@ -462,6 +462,7 @@ struct Notice {
     eingereicht: Option<String>,
     freigegeben: Option<String>,
     zurueckgegeben: Option<String>,
+    zurueckgezogen: Option<String>,
 }
 
 impl Notice {
@@ -478,6 +479,8 @@ impl Notice {
             Some("Freigegeben und nummeriert.".into())
         } else if self.zurueckgegeben.is_some() {
             Some("In den Entwurf zurückgegeben.".into())
+        } else if self.zurueckgezogen.is_some() {
+            Some("Zurückgezogen: Die Mitteilung erscheint nirgends mehr öffentlich.".into())
         } else {
             None
         }

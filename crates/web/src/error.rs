@@ -88,6 +88,10 @@ impl Error {
             Error::Store(e @ StoreError::Workflow(
                 WorkflowError::NotApprover | WorkflowError::NotAuthor | WorkflowError::OwnSubmission,
             )) => (StatusCode::FORBIDDEN, body(e.to_string(), vec![])),
+            Error::Store(e @ StoreError::Workflow(WorkflowError::NoReason)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                body(e.to_string(), vec![FieldError::new("grund", "Bitte den Grund angeben")]),
+            ),
             Error::Store(e @ (StoreError::Locked(_) | StoreError::Workflow(_))) => {
                 (StatusCode::CONFLICT, body(e.to_string(), vec![]))
             }

@@ -20,6 +20,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
     r.post(&format!("{release}/einreichen"), T, submit)
         .post(&format!("{release}/freigeben"), T, approve)
         .post(&format!("{release}/zurueckgeben"), T, return_to_draft)
+        .post(&format!("{release}/zurueckziehen"), T, withdraw)
         .get(&format!("{journalist}/auskunft"), T, export)
         .post(&format!("{journalist}/dsgvo-loeschen"), T, erase)
 }
@@ -69,6 +70,24 @@ async fn return_to_draft(
         .return_release(&t.user.actor, &t.tenant, &slug)
         .await?;
     Ok(back(&t, &slug, "zurueckgegeben"))
+}
+
+async fn withdraw(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug)): Path<(String, String)>,
+    form: Form,
+) -> Reply {
+    s.store
+        .withdraw_release(
+            &t.user.actor,
+            &t.tenant,
+            &slug,
+            s.now(),
+            form.get("grund").unwrap_or_default(),
+        )
+        .await?;
+    Ok(back(&t, &slug, "zurueckgezogen"))
 }
 
 /// GDPR Art. 15: everything about one journalist, as a download.
@@ -148,6 +167,10 @@ pub(crate) async fn release_panel(
                 actions.push(json!({"path": "zurueckgeben", "label": "Zurück in den Entwurf", "style": "secondary"}));
             }
         }
+        ReleaseState::Approved if author || approver => actions.push(json!({
+            "path": "zurueckziehen", "label": "Zurückziehen", "style": "secondary",
+            "reason": "Grund des Zurückziehens"
+        })),
         _ => {}
     }
     let hint = match (w.state, approver) {
@@ -181,6 +204,9 @@ pub(crate) async fn release_panel(
         "approved_by": w.approved_by,
         "approved_at": when(w.approved_at),
         "released_at": when(w.released_at),
+        "withdrawn_by": w.withdrawn_by,
+        "withdrawn_at": when(w.withdrawn_at),
+        "withdrawal_reason": w.withdrawal_reason,
         "actions": actions,
         "hint": hint,
         "mailing": mailing,

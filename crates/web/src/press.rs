@@ -53,7 +53,21 @@ async fn release(
     State(s): State<AppState>,
     Path((t, year, number)): Path<(String, i16, u32)>,
 ) -> Reply {
-    page(s.site.press_release(&t, year, number, s.now()).await)
+    match s.site.press_release(&t, year, number, s.now()).await {
+        // A withdrawn release says so to whoever follows an old link
+        // (from the mail, a search engine) instead of "not found".
+        Err(kreiskom_publish::PublishError::NotFound) => {
+            match s.site.withdrawal_note(&t, year, number).await? {
+                Some(note) => Ok((
+                    StatusCode::GONE,
+                    Html(s.site.error_page(410, &note, Some(&t)).await),
+                )
+                    .into_response()),
+                None => Err(PageError(Error::NotFound)),
+            }
+        }
+        other => page(other),
+    }
 }
 
 async fn text(

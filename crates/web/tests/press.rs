@@ -263,6 +263,88 @@ async fn embargo_keeps_a_release_off_every_surface_until_the_second(url: &str) {
     );
 }
 
+async fn a_withdrawn_release_leaves_every_surface_and_keeps_its_number(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    newsroom_people(&app).await;
+    app.user("lesen@goslar.example", &[("goslar", Role::ReadOnly)])
+        .await;
+    embargoed_release(&app).await;
+    let press = app.signed_in("presse@goslar.example").await;
+    let head = app.signed_in("landrat@goslar.example").await;
+    let reader = app.signed_in("lesen@goslar.example").await;
+    app.post_as(&format!("{BASE}/einreichen"), &press, &[])
+        .await;
+    app.post_as(&format!("{BASE}/freigeben"), &head, &[]).await;
+    set_clock(&app, "2026-11-23T13:00");
+    assert!(app.get("/goslar/presse").await.text.contains(TITLE));
+    let found = app
+        .get("/api/v1/tenants/goslar/search?q=Partnerschaftswoche")
+        .await
+        .json();
+    assert_eq!(found["total"], 1);
+    // The page offers it with a field for the reason.
+    let page = app.get_as(BASE, &press).await.text;
+    assert!(page.contains("/zurueckziehen") && page.contains("Grund des Zurückziehens"));
+
+    let r = app
+        .post_as(&format!("{BASE}/zurueckziehen"), &reader, &[("grund", "x")])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "the read-only role may not"
+    );
+    let r = app
+        .post_as(&format!("{BASE}/zurueckziehen"), &press, &[("grund", " ")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text
+            .contains("warum die Pressemitteilung zurückgezogen wird"),
+        "{}",
+        r.text
+    );
+    app.later.fetch_add(600, Ordering::SeqCst);
+    let r = app
+        .post_as(
+            &format!("{BASE}/zurueckziehen"),
+            &press,
+            &[("grund", "Die Partnerschaftswoche wurde abgesagt.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    for (name, status, text, _) in surfaces(&app).await {
+        assert!(!text.contains(TITLE), "{name} still shows the release");
+        match name {
+            "Seite" => assert_eq!(status, StatusCode::GONE),
+            "Text" => assert_eq!(status, StatusCode::NOT_FOUND),
+            _ => assert_eq!(status, StatusCode::OK, "{name}"),
+        }
+    }
+    let found = app
+        .get("/api/v1/tenants/goslar/search?q=Partnerschaftswoche")
+        .await
+        .json();
+    assert_eq!(found["total"], 0, "search neither: {found}");
+    // Its address says what happened, without the withdrawn text.
+    let gone = app.get("/goslar/presse/2026/1").await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    assert!(
+        gone.text
+            .contains("Die Pressemitteilung Nr. 1/26 wurde am 23.11.2026 zurückgezogen."),
+        "{}",
+        gone.text
+    );
+    assert!(!gone.text.contains(TITLE) && !gone.text.contains("abgesagt"));
+    let page = app.get_as(BASE, &head).await.text;
+    assert!(page.contains("Stand: Zurückgezogen"), "{page}");
+    assert!(page.contains("Die Partnerschaftswoche wurde abgesagt."));
+    assert!(page.contains("Nr. 1/26"), "the number stays with it");
+    assert!(!page.contains("/zurueckziehen\""), "once only");
+    let log = app.get_as("/admin/goslar/protokoll", &head).await.text;
+    assert!(log.contains("zurückgezogen"), "{log}");
+}
+
 async fn inquiries_from_the_public_form_reach_the_dashboard(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     newsroom_people(&app).await;
@@ -547,6 +629,7 @@ kreiskom_testkit::on_both_backends!(
     workflow_needs_a_second_person_with_the_approver_role,
     who_submitted_may_not_approve_even_with_both_roles,
     embargo_keeps_a_release_off_every_surface_until_the_second,
+    a_withdrawn_release_leaves_every_surface_and_keeps_its_number,
     inquiries_from_the_public_form_reach_the_dashboard,
     the_inquiry_form_cannot_be_flooded,
     release_mail_reaches_each_recipient_once,
