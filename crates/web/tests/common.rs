@@ -21,13 +21,22 @@ const DEMO: &str = include_str!("../../../demo/demo.json");
 pub struct App {
     pub router: Router,
     pub store: Store,
-    /// Seconds the clock has been moved forward.
+    /// Seconds the clock has been moved forward …
     pub later: Arc<AtomicI64>,
+    /// … from this instant, noon in Germany on the day the app was made for.
+    pub start: jiff::Timestamp,
     /// The state behind the router.
     pub state: AppState,
 }
 
 impl App {
+    /// Sets the clock to a wall-clock time in Germany ("2026-11-23T13:00").
+    pub fn set_clock(&self, local: &str) {
+        let to = kreiskom_core::LocalTime::parse(local).unwrap().instant();
+        self.later
+            .store(to.duration_since(self.start).as_secs(), Ordering::SeqCst);
+    }
+
     /// The same app served behind HTTPS (an `https://` public URL).
     pub fn over_https(mut self) -> Self {
         self.state.security.https = true;
@@ -87,6 +96,7 @@ pub async fn app_with_data(url: &str, data: Option<Dataset>, today: jiff::civil:
         router: kreiskom_web::app(state.clone()),
         store,
         later,
+        start,
         state,
     }
 }

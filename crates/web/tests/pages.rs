@@ -300,6 +300,7 @@ async fn a_district_can_override_a_template() {
         router: kreiskom_web::app(state.clone()),
         store: kreiskom_store::Store::connect(&db.url).await.unwrap(),
         later: Default::default(),
+        start: jiff::Timestamp::now(),
         state,
     };
     assert_eq!(

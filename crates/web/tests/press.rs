@@ -9,20 +9,11 @@ use std::sync::atomic::Ordering;
 
 use axum::http::StatusCode;
 use common::{app, day, App, PublicForm};
-use kreiskom_core::{Actor, Journalist, Kind, LocalTime, PressRelease, Role, TenantSlug};
+use kreiskom_core::{Actor, Journalist, Kind, PressRelease, Role, TenantSlug};
 use serde_json::{json, Value};
 
 fn goslar() -> TenantSlug {
     TenantSlug::parse("goslar").unwrap()
-}
-
-/// Sets the clock to a wall-clock time in Germany (the app starts at noon
-/// on 23 November 2026).
-fn set_clock(app: &App, local: &str) {
-    let start = kreiskom_web::noon_in_germany(day(2026, 11, 23));
-    let to = LocalTime::parse(local).unwrap().instant();
-    app.later
-        .store(to.duration_since(start).as_secs(), Ordering::SeqCst);
 }
 
 async fn newsroom_people(app: &App) {
@@ -161,7 +152,7 @@ async fn embargo_keeps_a_release_off_every_surface_until_the_second(url: &str) {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 
     for at in ["2026-11-23T12:00", "2026-11-23T12:59"] {
-        set_clock(&app, at);
+        app.set_clock(at);
         app.later.fetch_add(59, Ordering::SeqCst); // 12:59:59 at the latest
         for (name, status, text, _) in surfaces(&app).await {
             for trace in [TITLE, "partnerschaftswoche", "/goslar/presse/2026/1"] {
@@ -174,7 +165,7 @@ async fn embargo_keeps_a_release_off_every_surface_until_the_second(url: &str) {
             }
         }
     }
-    set_clock(&app, "2026-11-23T13:00");
+    app.set_clock("2026-11-23T13:00");
     let now = surfaces(&app).await;
     for (name, status, text, marker) in &now {
         assert_eq!(*status, StatusCode::OK, "{name}");
@@ -203,7 +194,7 @@ async fn embargo_keeps_a_release_off_every_surface_until_the_second(url: &str) {
     // After a restart (a new server on the same database) it is still there.
     drop(app);
     let again = common::app(url, false, day(2026, 11, 23)).await;
-    set_clock(&again, "2026-11-23T13:00");
+    again.set_clock("2026-11-23T13:00");
     assert_eq!(
         again.get("/goslar/presse/2026/1").await.status,
         StatusCode::OK
@@ -275,7 +266,7 @@ async fn a_withdrawn_release_leaves_every_surface_and_keeps_its_number(url: &str
     app.post_as(&format!("{BASE}/einreichen"), &press, &[])
         .await;
     app.post_as(&format!("{BASE}/freigeben"), &head, &[]).await;
-    set_clock(&app, "2026-11-23T13:00");
+    app.set_clock("2026-11-23T13:00");
     assert!(app.get("/goslar/presse").await.text.contains(TITLE));
     let found = app
         .get("/api/v1/tenants/goslar/search?q=Partnerschaftswoche")

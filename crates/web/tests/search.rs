@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 
 use axum::http::StatusCode;
 use common::{app, app_with_data, day, App};
-use kreiskom_core::{Actor, Kind, LocalTime, PressRelease, Role, TenantSlug};
+use kreiskom_core::{Actor, Kind, PressRelease, Role, TenantSlug};
 use serde_json::{json, Value};
 
 async fn search(app: &App, tenant: &str, query: &str) -> Value {
@@ -191,13 +191,6 @@ async fn the_search_page_marks_the_words_and_every_page_has_the_field(url: &str)
     );
 }
 
-fn set_clock(app: &App, local: &str) {
-    let start = kreiskom_web::noon_in_germany(day(2026, 11, 23));
-    let to = LocalTime::parse(local).unwrap().instant();
-    app.later
-        .store(to.duration_since(start).as_secs(), Ordering::SeqCst);
-}
-
 async fn nothing_is_found_before_its_time_or_after_it_is_gone(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     app.user("presse@goslar.example", &[("goslar", Role::PressOfficer)])
@@ -234,7 +227,7 @@ async fn nothing_is_found_before_its_time_or_after_it_is_gone(url: &str) {
         .await;
     let r = app.post_as(&format!("{base}/freigeben"), &head, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    set_clock(&app, "2026-11-23T12:59");
+    app.set_clock("2026-11-23T12:59");
     app.later.fetch_add(59, Ordering::SeqCst);
     assert_eq!(
         search(&app, "goslar", "q=Partnerschaftswoche").await["total"],
@@ -242,7 +235,7 @@ async fn nothing_is_found_before_its_time_or_after_it_is_gone(url: &str) {
     );
     let page = app.get("/goslar/suche?q=Begegnungen").await.text;
     assert!(!page.contains("Partnerschaftswoche"), "the page neither");
-    set_clock(&app, "2026-11-23T13:00");
+    app.set_clock("2026-11-23T13:00");
     let found = search(&app, "goslar", "q=Partnerschaftswoche").await;
     assert_eq!(
         titles(&found),
