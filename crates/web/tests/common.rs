@@ -101,6 +101,17 @@ pub async fn app_with_data(url: &str, data: Option<Dataset>, today: jiff::civil:
     }
 }
 
+/// Goslar's press office and its approver, the two people of the workflow.
+pub async fn newsroom_people(app: &App) {
+    app.user("presse@goslar.example", &[("goslar", Role::PressOfficer)])
+        .await;
+    app.user(
+        "landrat@goslar.example",
+        &[("goslar", Role::HeadOfAdministration)],
+    )
+    .await;
+}
+
 /// A signed-in browser: its session cookie and the CSRF token its forms carry.
 #[derive(Clone, Debug)]
 pub struct Session {

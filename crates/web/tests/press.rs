@@ -8,22 +8,12 @@ mod common;
 use std::sync::atomic::Ordering;
 
 use axum::http::StatusCode;
-use common::{app, day, App, PublicForm};
+use common::{app, day, newsroom_people, App, PublicForm};
 use kreiskom_core::{Actor, Journalist, Kind, PressRelease, Role, TenantSlug};
 use serde_json::{json, Value};
 
 fn goslar() -> TenantSlug {
     TenantSlug::parse("goslar").unwrap()
-}
-
-async fn newsroom_people(app: &App) {
-    app.user("presse@goslar.example", &[("goslar", Role::PressOfficer)])
-        .await;
-    app.user(
-        "landrat@goslar.example",
-        &[("goslar", Role::HeadOfAdministration)],
-    )
-    .await;
 }
 
 async fn embargoed_release(app: &App) {

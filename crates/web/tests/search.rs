@@ -8,8 +8,8 @@ mod common;
 use std::sync::atomic::Ordering;
 
 use axum::http::StatusCode;
-use common::{app, app_with_data, day, App};
-use kreiskom_core::{Actor, Kind, PressRelease, Role, TenantSlug};
+use common::{app, app_with_data, day, newsroom_people, App};
+use kreiskom_core::{Actor, Kind, PressRelease, TenantSlug};
 use serde_json::{json, Value};
 
 async fn search(app: &App, tenant: &str, query: &str) -> Value {
@@ -193,13 +193,7 @@ async fn the_search_page_marks_the_words_and_every_page_has_the_field(url: &str)
 
 async fn nothing_is_found_before_its_time_or_after_it_is_gone(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
-    app.user("presse@goslar.example", &[("goslar", Role::PressOfficer)])
-        .await;
-    app.user(
-        "landrat@goslar.example",
-        &[("goslar", Role::HeadOfAdministration)],
-    )
-    .await;
+    newsroom_people(&app).await;
     let release: PressRelease = serde_json::from_value(json!({
         "slug": "partnerschaftswoche",
         "title": "Partnerschaftswoche mit Trebnitz",
