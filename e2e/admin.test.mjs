@@ -29,23 +29,42 @@ test('the partnership coordinator adds a timeline event that the public page sho
   // Seven districts: the chooser comes first.
   await page.getByRole('link', { name: 'Landkreis Harz' }).click();
   await page.getByRole('navigation', { name: 'Verwaltung' }).getByRole('link', { name: 'Partnerschaften' }).click();
-  await page.getByLabel('Suche nach Name oder Kennung').fill('Bistri');
+  await page.getByLabel('Suche nach Name').fill('Bistri');
   await page.getByRole('button', { name: 'Filtern' }).click();
   await page.getByRole('link', { name: /Bistrița-Năsăud/ }).click();
   assert.match(await page.locator('h1').innerText(), /Partnerschaft: Landkreis Harz – Kreis Bistrița-Năsăud/);
 
   const blank = page.getByRole('group', { name: 'Chronik: neuer Eintrag' });
-  await blank.getByLabel('Datum').fill('2026-11-20');
+  await blank.getByLabel('Datum').fill('20.11.2026');
   await blank.getByLabel('Art').selectOption({ label: 'Kreistagsbeschluss' });
   await blank.getByLabel('Anmerkung').fill('Kreistag beschließt gemeinsames Jugendcamp');
   await page.getByRole('button', { name: 'Speichern' }).click();
   assert.match(await page.getByRole('status').first().innerText(), /Gespeichert/);
-  assert.match(await page.locator('#verlauf + *').innerText(), /partnerschaften@demo\.example/);
+  assert.match(await page.locator('#verlauf + *').innerText(), /Demo Partnerschaften/);
+  // German date input round-trips: typed as 20.11.2026, shown back so.
+  const saved = page.getByRole('group', { name: /^Chronik \d+$/ }).filter({ has: page.locator('input[value="20.11.2026"]') });
+  assert.equal(await saved.count(), 1);
 
   await page.getByRole('link', { name: 'Öffentliche Seite ansehen' }).click();
   const timeline = await page.locator('ol.timeline').innerText();
   assert.match(timeline, /20\. November 2026/);
   assert.match(timeline, /Kreistag beschließt gemeinsames Jugendcamp/);
+  await context.close();
+});
+
+test('dates are typed the German way, in the precision of the source', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server, 'partnerschaften@demo.example');
+  await page.goto(`${server.url}/admin/goslar/partnerschaften/goslar-trebnitz`);
+  const blank = page.getByRole('group', { name: 'Chronik: neuer Eintrag' });
+  await blank.getByLabel('Datum').fill('Anfang der 1960er Jahre');
+  await blank.getByLabel('Art').selectOption({ label: 'Erste Kontakte' });
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  assert.match(await page.getByRole('status').first().innerText(), /Gespeichert/);
+  assert.equal(await page.locator('input[value="Anfang der 1960er Jahre"]').count(), 1);
+  const api = await (await page.request.get(`${server.url}/api/v1/partnerships/goslar-trebnitz`)).json();
+  assert.ok(api.timeline.some((e) => e.date === 'early 1960s'), JSON.stringify(api.timeline));
   await context.close();
 });
 
@@ -102,6 +121,9 @@ test('admin pages have no serious or critical accessibility violations', async (
     '/admin/harz/', '/admin/harz/partnerschaften/', '/admin/harz/partnerschaften/harz-iasi',
     '/admin/harz/gebiete/neu', '/admin/harz/hinweise', '/admin/harz/protokoll', '/admin/passwort',
     '/admin/harz/aktualitaet', '/admin/stade/seiten/soziale-medien', '/admin/stade/seiten/soziale-medien/fassungen',
+    '/admin/goslar/', '/admin/goslar/pressemitteilungen/', '/admin/goslar/pressemitteilungen/hilfskonvoi-trebnitz',
+    '/admin/goslar/pressemitteilungen/hilfskonvoi-trebnitz/vorschau', '/admin/goslar/presseanfragen/',
+    '/admin/goslar/pressemitteilungen/neu', '/admin/goslar/medienkontakte/erika-beispiel',
   ]) pages.push([path, server.url + path]);
   for (const [path, url] of pages) {
     if (path === '/admin/anmelden') {

@@ -39,8 +39,23 @@ pub enum PartialDate {
     },
 }
 
+const MONTHS: [&str; 12] = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+];
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Ungültiges Datum „{0}“: erwartet z. B. 2014-07-03, 2022-12, 2003, early 2003, late 2003, 1960s oder early 1960s")]
+#[error("Ungültiges Datum „{0}“: erwartet z. B. 3.7.2014, Juli 2014, 2003, Anfang 2003, Ende 2003, 1960er oder Anfang der 1960er Jahre")]
 pub struct DateError(pub String);
 
 impl PartialDate {
@@ -101,6 +116,100 @@ impl PartialDate {
                 Date::new(y, m, d).map(Self::Day).map_err(|_| err())
             }
             _ => Err(err()),
+        }
+    }
+
+    /// Reads a date as people in Germany type it: "3.7.2014",
+    /// "03.07.2014", "Juli 2014", "7/2014", "Anfang 2003", "Ende 2003",
+    /// "2003", "1960er", "Anfang der 1960er Jahre"; the stored form
+    /// ("2014-07-03", "early 2003") is read too.
+    pub fn parse_german(input: &str) -> Result<Self, DateError> {
+        let s = input.trim();
+        if let Ok(d) = Self::parse(s) {
+            return Ok(d);
+        }
+        let err = || DateError(input.to_owned());
+        let words: Vec<&str> = s.split_whitespace().collect();
+        let (part, words) = match words.as_slice() {
+            ["Anfang", "der", rest @ ..] | ["Anfang", rest @ ..] => (Some(Part::Early), rest),
+            ["Ende", "der", rest @ ..] | ["Ende", rest @ ..] => (Some(Part::Late), rest),
+            rest => (None, rest),
+        };
+        let year = |t: &str| -> Option<i16> {
+            (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| t.parse().ok())
+                .flatten()
+        };
+        let decade = |t: &str| year(t.strip_suffix("er")?).filter(|y| y % 10 == 0);
+        match words {
+            [d] | [d, "Jahre"] if decade(d).is_some() => {
+                let decade = decade(d).ok_or_else(err)?;
+                Ok(match part {
+                    Some(part) => Self::DecadePart { decade, part },
+                    None => Self::Decade(decade),
+                })
+            }
+            [y] if year(y).is_some() => {
+                let year = year(y).ok_or_else(err)?;
+                Ok(match part {
+                    Some(part) => Self::YearPart { year, part },
+                    None => Self::Year(year),
+                })
+            }
+            [m, y] if part.is_none() => {
+                let month = MONTHS
+                    .iter()
+                    .position(|n| {
+                        n.eq_ignore_ascii_case(m.trim_end_matches('.'))
+                            || n[..3].eq_ignore_ascii_case(m.trim_end_matches('.'))
+                    })
+                    .ok_or_else(err)? as i8
+                    + 1;
+                Ok(Self::Month {
+                    year: year(y).ok_or_else(err)?,
+                    month,
+                })
+            }
+            [one] if part.is_none() => {
+                let numbers: Vec<&str> = one.split(['.', '/']).collect();
+                let n = |t: &str| t.parse::<i8>().ok().filter(|_| (1..=2).contains(&t.len()));
+                match numbers.as_slice() {
+                    [d, m, y] => {
+                        let (d, m, y) = (
+                            n(d).ok_or_else(err)?,
+                            n(m).ok_or_else(err)?,
+                            year(y).ok_or_else(err)?,
+                        );
+                        Date::new(y, m, d).map(Self::Day).map_err(|_| err())
+                    }
+                    [m, y] => {
+                        let month = n(m).filter(|m| (1..=12).contains(m)).ok_or_else(err)?;
+                        Ok(Self::Month {
+                            year: year(y).ok_or_else(err)?,
+                            month,
+                        })
+                    }
+                    _ => Err(err()),
+                }
+            }
+            _ => Err(err()),
+        }
+    }
+
+    /// The date as `parse_german` reads it back: "3.7.2014", "Juli 2014",
+    /// "Anfang 2003", "1960er".
+    pub fn german_input(&self) -> String {
+        let part = |p: Part| match p {
+            Part::Early => "Anfang",
+            Part::Late => "Ende",
+        };
+        match *self {
+            Self::Day(d) => format!("{}.{}.{}", d.day(), d.month(), d.year()),
+            Self::Month { year, month } => format!("{} {year}", MONTHS[(month - 1) as usize]),
+            Self::Year(y) => y.to_string(),
+            Self::YearPart { year, part: p } => format!("{} {year}", part(p)),
+            Self::Decade(d) => format!("{d}er"),
+            Self::DecadePart { decade, part: p } => format!("{} der {decade}er Jahre", part(p)),
         }
     }
 
@@ -232,6 +341,34 @@ impl JsonSchema for PartialDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn german_input_round_trips() {
+        for (typed, stored, shown) in [
+            ("3.7.2014", "2014-07-03", "3.7.2014"),
+            ("03.07.2014", "2014-07-03", "3.7.2014"),
+            ("Juli 2014", "2014-07", "Juli 2014"),
+            ("7/2014", "2014-07", "Juli 2014"),
+            ("Anfang 2003", "early 2003", "Anfang 2003"),
+            ("Ende 2003", "late 2003", "Ende 2003"),
+            ("2003", "2003", "2003"),
+            ("1960er", "1960s", "1960er"),
+            (
+                "Anfang der 1960er Jahre",
+                "early 1960s",
+                "Anfang der 1960er Jahre",
+            ),
+            ("2014-07-03", "2014-07-03", "3.7.2014"),
+        ] {
+            let d = PartialDate::parse_german(typed).unwrap();
+            assert_eq!(d.to_string(), stored, "{typed}");
+            assert_eq!(d.german_input(), shown, "{typed}");
+            assert_eq!(PartialDate::parse_german(&d.german_input()).unwrap(), d);
+        }
+        for bad in ["31.2.2014", "Juno 2014", "1965er", "13/2014", "morgen"] {
+            assert!(PartialDate::parse_german(bad).is_err(), "{bad}");
+        }
+    }
     use jiff::civil::date;
 
     #[test]

@@ -150,6 +150,16 @@ macro_rules! define_kinds {
             }
         }
 
+        impl Kind {
+            /// Calls the visitor with this kind's type.
+            pub fn visit(self, v: &mut impl KindVisitor) {
+                match self {
+                    $(Kind::$s => v.visit::<$st>(),)*
+                    $(Kind::$t => v.visit::<$tt>(),)*
+                }
+            }
+        }
+
         /// Calls the visitor once per kind, shared kinds first.
         pub fn each_kind(v: &mut impl KindVisitor) {
             $(v.visit::<$st>();)*

@@ -83,6 +83,15 @@ pub struct Workflow {
     /// Why, for the record and the people who ask.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawal_reason: Option<String>,
+    /// The last return to the draft, so the author sees who asked for
+    /// what; cleared when the release is submitted again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub returned_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_comment: Option<String>,
 }
 
 /// What a reader sees of the workflow at a given instant.
@@ -202,6 +211,8 @@ pub enum WorkflowError {
     NotApproved,
     #[error("Bitte angeben, warum die Pressemitteilung zurückgezogen wird (eine Zeile, höchstens 500 Zeichen).")]
     NoReason,
+    #[error("Der Kommentar zur Rückgabe darf höchstens 2.000 Zeichen lang sein und keine Steuerzeichen enthalten.")]
+    BadComment,
 }
 
 impl PressRelease {
@@ -244,19 +255,37 @@ impl PressRelease {
         Ok(())
     }
 
-    /// Back to the author, from submitted; an approved release stays.
+    /// Back to the author, from submitted, with what the approver asks
+    /// for; an approved release stays.
     pub fn return_to_draft(
         &mut self,
         actor: &Actor,
         tenant: &TenantSlug,
+        at: Timestamp,
+        comment: &str,
     ) -> Result<(), WorkflowError> {
-        if self.workflow.state == ReleaseState::Approved {
+        if matches!(
+            self.workflow.state,
+            ReleaseState::Approved | ReleaseState::Withdrawn
+        ) {
             return Err(WorkflowError::Released);
         }
         if !actor.may_edit(tenant, Kind::PressRelease) && !may_approve(actor, tenant) {
             return Err(WorkflowError::NotAuthor);
         }
-        self.workflow = Workflow::default();
+        let comment = comment.trim();
+        let bad_char = comment
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t');
+        if comment.chars().count() > 2000 || bad_char {
+            return Err(WorkflowError::BadComment);
+        }
+        self.workflow = Workflow {
+            returned_by: Some(actor.name().to_owned()),
+            returned_at: Some(at),
+            return_comment: (!comment.is_empty()).then(|| comment.to_owned()),
+            ..Workflow::default()
+        };
         Ok(())
     }
 

@@ -656,6 +656,21 @@ pub enum Platform {
     Bluesky,
 }
 
+impl Platform {
+    /// The platform's own spelling of its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Twitter => "Twitter",
+            Platform::Facebook => "Facebook",
+            Platform::Instagram => "Instagram",
+            Platform::Linkedin => "LinkedIn",
+            Platform::Youtube => "YouTube",
+            Platform::Mastodon => "Mastodon",
+            Platform::Bluesky => "Bluesky",
+        }
+    }
+}
+
 /// Kanal: a presence on a platform.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -682,13 +697,10 @@ impl Record for Channel {
     record_basics!(Kind::Channel);
 
     fn title(&self) -> String {
-        let platform = serde_json::to_value(self.platform)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let platform = self.platform.name();
         match &self.handle {
             Some(h) => format!("{platform} {h}"),
-            None => platform,
+            None => platform.to_owned(),
         }
     }
 

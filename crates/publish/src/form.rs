@@ -95,6 +95,35 @@ impl RecordSchema {
     }
 }
 
+/// Text fields that hold a date: read and shown the German way.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DateField {
+    /// A date in the source's precision ("Anfang 2003").
+    Partial,
+    /// A day and a time ("2014-07-03T13:00").
+    Moment,
+}
+
+impl RecordSchema {
+    fn date_field(&self, node: &Value) -> Option<DateField> {
+        let mut nodes = vec![self.resolve(node)];
+        if let Some(any) = node.get("anyOf").and_then(Value::as_array) {
+            nodes.extend(any.iter().map(|n| self.resolve(n)));
+        }
+        nodes.into_iter().find_map(|n| {
+            let pattern = n.get("pattern").and_then(Value::as_str).unwrap_or("");
+            let example = n["examples"][0].as_str().unwrap_or("");
+            if pattern.contains("early|late") {
+                Some(DateField::Partial)
+            } else if example == "2014-07-03T13:00" {
+                Some(DateField::Moment)
+            } else {
+                None
+            }
+        })
+    }
+}
+
 enum Shape<'a> {
     Object(&'a Value),
     List(&'a Value),
@@ -145,6 +174,10 @@ fn label_group(def: &str) -> Option<&'static str> {
         "Platform" => "platform",
         "Language" => "language",
         "Qualifier" => "qualifier",
+        "InquiryStatus" => "status",
+        "LegalKind" => "legal",
+        "Gender" => "gender",
+        "ReleaseState" => "state",
         _ => return None,
     })
 }
@@ -184,7 +217,7 @@ fn join(prefix: &str, key: &str) -> String {
     }
 }
 
-fn html_id(name: &str) -> String {
+pub fn html_id(name: &str) -> String {
     format!("f-{}", name.replace(['.', '_'], "-"))
 }
 
@@ -258,8 +291,13 @@ impl Builder<'_> {
             name: name.to_owned(),
             id: html_id(name),
             label: field_label(key).to_owned(),
-            hint: hint(key, node),
-            required,
+            hint: if !self.editing && name == "slug" {
+                Some("Wird aus dem Titel gebildet, wenn Sie das Feld leer lassen; Kleinbuchstaben, Ziffern und Bindestriche; nach dem Anlegen nicht mehr änderbar".into())
+            } else {
+                hint(key, node)
+            },
+            // A new record's slug is made from its title when left empty.
+            required: required && (self.editing || name != "slug"),
             readonly: self.readonly || (self.editing && name == "slug"),
             error: self.error(name),
             ..Field::default()
@@ -291,6 +329,22 @@ impl Builder<'_> {
                     "text"
                 };
                 f.value = scalar_text(value);
+                match self.schema.date_field(node) {
+                    Some(DateField::Partial) => {
+                        if let Ok(d) = kreiskom_core::PartialDate::parse(&f.value) {
+                            f.value = d.german_input();
+                        }
+                        f.hint = Some("Datum in der Genauigkeit der Quelle, z. B. 3.7.2014, Juli 2014, 2003, Anfang 2003, Ende 2003, 1960er".into());
+                    }
+                    Some(DateField::Moment) => {
+                        // What was typed and did not read stays as text.
+                        if f.value.is_empty() || kreiskom_core::LocalTime::parse(&f.value).is_ok() {
+                            f.widget = "datetime";
+                        }
+                        f.hint = None;
+                    }
+                    None => {}
+                }
             }
         }
         f
@@ -365,9 +419,6 @@ fn hint(key: &str, node: &Value) -> Option<String> {
         .get("anyOf")
         .and_then(Value::as_array)
         .is_some_and(|a| a.iter().any(|n| n.get("pattern").is_some()));
-    if pattern.contains("early|late") {
-        return Some("Datum in der Genauigkeit der Quelle, z. B. 2014-07-03, 2022-12, 2003, early 2003, late 2003, 1960s".into());
-    }
     if key == "slug" {
         return Some("Kleinbuchstaben, Ziffern und Bindestriche, z. B. landkreis-goslar; nach dem Anlegen nicht mehr änderbar".into());
     }
@@ -446,12 +497,32 @@ impl Reader<'_> {
         let Some(props) = node.get("properties").and_then(Value::as_object) else {
             return out;
         };
+        let required: Vec<&str> = node
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         for (key, child) in props {
             if SKIPPED.contains(&key.as_str()) {
                 continue;
             }
-            if let Some(v) = self.value(child, &join(prefix, key)) {
-                out.insert(key.clone(), v);
+            let name = join(prefix, key);
+            match self.value(child, &name) {
+                Some(v) => {
+                    out.insert(key.clone(), v);
+                }
+                // Every missing field is named at once, not one per save.
+                None if required.contains(&key.as_str()) => {
+                    if !self.errors.iter().any(|e| e.field == name) {
+                        self.errors
+                            .push(FieldError::new(&name, "Pflichtfeld fehlt"));
+                    }
+                    if matches!(self.schema.shape(child).0, Shape::Text) {
+                        // Read on as empty, so the other fields are still checked.
+                        out.insert(key.clone(), Value::String(String::new()));
+                    }
+                }
+                None => {}
             }
         }
         out
@@ -499,7 +570,17 @@ impl Reader<'_> {
                 }
                 parsed
             }
-            Shape::Text => self.text(name).map(|s| Value::String(s.to_owned())),
+            Shape::Text => {
+                let text = self.text(name)?;
+                let stored = match self.schema.date_field(node) {
+                    Some(DateField::Partial) => kreiskom_core::PartialDate::parse_german(text)
+                        .map_or_else(|_| text.to_owned(), |d| d.to_string()),
+                    Some(DateField::Moment) => kreiskom_core::LocalTime::parse(text)
+                        .map_or_else(|_| text.to_owned(), |t| t.to_string()),
+                    None => text.to_owned(),
+                };
+                Some(Value::String(stored))
+            }
         }
     }
 
@@ -610,6 +691,35 @@ mod tests {
         let mut missing = Unlabelled(Default::default());
         kreiskom_core::each_kind(&mut missing);
         assert!(missing.0.is_empty(), "no German label: {:?}", missing.0);
+    }
+
+    /// Every choice of every form reads in German: no select offers
+    /// "in_progress".
+    #[test]
+    fn every_choice_has_a_german_label() {
+        struct Raw(std::collections::BTreeSet<String>);
+        fn walk(fields: &[Field], out: &mut std::collections::BTreeSet<String>) {
+            for f in fields {
+                for c in &f.choices {
+                    let proper_noun = c.value.chars().next().is_some_and(char::is_uppercase);
+                    if c.label == c.value && !proper_noun {
+                        out.insert(format!("{}: {}", f.name, c.value));
+                    }
+                }
+                walk(&f.children, out);
+            }
+        }
+        impl kreiskom_core::KindVisitor for Raw {
+            fn visit<R: Record>(&mut self) {
+                walk(
+                    &fields::<R>(&serde_json::json!({}), &[], false, false),
+                    &mut self.0,
+                );
+            }
+        }
+        let mut raw = Raw(Default::default());
+        kreiskom_core::each_kind(&mut raw);
+        assert!(raw.0.is_empty(), "no German label: {:?}", raw.0);
     }
 
     fn form(pairs: &[(&str, &str)]) -> Submitted {

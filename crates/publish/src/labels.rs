@@ -92,6 +92,22 @@ pub fn label(group: &str, value: &str) -> Option<&'static str> {
         ("organisation", "public_body") => "Behörde",
         ("organisation", "company") => "Unternehmen",
         ("organisation", "other") => "Organisation",
+        ("legal", "imprint") => "Impressum",
+        ("legal", "privacy") => "Datenschutzerklärung",
+        ("legal", "accessibility") => "Erklärung zur Barrierefreiheit",
+        ("legal", "easy_language") => "Leichte Sprache",
+        ("legal", "sign_language") => "Gebärdensprache",
+        ("gender", "masculine") => "männlich (der)",
+        ("gender", "feminine") => "weiblich (die)",
+        ("gender", "neuter") => "sächlich (das)",
+        ("state", "draft") => "Entwurf",
+        ("state", "submitted") => "Zur Freigabe eingereicht",
+        ("state", "approved") => "Freigegeben",
+        ("state", "withdrawn") => "Zurückgezogen",
+        ("status", "open") => "Offen",
+        ("status", "in_progress") => "In Bearbeitung",
+        ("status", "answered") => "Beantwortet",
+        ("status", "closed") => "Erledigt",
         ("language", "pl") => "Polnisch",
         ("language", "fr") => "Französisch",
         ("language", "ro") => "Rumänisch",
@@ -150,6 +166,82 @@ fn country(code: &str) -> Option<&'static str> {
     })
 }
 
+/// A dotted field path in German: `timeline.2.date` is
+/// "Chronik 3 › Datum", `appointment.address.street` is
+/// "Pressetermin › Anschrift › Straße und Hausnummer".
+pub fn field_path_label(path: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for segment in path.split('.').filter(|s| !s.is_empty()) {
+        match (segment.parse::<usize>(), parts.last_mut()) {
+            (Ok(i), Some(last)) => {
+                last.push(' ');
+                last.push_str(&(i + 1).to_string());
+            }
+            _ => parts.push(field_label(segment).to_owned()),
+        }
+    }
+    if parts.is_empty() {
+        "Eingabe".to_owned()
+    } else {
+        parts.join(" › ")
+    }
+}
+
+/// Groups of `label` that name the values of a field with this key; a
+/// `kind` is tried against every group that has kinds.
+fn value_groups(key: &str) -> &'static [&'static str] {
+    match key {
+        "category" => &["category"],
+        "topics" => &["topic"],
+        "platform" => &["platform"],
+        "qualifier" => &["qualifier"],
+        "state" => &["state"],
+        "status" => &["status"],
+        "funding" | "source" => &["funding"],
+        "lang" | "language" => &["language"],
+        "kind" => &[
+            "event",
+            "region",
+            "fact",
+            "activity",
+            "organisation",
+            "item",
+            "location",
+            "legal",
+        ],
+        "gender" => &["gender"],
+        _ => &[],
+    }
+}
+
+/// A stored value as a person reads it: enumerations by their German
+/// label, yes/no, times in German.
+pub fn value_text(path: &str, value: &str) -> String {
+    let key = path
+        .rsplit('.')
+        .find(|s| s.parse::<usize>().is_err())
+        .unwrap_or(path);
+    for group in value_groups(key) {
+        if let Some(l) = label(group, value) {
+            return l.to_owned();
+        }
+    }
+    if key == "role" {
+        if let Some(role) = kreiskom_core::Role::parse(value) {
+            return role.label().to_owned();
+        }
+    }
+    match value {
+        "true" => return "ja".to_owned(),
+        "false" => return "nein".to_owned(),
+        _ => {}
+    }
+    if value.len() >= 20 && value.ends_with('Z') && value.parse::<jiff::Timestamp>().is_ok() {
+        return crate::german::timestamp(value);
+    }
+    value.to_owned()
+}
+
 /// German labels for the fields of the admin forms, by property name.
 pub fn field_label(name: &str) -> &str {
     match name {
@@ -165,6 +257,9 @@ pub fn field_label(name: &str) -> &str {
         "withdrawn_by" => "Zurückgezogen von",
         "withdrawn_at" => "Zurückgezogen am",
         "withdrawal_reason" => "Grund des Zurückziehens",
+        "returned_by" => "Zurückgegeben von",
+        "returned_at" => "Zurückgegeben am",
+        "return_comment" => "Kommentar zur Rückgabe",
         "approximate" => "Ungefährer Wert („etwa“, „rund“)",
         "as_of" => "Stand",
         "assignee" => "Zuständig (Person)",

@@ -8,6 +8,7 @@ pub mod freshness;
 mod german;
 mod labels;
 mod languages;
+pub mod people;
 pub mod press;
 pub mod revisions;
 mod search;

@@ -83,9 +83,34 @@ impl ReleaseView {
         let number = r.workflow.number?;
         let released = r.workflow.released_at?;
         let path = release_path(tenant, r)?;
-        Some(Self {
+        Some(Self::shown(base, r, number.to_string(), path, released))
+    }
+
+    /// A release before its approval, as it will look: its number is
+    /// given at the approval, its date is that of the release.
+    fn preview(base: &str, tenant: &str, r: &PressRelease, now: Timestamp) -> Self {
+        let number = r.workflow.number.map_or_else(
+            || "… (wird bei der Freigabe vergeben)".to_owned(),
+            |n| n.to_string(),
+        );
+        let path = release_path(tenant, r).unwrap_or_else(|| format!("/{tenant}/presse"));
+        let released = r
+            .workflow
+            .released_at
+            .unwrap_or_else(|| r.release_time(now));
+        Self::shown(base, r, number, path, released)
+    }
+
+    fn shown(
+        base: &str,
+        r: &PressRelease,
+        number: String,
+        path: String,
+        released: Timestamp,
+    ) -> Self {
+        Self {
             slug: r.slug.to_string(),
-            number: number.to_string(),
+            number,
             url: format!("{base}{path}"),
             path,
             title: r.title.clone(),
@@ -119,7 +144,7 @@ impl ReleaseView {
                 available: a.available.clone(),
             }),
             partnership: r.partnership.as_ref().map(|p| p.to_string()),
-        })
+        }
     }
 }
 
@@ -326,6 +351,23 @@ impl Site {
         self.render(
             "press/release.html",
             minijinja::context! { tenant => TenantView::from(&t), release, json_ld },
+        )
+    }
+
+    /// A release in the workspace, rendered as its public page will be;
+    /// `actions` are the workflow steps the viewer may take from there.
+    pub async fn release_preview(
+        &self,
+        tenant: &str,
+        release: &PressRelease,
+        now: Timestamp,
+        actions: serde_json::Value,
+    ) -> Result<String> {
+        let (_, t) = load_tenant(&self.store, tenant).await?;
+        let release = ReleaseView::preview(&self.public_url, tenant, release, now);
+        self.render(
+            "press/release.html",
+            minijinja::context! { tenant => TenantView::from(&t), release, preview => actions },
         )
     }
 

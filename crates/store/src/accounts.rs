@@ -150,6 +150,16 @@ impl Store {
         Ok(())
     }
 
+    /// Everyone's name by e-mail address: pages name people, not addresses.
+    pub async fn account_names(&self) -> Result<std::collections::BTreeMap<String, String>> {
+        let rows = sqlx::query("SELECT email, name FROM accounts")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("email")?, r.try_get("name")?)))
+            .collect()
+    }
+
     pub async fn account(&self, email: &str) -> Result<Option<Account>> {
         let email = normalize_email(email);
         let Some(row) = sqlx::query(

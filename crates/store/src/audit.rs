@@ -86,6 +86,18 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
 }
 
+/// Which entries of a tenant's log to show; `None` leaves a part open.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    /// The kind's plural (`partnerships`).
+    pub kind: Option<String>,
+    pub slug: Option<String>,
+    pub from: Option<jiff::Timestamp>,
+    /// The first instant no longer shown.
+    pub until: Option<jiff::Timestamp>,
+}
+
 /// What one change looks like before it is written.
 pub(crate) struct Change<'a> {
     pub actor: &'a str,
@@ -142,6 +154,19 @@ fn entry(row: &sqlx::any::AnyRow) -> Result<AuditEntry> {
         before: json("before")?,
         after: json("after")?,
     })
+}
+
+fn bind_filter<'q>(
+    q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    tenant: &'q TenantSlug,
+    f: &'q AuditFilter,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(tenant.as_str())
+        .bind(f.actor.as_deref())
+        .bind(f.kind.as_deref())
+        .bind(f.slug.as_deref())
+        .bind(f.from.map(|t| t.as_microsecond()))
+        .bind(f.until.map(|t| t.as_microsecond()))
 }
 
 const COLUMNS: &str = "at, actor, tenant, kind, slug, action, version, before, after";
@@ -201,19 +226,43 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<AuditEntry>, i64)> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM audit_log WHERE tenant = $1 ORDER BY at_us DESC, id DESC LIMIT $2 OFFSET $3"
-        ))
-        .bind(tenant.as_str())
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
-        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE tenant = $1")
-            .bind(tenant.as_str())
+        self.audit_filtered(tenant, &AuditFilter::default(), offset, limit)
+            .await
+    }
+
+    /// The same, narrowed to one person, kind, record or period.
+    pub async fn audit_filtered(
+        &self,
+        tenant: &TenantSlug,
+        filter: &AuditFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<AuditEntry>, i64)> {
+        const WHERE: &str = "tenant = $1 AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR kind = $3)
+             AND ($4 IS NULL OR slug = $4) AND ($5 IS NULL OR at_us >= $5) AND ($6 IS NULL OR at_us < $6)";
+        let sql = format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE {WHERE} ORDER BY at_us DESC, id DESC LIMIT $7 OFFSET $8"
+        );
+        let rows = bind_filter(sqlx::query(&sql), tenant, filter)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        let count = format!("SELECT COUNT(*) AS n FROM audit_log WHERE {WHERE}");
+        let total: i64 = bind_filter(sqlx::query(&count), tenant, filter)
             .fetch_one(&self.pool)
             .await?
             .try_get("n")?;
         Ok((rows.iter().map(entry).collect::<Result<_>>()?, total))
+    }
+
+    /// Everyone who changed something in a tenant, for the log's filter.
+    pub async fn audit_actors(&self, tenant: &TenantSlug) -> Result<Vec<String>> {
+        let rows =
+            sqlx::query("SELECT DISTINCT actor FROM audit_log WHERE tenant = $1 ORDER BY actor")
+                .bind(tenant.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(|r| Ok(r.try_get("actor")?)).collect()
     }
 }

@@ -20,10 +20,10 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Transaction};
 
 pub use accounts::{normalize_email, Account, LoginFailure, Session};
-pub use audit::{Action, AuditEntry};
+pub use audit::{Action, AuditEntry, AuditFilter};
 pub use error::StoreError;
 pub use generation::TimedWindow;
-pub use outbox::{Delivery, DeliveryState, Job, JobState, Outcome};
+pub use outbox::{Delivery, DeliveryState, Job, JobState, Outcome, TroubledJob};
 pub use records::{Referrer, Stored};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -26,6 +26,20 @@ pub struct Job {
     pub attempts: i64,
 }
 
+/// A job that needs a person: failed as a whole, or with deliveries that
+/// failed or whose outcome is unknown.
+#[derive(Debug, Clone, Serialize)]
+pub struct TroubledJob {
+    /// The payload's kind (`release_mail`).
+    pub kind: String,
+    /// What the job is about (a release's slug).
+    pub subject: String,
+    pub state: JobState,
+    pub error: Option<String>,
+    pub failed: i64,
+    pub uncertain: i64,
+}
+
 impl Job {
     pub fn payload<P: Payload>(&self) -> std::result::Result<P, String> {
         serde_json::from_str(&self.payload)
@@ -475,6 +489,35 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(delivery).collect()
+    }
+
+    /// A tenant's jobs that failed, or have deliveries that failed or are
+    /// uncertain: what a person has to look at. Newest first.
+    pub async fn troubled_jobs(&self, tenant: &TenantSlug) -> Result<Vec<TroubledJob>> {
+        let rows = sqlx::query(
+            "SELECT j.kind, j.subject, j.state, j.last_error,
+                    (SELECT COUNT(*) FROM deliveries d WHERE d.job = j.id AND d.state = 'failed') AS failed,
+                    (SELECT COUNT(*) FROM deliveries d WHERE d.job = j.id AND d.state = 'uncertain') AS uncertain
+             FROM jobs j
+             WHERE j.tenant = $1 AND (j.state = 'failed' OR EXISTS
+                 (SELECT 1 FROM deliveries d WHERE d.job = j.id AND d.state IN ('failed', 'uncertain')))
+             ORDER BY j.updated_at DESC",
+        )
+        .bind(tenant.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TroubledJob {
+                    kind: r.try_get("kind")?,
+                    subject: r.try_get("subject")?,
+                    state: JobState::parse(&r.try_get::<String, _>("state")?),
+                    error: r.try_get("last_error")?,
+                    failed: r.try_get("failed")?,
+                    uncertain: r.try_get("uncertain")?,
+                })
+            })
+            .collect()
     }
 
     /// The job for this payload, with its state and deliveries.

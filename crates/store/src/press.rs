@@ -80,9 +80,11 @@ impl Store {
         actor: &Actor,
         tenant: &TenantSlug,
         slug: &str,
+        at: Timestamp,
+        comment: &str,
     ) -> Result<Stored<PressRelease>> {
         self.step(actor, tenant, slug, Action::ReturnedToDraft, |r| {
-            Ok(r.return_to_draft(actor, tenant)?)
+            Ok(r.return_to_draft(actor, tenant, at, comment)?)
         })
         .await
     }

@@ -491,12 +491,18 @@ impl Store {
              linked(slug) AS (
                  SELECT DISTINCT r.from_slug FROM record_references r JOIN home h ON r.to_slug = h.slug
                   WHERE r.to_kind = 'regions' AND r.to_tenant = '' AND r.from_kind = 'partnerships'
+             ),
+             partners(slug) AS (
+                 SELECT DISTINCT r.to_slug FROM record_references r JOIN linked l ON r.from_slug = l.slug
+                  WHERE r.from_kind = 'partnerships' AND r.from_tenant = '' AND r.to_kind = 'regions'
              )
              SELECT 'home' AS what, slug FROM home
              UNION ALL SELECT 'partnership' AS what, slug FROM linked
+             UNION ALL SELECT 'region' AS what, slug FROM partners
+             -- A partner's parent is named on its page and checked for freshness.
              UNION ALL SELECT DISTINCT 'region' AS what, r.to_slug AS slug
-                 FROM record_references r JOIN linked l ON r.from_slug = l.slug
-                 WHERE r.from_kind = 'partnerships' AND r.from_tenant = '' AND r.to_kind = 'regions'",
+                 FROM record_references r JOIN partners p ON r.from_slug = p.slug
+                 WHERE r.from_kind = 'regions' AND r.from_tenant = '' AND r.field = 'parent' AND r.to_kind = 'regions'",
         )
         .bind(tenant.as_str())
         .fetch_all(&self.pool)

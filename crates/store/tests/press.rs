@@ -6,7 +6,7 @@ use kreiskom_core::{
     Actor, Grant, Journalist, Kind, LocalTime, MailingList, PressRelease, Record, Region, Role,
     Tenant, TenantSlug, WorkflowError,
 };
-use kreiskom_core::{ReleaseMail, Target};
+use kreiskom_core::{ReleaseMail, ReleaseState, Target};
 use kreiskom_store::{Action, DeliveryState, JobState, Outcome, Store, StoreError};
 use serde_json::json;
 
@@ -166,7 +166,14 @@ async fn workflow_keeps_four_eyes_and_locks_released_texts(url: &str) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Locked(_)));
-    store.return_release(&head(), &t(), "a").await.unwrap();
+    let returned = store
+        .return_release(&head(), &t(), "a", now, "Bitte das Zitat prüfen.")
+        .await
+        .unwrap();
+    let w = &returned.record.workflow;
+    assert_eq!(w.state, ReleaseState::Draft);
+    assert_eq!(w.return_comment.as_deref(), Some("Bitte das Zitat prüfen."));
+    assert_eq!(w.returned_at, Some(now));
     store
         .update(&permit, Some(&t()), "a", edited.clone(), None)
         .await

@@ -354,10 +354,12 @@ async fn tenant_scope(s: &AppState, t: &TenantSlug) -> Result<TenantScope, PageE
 
 async fn dashboard(State(s): State<AppState>, t: InTenant) -> Reply {
     let scope = tenant_scope(&s, &t.tenant).await?;
-    let readable = |k| t.user.actor.may_read_kind(&t.tenant, k);
-    let view = views::dashboard(&s.store, &t.tenant, &scope, s.now(), &readable).await?;
+    let view = views::dashboard(&s.store, &t.tenant, &scope, s.now(), &t.user.actor).await?;
+    let freshness_shown = view.freshness_shown;
     let mut view = serde_json::to_value(view).expect("views serialize");
-    view["freshness"] = crate::freshness::view(&s, &t, None).await?.open().into();
+    if freshness_shown {
+        view["freshness"] = crate::freshness::view(&s, &t, None).await?.open().into();
+    }
     render(
         &s,
         &t,
@@ -383,14 +385,13 @@ async fn doubts(State(s): State<AppState>, t: InTenant) -> Reply {
     .await
 }
 
-#[derive(Deserialize)]
-struct PageQuery {
-    seite: Option<usize>,
-}
-
-async fn audit(State(s): State<AppState>, t: InTenant, Query(q): Query<PageQuery>) -> Reply {
+async fn audit(
+    State(s): State<AppState>,
+    t: InTenant,
+    Query(q): Query<views::AuditQuery>,
+) -> Reply {
     let readable = |k| t.user.actor.may_read_kind(&t.tenant, k);
-    let view = views::audit(&s.store, &t.tenant, q.seite, &readable).await?;
+    let view = views::audit(&s.store, &t.tenant, &q, &readable).await?;
     render(
         &s,
         &t,
@@ -592,6 +593,52 @@ async fn new_form<R: Record>(State(s): State<AppState>, t: InTenant) -> Reply {
     .await
 }
 
+/// Fields whose text names a new record when its slug is left empty.
+const NAMING_FIELDS: &[&str] = &["title", "name", "names.0.name", "question", "file_name"];
+
+/// A new record whose slug was left empty gets one made from its title
+/// ("Neues Serviceportal" → `neues-serviceportal`), with a number added
+/// where that is taken.
+async fn name_new_record<R: Record>(
+    s: &AppState,
+    t: &InTenant,
+    form: &mut Form,
+) -> Result<(), PageError> {
+    let typed = form.get("slug").map(str::trim).unwrap_or_default();
+    if !typed.is_empty() {
+        return Ok(());
+    }
+    let Some(base) = NAMING_FIELDS
+        .iter()
+        .filter_map(|f| form.get(f))
+        .map(kreiskom_core::slugify)
+        .find(|s| !s.is_empty())
+    else {
+        return Ok(());
+    };
+    // Short enough to read, cut at a word.
+    let mut base: String = base.chars().take(60).collect();
+    if base.len() == 60 {
+        if let Some(cut) = base.rfind('-') {
+            base.truncate(cut);
+        }
+    }
+    let mut candidate = base.clone();
+    for n in 2..100 {
+        if s.store
+            .get::<R>(tenant_key::<R>(&t.tenant), &candidate)
+            .await?
+            .is_none()
+        {
+            break;
+        }
+        candidate = format!("{base}-{n}");
+    }
+    form.fields.retain(|(k, _)| k != "slug");
+    form.fields.push(("slug".to_owned(), candidate));
+    Ok(())
+}
+
 /// The submitted form as a record, or the errors that keep it from being
 /// one; `value` is always what the user typed, to show it again.
 fn read_record<R: Record>(form: &Form, current: Option<&R>) -> (Value, Result<R, Vec<FieldError>>) {
@@ -611,17 +658,78 @@ fn read_record<R: Record>(form: &Form, current: Option<&R>) -> (Value, Result<R,
             value["doubts"] = stored["doubts"].clone();
         }
     }
-    let parsed: Result<R, _> = serde_path_to_error::deserialize(value.clone());
-    let record = match parsed {
-        Ok(r) if errors.is_empty() => Ok(r),
-        Ok(_) => Err(errors),
-        Err(e) => {
-            let first = crate::api::german_json_error(&e);
-            errors.push(first);
+    let mut trial = value.clone();
+    if current.is_none() && trial["slug"].as_str().is_none_or(str::is_empty) {
+        // Reads on without a slug, so the other fields are checked too.
+        trial["slug"] = Value::String("neu".to_owned());
+    }
+    let record = match parse_all::<R>(trial, &mut errors) {
+        Some(r) if errors.is_empty() => Ok(r),
+        Some(r) => {
+            // The record's own rules, for the fields that did read.
+            for e in r.validate() {
+                if !errors.iter().any(|x| x.field == e.field) {
+                    errors.push(e);
+                }
+            }
             Err(errors)
         }
+        None => Err(errors),
     };
     (value, record)
+}
+
+/// Reads the form's JSON as a record, setting each value that does not
+/// read aside and reading on, so one save names every problem. `None`
+/// when a required field is still missing.
+fn parse_all<R: Record>(mut trial: Value, errors: &mut Vec<FieldError>) -> Option<R> {
+    let mut set_aside: Vec<String> = Vec::new();
+    for _ in 0..50 {
+        match serde_path_to_error::deserialize::<_, R>(trial.clone()) {
+            Ok(r) => return Some(r),
+            Err(e) => {
+                let error = crate::api::german_json_error(&e);
+                if set_aside.contains(&error.field) || error.field.is_empty() {
+                    if !errors.iter().any(|x| x.field == error.field) {
+                        errors.push(error);
+                    }
+                    return None;
+                }
+                remove_path(&mut trial, &error.field);
+                set_aside.push(error.field.clone());
+                if !errors.iter().any(|x| x.field == error.field) {
+                    errors.push(error);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Takes the value at a dotted path (`appointment.start`) out of `v`.
+fn remove_path(v: &mut Value, path: &str) {
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let Some(last) = parts.pop() else { return };
+    let mut at = v;
+    for p in parts {
+        at = match (at, p.parse::<usize>()) {
+            (Value::Array(a), Ok(i)) if i < a.len() => &mut a[i],
+            (Value::Object(m), _) => match m.get_mut(p) {
+                Some(x) => x,
+                None => return,
+            },
+            _ => return,
+        };
+    }
+    match (at, last.parse::<usize>()) {
+        (Value::Array(a), Ok(i)) if i < a.len() => {
+            a.remove(i);
+        }
+        (Value::Object(m), _) => {
+            m.remove(last);
+        }
+        _ => {}
+    }
 }
 
 async fn create<R: Record>(State(s): State<AppState>, t: InTenant, form: Form) -> Reply {
@@ -629,7 +737,15 @@ async fn create<R: Record>(State(s): State<AppState>, t: InTenant, form: Form) -
     if R::KIND == Kind::Tenant {
         return Err(PageError(Error::Forbidden));
     }
-    let (value, record) = read_record::<R>(&form, None);
+    let mut form = form;
+    name_new_record::<R>(&s, &t, &mut form).await?;
+    let (value, mut record) = read_record::<R>(&form, None);
+    // Without a title there is no slug to make; the title's error says it.
+    if let Err(errors) = &mut record {
+        if errors.len() > 1 && form.get("slug").is_none_or(|s| s.trim().is_empty()) {
+            errors.retain(|e| e.field != "slug");
+        }
+    }
     let result = match record {
         Ok(record) => {
             let write = SharedWrite {
@@ -766,9 +882,15 @@ async fn conflict<R: Record>(s: &AppState, t: &InTenant, slug: &str, mine: &Valu
         .store
         .audit_of_record(R::KIND, tenant_key::<R>(&t.tenant), slug)
         .await?;
+    let people = kreiskom_publish::people::People::load(&s.store).await?;
     let (actor, at) = last
         .first()
-        .map(|e| (e.actor.clone(), kreiskom_publish::german_timestamp(&e.at)))
+        .map(|e| {
+            (
+                people.name(&e.actor),
+                kreiskom_publish::german_timestamp(&e.at),
+            )
+        })
         .unwrap_or_else(|| ("jemand".into(), now.updated_at.clone()));
     record_page::<R>(
         s,
@@ -803,6 +925,10 @@ async fn delete_page<R: Record>(
     error: Option<String>,
 ) -> Reply {
     let stored = fetch::<R>(s, t, slug).await?;
+    let value = serde_json::to_value(&stored.record).expect("records serialize");
+    let title = views::Names::load(&s.store, &t.tenant, [&value])
+        .await?
+        .title(&stored.record);
     let back = views::record_path(t.tenant.as_str(), R::KIND, slug);
     render(
         s,
@@ -812,7 +938,7 @@ async fn delete_page<R: Record>(
         "admin/delete.html",
         serde_json::json!({
             "kind_label": R::KIND.label(),
-            "title": stored.record.title(),
+            "title": title,
             "back": back,
             "error": error,
         }),

@@ -92,6 +92,10 @@ impl Error {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 body(e.to_string(), vec![FieldError::new("grund", "Bitte den Grund angeben")]),
             ),
+            Error::Store(e @ StoreError::Workflow(WorkflowError::BadComment)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                body(e.to_string(), vec![FieldError::new("kommentar", "zu lang oder mit Steuerzeichen")]),
+            ),
             Error::Store(e @ (StoreError::Locked(_) | StoreError::Workflow(_))) => {
                 (StatusCode::CONFLICT, body(e.to_string(), vec![]))
             }

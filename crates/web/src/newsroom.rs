@@ -6,6 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use kreiskom_core::{press::may_approve, Kind, PressRelease, ReleaseMail, ReleaseState, Stage};
 use kreiskom_publish::german_timestamp;
+use kreiskom_publish::people::People;
 use serde_json::{json, Value};
 
 use crate::auth::{Form, InTenant};
@@ -17,7 +18,8 @@ pub(crate) fn routes(r: Routes) -> Routes {
     const T: Access = Access::Tenant;
     let release = "/admin/{tenant}/pressemitteilungen/{slug}";
     let journalist = "/admin/{tenant}/medienkontakte/{slug}";
-    r.post(&format!("{release}/einreichen"), T, submit)
+    r.get(&format!("{release}/vorschau"), T, preview)
+        .post(&format!("{release}/einreichen"), T, submit)
         .post(&format!("{release}/freigeben"), T, approve)
         .post(&format!("{release}/zurueckgeben"), T, return_to_draft)
         .post(&format!("{release}/zurueckziehen"), T, withdraw)
@@ -64,10 +66,16 @@ async fn return_to_draft(
     State(s): State<AppState>,
     t: InTenant,
     Path((_, slug)): Path<(String, String)>,
-    _form: Form,
+    form: Form,
 ) -> Reply {
     s.store
-        .return_release(&t.user.actor, &t.tenant, &slug)
+        .return_release(
+            &t.user.actor,
+            &t.tenant,
+            &slug,
+            s.now(),
+            form.get("kommentar").unwrap_or_default(),
+        )
         .await?;
     Ok(back(&t, &slug, "zurueckgegeben"))
 }
@@ -137,6 +145,32 @@ async fn erase(
     Ok(Redirect::to(&format!("/admin/{}/medienkontakte/?geloescht=1", t.tenant)).into_response())
 }
 
+/// The release as its public page will show it, with the workflow steps
+/// the viewer may take on top: the approver reads what readers will read.
+async fn preview(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug)): Path<(String, String)>,
+) -> Reply {
+    let stored = s
+        .store
+        .fetch::<PressRelease>(Some(&t.tenant), &slug)
+        .await?;
+    let panel = release_panel(&s, &t, &stored.record).await?;
+    let actions = json!({
+        "stage": panel["stage"],
+        "hint": panel["hint"],
+        "actions": panel["actions"],
+        "csrf": t.user.csrf,
+        "base": format!("/admin/{}/pressemitteilungen/{slug}", t.tenant),
+    });
+    let page = s
+        .site
+        .release_preview(t.tenant.as_str(), &stored.record, s.now(), actions)
+        .await?;
+    Ok(axum::response::Html(page).into_response())
+}
+
 fn when(ts: Option<jiff::Timestamp>) -> Option<String> {
     ts.map(|t| german_timestamp(&t.to_string()))
 }
@@ -149,6 +183,7 @@ pub(crate) async fn release_panel(
     release: &PressRelease,
 ) -> Result<Value, Error> {
     let actor = &t.user.actor;
+    let people = People::load(&s.store).await?;
     let w = &release.workflow;
     let stage = release.stage(s.now());
     let mut actions = Vec::new();
@@ -164,7 +199,10 @@ pub(crate) async fn release_panel(
                     .push(json!({"path": "freigeben", "label": "Freigeben", "style": "primary"}));
             }
             if author || approver {
-                actions.push(json!({"path": "zurueckgeben", "label": "Zurück in den Entwurf", "style": "secondary"}));
+                actions.push(json!({
+                    "path": "zurueckgeben", "label": "Zurück in den Entwurf", "style": "secondary",
+                    "comment": "Kommentar für die Pressestelle"
+                }));
             }
         }
         ReleaseState::Approved if author || approver => actions.push(json!({
@@ -199,14 +237,19 @@ pub(crate) async fn release_panel(
         "kind": "release",
         "stage": stage.label(),
         "number": w.number.map(|n| n.to_string()),
-        "submitted_by": w.submitted_by,
+        "submitted_by": people.name_of(w.submitted_by.as_deref()),
         "submitted_at": when(w.submitted_at),
-        "approved_by": w.approved_by,
+        "approved_by": people.name_of(w.approved_by.as_deref()),
         "approved_at": when(w.approved_at),
         "released_at": when(w.released_at),
-        "withdrawn_by": w.withdrawn_by,
+        "withdrawn_by": people.name_of(w.withdrawn_by.as_deref()),
         "withdrawn_at": when(w.withdrawn_at),
         "withdrawal_reason": w.withdrawal_reason,
+        "returned_by": people.name_of(w.returned_by.as_deref()),
+        "returned_at": when(w.returned_at),
+        "return_comment": w.return_comment,
+        "preview": (stage != Stage::Published && stage != Stage::Withdrawn)
+            .then(|| format!("/admin/{}/pressemitteilungen/{}/vorschau", t.tenant, release.slug)),
         "actions": actions,
         "hint": hint,
         "mailing": mailing,

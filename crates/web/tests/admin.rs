@@ -731,11 +731,7 @@ async fn edits_are_validated_audited_and_reach_the_public_page(url: &str) {
         .count();
     let new_row = n - 1; // the blank row for a new event
                          // A date the model cannot hold: refused, with the message at the field.
-    set(
-        &mut fields,
-        &format!("timeline.{new_row}.date"),
-        "03.07.2014",
-    );
+    set(&mut fields, &format!("timeline.{new_row}.date"), "3.7.14");
     set(
         &mut fields,
         &format!("timeline.{new_row}.kind"),
@@ -749,18 +745,65 @@ async fn edits_are_validated_audited_and_reach_the_public_page(url: &str) {
     let refused = post_fields(&app, path, &anna, &fields).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = text(&refused.text);
-    assert!(page.contains("Ungültiges Datum „03.07.2014“"), "{page}");
+    assert!(page.contains("Ungültiges Datum „3.7.14“"), "{page}");
     assert!(
         page.contains("Kreistag bestätigt die Partnerschaft"),
         "input kept"
     );
-    set(
-        &mut fields,
-        &format!("timeline.{new_row}.date"),
-        "2014-07-03",
-    );
+    set(&mut fields, &format!("timeline.{new_row}.date"), "3.7.2014");
     let saved = post_fields(&app, path, &anna, &fields).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let stored = app
+        .store
+        .get::<Partnership>(None, "goslar-trebnitz")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        stored
+            .record
+            .timeline
+            .iter()
+            .any(|e| e.date.map(|d| d.to_string()).as_deref() == Some("2014-07-03")),
+        "the German date is stored as the day it names"
+    );
+    // The log narrowed to one person, one record, one period.
+    app.user("ben@goslar.example", &[("goslar", Role::Administrator)])
+        .await;
+    let ben = app.signed_in("ben@goslar.example").await;
+    let hers = text(
+        &app.get_as("/admin/goslar/protokoll?person=anna%40goslar.example", &ben)
+            .await
+            .text,
+    );
+    assert!(hers.contains("1 Eintrag gefunden"), "{hers}");
+    let record = text(
+        &app.get_as(
+            "/admin/goslar/protokoll?art=partnerschaften&datensatz=goslar-trebnitz",
+            &ben,
+        )
+        .await
+        .text,
+    );
+    assert!(
+        record.contains("Nur Änderungen an Partnerschaft „Landkreis Goslar – Landkreis Trebnitz“")
+    );
+    assert!(record.contains("Chronik"), "{record}");
+    let later = text(
+        &app.get_as("/admin/goslar/protokoll?von=2099-01-01", &ben)
+            .await
+            .text,
+    );
+    assert!(later.contains("0 Einträge gefunden"), "{later}");
+    let other = text(
+        &app.get_as(
+            "/admin/goslar/protokoll?art=gebiete&person=anna%40goslar.example",
+            &ben,
+        )
+        .await
+        .text,
+    );
+    assert!(other.contains("0 Einträge gefunden"), "{other}");
     let public = text(
         &app.get("/goslar/partnerschaften/goslar-trebnitz")
             .await
@@ -789,7 +832,7 @@ async fn edits_are_validated_audited_and_reach_the_public_page(url: &str) {
     assert!(record_page.contains("anna@goslar.example"));
     let audit = text(&app.get_as("/admin/goslar/protokoll", &anna).await.text);
     assert!(
-        audit.contains("Partnerschaft „goslar-trebnitz“</a> geändert"),
+        audit.contains("Partnerschaft „Landkreis Goslar – Landkreis Trebnitz“</a> geändert"),
         "{audit}"
     );
     assert!(
@@ -882,17 +925,76 @@ async fn lists_filter_and_paginate(url: &str) {
         .and_then(|n| n.parse().ok())
         .unwrap();
     assert!(total > 25, "Harz looks after {total} regions");
-    assert!(all.contains("Seite 1 von 2"));
-    let second = app.get_as("/admin/harz/gebiete/?seite=2", &s).await.text;
-    assert_eq!(
-        second.matches("<tr class=\"kern-table__row\"><td").count(),
-        total - 25
-    );
+    let rows = |html: &str| html.matches("<tr class=\"kern-table__row\"><td").count();
+    assert_eq!(rows(&all), total.min(50));
+    // 50 to a page: 60 more units make two.
+    let permit = kreiskom_core::Actor::operator("test")
+        .permit(&t("harz"), Kind::Unit)
+        .unwrap();
+    for i in 0..60 {
+        let unit: Unit = serde_json::from_value(
+            json!({"slug": format!("e-{i:02}"), "name": format!("Einheit {i:02}")}),
+        )
+        .unwrap();
+        app.store
+            .create(&permit, Some(&t("harz")), unit)
+            .await
+            .unwrap();
+    }
+    let units = app.get_as("/admin/harz/einheiten/", &s).await.text;
+    let n: usize = units
+        .split("role=\"status\">")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(units.contains(&format!("Seite 1 von {}", n.div_ceil(50))));
+    assert_eq!(rows(&units), 50);
+    let second = app.get_as("/admin/harz/einheiten/?seite=2", &s).await.text;
+    assert_eq!(rows(&second), (n - 50).min(50));
     let found = app.get_as("/admin/harz/gebiete/?q=osterw", &s).await.text;
     assert!(found.contains("Osterwieck"));
     assert!(!found.contains("Halberstadt</a>"));
-    // The dashboard points at what needs attention.
+    // Sorted by country (the second of the kind's columns), both ways.
+    let countries = |html: &str| -> Vec<String> {
+        html.split("<tr class=\"kern-table__row\"><td")
+            .skip(1)
+            .map(|row| {
+                row.split("<td class=\"kern-table__cell\">")
+                    .nth(2)
+                    .and_then(|c| c.split('<').next())
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let up = countries(
+        &app.get_as("/admin/harz/gebiete/?sortierung=1", &s)
+            .await
+            .text,
+    );
+    let down = countries(
+        &app.get_as("/admin/harz/gebiete/?sortierung=1&richtung=ab", &s)
+            .await
+            .text,
+    );
+    assert_eq!(up.first().map(String::as_str), Some("Dänemark"), "{up:?}");
+    assert_eq!(
+        down.first().map(String::as_str),
+        Some("Vietnam"),
+        "{down:?}"
+    );
+    // The dashboard points the coordinator at what needs attention, and
+    // spares the read-only account tasks it cannot do.
     let dashboard = app.get_as("/admin/harz/", &s).await.text;
+    assert!(!dashboard.contains("offene Hinweise zu den Daten"));
+    app.user(
+        "koordination@harz.example",
+        &[("harz", Role::PartnershipCoordinator)],
+    )
+    .await;
+    let k = app.signed_in("koordination@harz.example").await;
+    let dashboard = app.get_as("/admin/harz/", &k).await.text;
     assert!(dashboard.contains("offene Hinweise zu den Daten"));
 }
 

@@ -148,6 +148,11 @@ pub fn form_body(pairs: &[(&str, &str)]) -> String {
 impl App {
     /// An account with its own password already chosen.
     pub async fn user(&self, email: &str, grants: &[(&str, Role)]) {
+        self.named_user(email, email, grants).await;
+    }
+
+    /// The same, with the name pages show for the person.
+    pub async fn named_user(&self, email: &str, name: &str, grants: &[(&str, Role)]) {
         let grants: Vec<Grant> = grants
             .iter()
             .map(|(t, role)| Grant {
@@ -157,7 +162,7 @@ impl App {
             .collect();
         let hash = kreiskom_web::auth::hash_password(PASSWORD);
         self.store
-            .create_account(&Actor::operator("test"), email, email, &hash, &grants)
+            .create_account(&Actor::operator("test"), email, name, &hash, &grants)
             .await
             .unwrap();
         self.store
@@ -361,6 +366,43 @@ impl App {
 
 pub fn day(y: i16, m: i8, d: i8) -> jiff::civil::Date {
     jiff::civil::date(y, m, d)
+}
+
+/// The visible text of a page: tags dropped, the common entities decoded.
+/// What a person typed into a text area is theirs, not the page's.
+pub fn visible(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        // Script and style carry no visible text (JSON-LD is checked by
+        // its own tests).
+        for (open, close) in [
+            ("<script", "</script>"),
+            ("<style", "</style>"),
+            ("<textarea", "</textarea>"),
+        ] {
+            if rest.starts_with(open) {
+                rest = rest.find(close).map_or("", |end| &rest[end..]);
+            }
+        }
+        match rest.find('>') {
+            Some(end) => {
+                out.push(' ');
+                rest = &rest[end + 1..];
+            }
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    let out = out
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Decoded enough to compare with text.

@@ -7,39 +7,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use axum::http::StatusCode;
-use common::{app, day, App};
-
-/// The visible text of a page: tags dropped, the common entities decoded.
-fn visible(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    // Script and style carry no visible text (JSON-LD is checked by its
-    // own tests).
-    while let Some(at) = rest.find('<') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        for (open, close) in [("<script", "</script>"), ("<style", "</style>")] {
-            if rest.starts_with(open) {
-                rest = rest.find(close).map_or("", |end| &rest[end..]);
-            }
-        }
-        match rest.find('>') {
-            Some(end) => {
-                out.push(' ');
-                rest = &rest[end + 1..];
-            }
-            None => rest = "",
-        }
-    }
-    out.push_str(rest);
-    let out = out
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+use common::{app, day, visible, App};
 
 /// Links to other public pages of the site.
 fn links(html: &str) -> Vec<String> {
