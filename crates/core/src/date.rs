@@ -39,7 +39,8 @@ pub enum PartialDate {
     },
 }
 
-const MONTHS: [&str; 12] = [
+/// The months in German, as dates are written and typed.
+pub const MONTHS: [&str; 12] = [
     "Januar",
     "Februar",
     "März",

@@ -1,23 +1,8 @@
 //! How dates, numbers and the domain's words read to a German reader.
 
-use kreiskom_core::date::Part;
+use kreiskom_core::date::{Part, MONTHS};
 use kreiskom_core::{Category, Gender, PartialDate, Status, StatusAt};
 use serde::Serialize;
-
-const MONTHS: [&str; 12] = [
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-];
 
 /// "3. Juli 2014", "Dezember 2022", "Anfang 2003", "Anfang der 1960er Jahre".
 pub fn date(d: &PartialDate) -> String {
