@@ -1,7 +1,8 @@
 // Shared helpers of the browser tests: a real kreiskom server on the demo
 // data in a temporary directory, and Debian's Chromium driven by
 // playwright-core (no browser download).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -90,6 +91,50 @@ export async function startS3() {
     async stop() {
       child.kill('SIGTERM');
       await new Promise((ok) => child.once('exit', ok));
+    },
+  };
+}
+
+/// aiosmtpd from the test venv, keeping what arrives in a Maildir; `env`
+/// points `serve` at it.
+export async function startSmtp() {
+  const python = join(root, '.venv/bin/python');
+  const dir = mkdtempSync(join(tmpdir(), 'kreiskom-smtp-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(python, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`,
+    '-c', 'aiosmtpd.handlers.Mailbox', join(dir, 'mail')], { stdio: 'ignore' });
+  for (let i = 0; ; i++) {
+    const up = await new Promise((ok) => {
+      const socket = connect(port, '127.0.0.1', () => { socket.end(); ok(true); });
+      socket.on('error', () => ok(false));
+    });
+    if (up) break;
+    if (i === 200) throw new Error('aiosmtpd did not start');
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  return {
+    env: {
+      KREISKOM_SMTP__HOST: '127.0.0.1',
+      KREISKOM_SMTP__PORT: String(port),
+      KREISKOM_SMTP__SECURITY: 'none',
+      KREISKOM_SMTP__FROM: 'kreiskom@demo.example',
+    },
+    /// The plain-text bodies of the mails received so far, decoded as a
+    /// mail program decodes them.
+    texts() {
+      const script = 'import sys, mailbox\n'
+        + 'for m in mailbox.Maildir(sys.argv[1], create=False):\n'
+        + '    import email, email.policy\n'
+        + '    m = email.message_from_bytes(m.as_bytes(), policy=email.policy.default)\n'
+        + '    print(m["To"]); print(m.get_body(("plain",)).get_content()); print("\\x1e")\n';
+      const out = spawnSync(python, ['-c', script, join(dir, 'mail')], { encoding: 'utf8' });
+      if (out.status !== 0) throw new Error(out.stderr);
+      return out.stdout.split('\x1e').map((t) => t.trim()).filter(Boolean);
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((ok) => child.once('exit', ok));
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

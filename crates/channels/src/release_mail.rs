@@ -140,7 +140,7 @@ impl Handler for ReleaseMailHandler {
             subject: mail.subject.clone(),
             text: mail.text.replace(TOKEN, &d.token),
             html: mail.html.replace(TOKEN, &d.token),
-            unsubscribe_url: format!("{}{}", mail.unsubscribe_base, d.token),
+            unsubscribe_url: Some(format!("{}{}", mail.unsubscribe_base, d.token)),
             message_id: format!("<{}@{}>", d.token, mail.host),
         };
         mailer.send(&message).await

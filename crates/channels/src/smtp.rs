@@ -63,7 +63,9 @@ pub struct Outgoing {
     pub subject: String,
     pub text: String,
     pub html: String,
-    pub unsubscribe_url: String,
+    /// Mail to a list carries its way out; mail to one person about their
+    /// account has none.
+    pub unsubscribe_url: Option<String>,
     /// Unique per delivery, so a receiving server can spot a duplicate.
     pub message_id: String,
 }
@@ -148,19 +150,20 @@ impl Mailer {
         let header = |name: &'static str, value: String| {
             HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
         };
-        Message::builder()
+        let mut builder = Message::builder()
             .from(from)
             .to(to)
             .subject(&m.subject)
-            .message_id(Some(m.message_id.clone()))
-            .raw_header(header(
-                "List-Unsubscribe",
-                format!("<{}>", m.unsubscribe_url),
-            ))
-            .raw_header(header(
-                "List-Unsubscribe-Post",
-                "List-Unsubscribe=One-Click".into(),
-            ))
+            .message_id(Some(m.message_id.clone()));
+        if let Some(url) = &m.unsubscribe_url {
+            builder = builder
+                .raw_header(header("List-Unsubscribe", format!("<{url}>")))
+                .raw_header(header(
+                    "List-Unsubscribe-Post",
+                    "List-Unsubscribe=One-Click".into(),
+                ));
+        }
+        builder
             .multipart(MultiPart::alternative_plain_html(
                 m.text.clone(),
                 m.html.clone(),

@@ -26,7 +26,7 @@ fn message(n: usize) -> Outgoing {
         subject: format!("Hilfskonvoi nach Trzebnica ({n})"),
         text: "Text".into(),
         html: "<p>Text</p>".into(),
-        unsubscribe_url: "https://presse.goslar.example/goslar/presse/abmelden/t".into(),
+        unsubscribe_url: Some("https://presse.goslar.example/goslar/presse/abmelden/t".into()),
         message_id: format!("<m{n}@presse.goslar.example>"),
     }
 }

@@ -39,6 +39,19 @@ impl Errors {
         }
     }
 
+    /// A single line a person types (a name): not empty, not too long, and
+    /// no control character that could start a new header or line.
+    pub fn line(&mut self, field: &str, value: &str, max: usize) {
+        if value.chars().any(char::is_control) {
+            self.add(
+                field,
+                "darf keine Zeilenumbrüche oder Steuerzeichen enthalten",
+            );
+        } else {
+            self.text(field, value, max);
+        }
+    }
+
     pub fn optional_text(&mut self, field: &str, value: &Option<String>, max: usize) {
         if let Some(value) = value {
             self.text(field, value, max);

@@ -25,6 +25,9 @@ pub struct Config {
     /// Where the public reaches the site, for links in feeds, calendars and
     /// e-mails (`https://presse.landkreis.example`).
     pub public_url: Option<String>,
+    /// Seals secrets kept in the database (second factors): 32 bytes in
+    /// Base64, e.g. from `openssl rand -base64 32`. Never printed.
+    pub secret_key: Option<String>,
     /// The mail server releases are sent through; without it, mail jobs
     /// wait.
     pub smtp: Option<Smtp>,
@@ -209,6 +212,7 @@ impl Default for Config {
             api_token: None,
             templates_dir: None,
             public_url: None,
+            secret_key: None,
             smtp: None,
             media: Media::default(),
             freshness: Freshness::default(),
@@ -225,6 +229,7 @@ impl fmt::Debug for Config {
             .field("api_token", &self.api_token.as_ref().map(|_| "***"))
             .field("templates_dir", &self.templates_dir)
             .field("public_url", &self.public_url)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
             .field(
                 "smtp",
                 &self.smtp.as_ref().map(|s| format!("{}:{}", s.host, s.port)),

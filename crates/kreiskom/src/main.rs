@@ -724,6 +724,18 @@ async fn serve(
     state.search = std::sync::Arc::new(search);
     state.security.https = public_url.starts_with("https://");
     state.fact_years = i16::try_from(config.freshness.fact_years).unwrap_or(i16::MAX);
+    state.mailer = mailer(&config, false)?;
+    state.secret_key = match &config.secret_key {
+        Some(key) => Some(kreiskom_secrets::SecretKey::parse(key).map_err(|e| e.to_string())?),
+        None if demo => {
+            println!("Hinweis: Kein Schlüssel (secret_key) gesetzt; für die Demo gilt einer bis zum Ende dieses Laufs. Ein zweiter Faktor, der hier eingerichtet wird, gilt danach nicht mehr.");
+            Some(kreiskom_secrets::SecretKey::ephemeral())
+        }
+        None => {
+            println!("Hinweis: Ohne secret_key (KREISKOM_SECRET_KEY) kann niemand einen zweiten Faktor einrichten.");
+            None
+        }
+    };
     let worker = match with_worker {
         true => {
             let runner = outbox_runner(&config, &store, site)?;
@@ -783,19 +795,29 @@ async fn reindex(config: &Config, store: &Store) -> Result<(), String> {
     Ok(())
 }
 
+/// The configured mail server, if any; `tell` says once what its absence
+/// means.
+fn mailer(config: &Config, tell: bool) -> Result<Option<kreiskom_channels::smtp::Mailer>, String> {
+    match &config.smtp {
+        Some(smtp) => Ok(Some(kreiskom_channels::smtp::Mailer::new(
+            &smtp.settings()?,
+        )?)),
+        None => {
+            if tell {
+                println!("Hinweis: Kein Mailserver eingerichtet (smtp); Pressemitteilungen werden nicht per E-Mail verteilt, Einladungen und Links zum Zurücksetzen werden der Administration angezeigt.");
+            }
+            Ok(None)
+        }
+    }
+}
+
 /// The outbox runner with a handler for every job kind.
 fn outbox_runner(
     config: &Config,
     store: &Store,
     site: Site,
 ) -> Result<std::sync::Arc<kreiskom_channels::Runner>, String> {
-    let mailer = match &config.smtp {
-        Some(smtp) => Some(kreiskom_channels::smtp::Mailer::new(&smtp.settings()?)?),
-        None => {
-            println!("Hinweis: Kein Mailserver eingerichtet (smtp); Pressemitteilungen werden nicht per E-Mail verteilt.");
-            None
-        }
-    };
+    let mailer = mailer(config, true)?;
     let clock: kreiskom_core::Clock = std::sync::Arc::new(jiff::Timestamp::now);
     Ok(std::sync::Arc::new(
         kreiskom_channels::Runner::new(store.clone(), clock).handle(

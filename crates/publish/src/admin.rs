@@ -32,6 +32,8 @@ pub struct Viewer {
     pub editable: Vec<String>,
     /// Kinds this person may look at in the current tenant.
     pub readable: Vec<String>,
+    /// Holds the administration role here: manages its accounts.
+    pub administers: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -430,6 +432,18 @@ pub struct FieldChange {
     pub after: String,
 }
 
+/// Between the items of a flattened list; no text contains it.
+const LIST_SEPARATOR: &str = "\u{1f}";
+
+/// A flattened value in German: each item of a list on its own.
+fn value_text(path: &str, value: &str) -> String {
+    value
+        .split(LIST_SEPARATOR)
+        .map(|v| crate::labels::value_text(path, v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, String>) {
     match v {
         Value::Object(m) => {
@@ -441,6 +455,15 @@ fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, String>) {
                 };
                 flatten(&p, v, out);
             }
+        }
+        // A list of plain values (roles, mailing lists) reads as one field:
+        // "Rollen: Pressestelle → Pressestelle, Internetredaktion".
+        Value::Array(a) if !a.is_empty() && a.iter().all(|v| !(v.is_object() || v.is_array())) => {
+            let items: Vec<String> = a
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect();
+            out.insert(prefix.to_owned(), items.join(LIST_SEPARATOR));
         }
         Value::Array(a) => {
             for (i, v) in a.iter().enumerate() {
@@ -470,14 +493,8 @@ pub fn changes(before: &Value, after: &Value) -> Vec<FieldChange> {
         .map(|k| FieldChange {
             field: k.clone(),
             label: crate::labels::field_path_label(k),
-            before: a
-                .get(k)
-                .map(|v| crate::labels::value_text(k, v))
-                .unwrap_or_default(),
-            after: b
-                .get(k)
-                .map(|v| crate::labels::value_text(k, v))
-                .unwrap_or_default(),
+            before: a.get(k).map(|v| value_text(k, v)).unwrap_or_default(),
+            after: b.get(k).map(|v| value_text(k, v)).unwrap_or_default(),
         })
         .collect()
 }
@@ -1334,7 +1351,11 @@ const NAV_GROUPS: &[NavGroupSpec] = &[
         &[("aktualitaet", "Aktualität")],
     ),
     ("Druck", &[Kind::Person, Kind::Unit], &[]),
-    ("Verwaltung", &[Kind::Tenant], &[("protokoll", "Protokoll")]),
+    (
+        "Verwaltung",
+        &[Kind::Tenant],
+        &[("konten/", "Konten"), ("protokoll", "Protokoll")],
+    ),
 ];
 
 /// Around every admin page: who is signed in, which tenant, which section.
@@ -1373,6 +1394,7 @@ impl Frame {
                     let usable = match *path {
                         "hinweise" => has(Kind::Partnership) || has(Kind::Region),
                         "aktualitaet" => has(Kind::Page) || has(Kind::FindingCheck),
+                        "konten/" => viewer.administers,
                         _ => true,
                     };
                     if usable {

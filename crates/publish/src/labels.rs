@@ -226,7 +226,7 @@ pub fn value_text(path: &str, value: &str) -> String {
             return l.to_owned();
         }
     }
-    if key == "role" {
+    if key == "role" || key == "roles" {
         if let Some(role) = kreiskom_core::Role::parse(value) {
             return role.label().to_owned();
         }
@@ -352,6 +352,7 @@ pub fn field_label(name: &str) -> &str {
         "review_months" => "Überprüfung alle … Monate",
         "reviewed" => "Zuletzt geprüft am",
         "role" => "Funktion",
+        "roles" => "Rollen",
         "room" => "Raum",
         "seat" => "Sitz",
         "shown" => "Öffentlich angezeigt",

@@ -37,6 +37,22 @@ pub enum PublishError {
     NotFound,
 }
 
+/// What an account mail says; see [`Site::account_mail`].
+#[derive(Debug, serde::Serialize)]
+pub struct AccountMail<'a> {
+    /// An invitation (else a password reset).
+    pub invitation: bool,
+    /// Whom it goes to.
+    pub name: &'a str,
+    /// Who invited them, by name.
+    pub inviter: &'a str,
+    /// The tenant's name, e.g. "Landkreis Harz".
+    pub tenant: &'a str,
+    pub link: &'a str,
+    /// Until when, in German.
+    pub expires: &'a str,
+}
+
 pub type Result<T, E = PublishError> = std::result::Result<T, E>;
 
 /// The built-in templates (the default theme on KERN UX), embedded from
@@ -339,18 +355,44 @@ impl Site {
         )
     }
 
+    /// A page of the workspace for someone not signed in (choosing a
+    /// password, asking for a reset): no menu.
+    pub fn signed_out_page(&self, template: &str, view: impl serde::Serialize) -> Result<String> {
+        self.render(
+            template,
+            minijinja::context! { frame => minijinja::context! {}, ..Value::from_serialize(&view) },
+        )
+    }
+
+    /// The mail with a one-time link to an account: an invitation or a
+    /// password reset. Returns subject, text and HTML.
+    pub fn account_mail(&self, mail: &AccountMail<'_>) -> Result<(String, String, String)> {
+        let subject = if mail.invitation {
+            format!("Einladung in die Verwaltung: {}", mail.tenant)
+        } else {
+            "Neues Passwort für kreiskom".to_owned()
+        };
+        let ctx = minijinja::context! { subject, ..Value::from_serialize(mail) };
+        Ok((
+            subject.clone(),
+            self.render("mail/account.txt", &ctx)?,
+            self.render("mail/account.html", &ctx)?,
+        ))
+    }
+
     /// The sign-in form; `error` after a failed attempt.
     pub fn login_page(
         &self,
         csrf: &str,
         next: &str,
+        email: &str,
         error: Option<&str>,
         notice: Option<&str>,
     ) -> Result<String> {
         self.render(
             "admin/login.html",
             // No one is signed in: an empty frame, so the layout shows no menu.
-            minijinja::context! { frame => minijinja::context! {}, csrf, next, error, notice },
+            minijinja::context! { frame => minijinja::context! {}, csrf, next, email, error, notice },
         )
     }
 

@@ -19,7 +19,7 @@ use std::str::FromStr;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Transaction};
 
-pub use accounts::{normalize_email, Account, LoginFailure, Session};
+pub use accounts::{normalize_email, Account, LinkPurpose, LoginFailure, Member, Session};
 pub use audit::{Action, AuditEntry, AuditFilter};
 pub use error::StoreError;
 pub use generation::TimedWindow;

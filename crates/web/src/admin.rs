@@ -106,10 +106,13 @@ struct LoginQuery {
     weiter: String,
     #[serde(default)]
     abgemeldet: Option<String>,
+    /// Back from choosing a password through a one-time link.
+    #[serde(default)]
+    passwort: Option<String>,
 }
 
 /// Only pages of this site are valid places to return to.
-fn safe_next(next: &str) -> &str {
+pub(crate) fn safe_next(next: &str) -> &str {
     if next.starts_with("/admin/") && !next.contains("//") && !next.contains('\\') {
         next
     } else {
@@ -122,11 +125,14 @@ fn login_page(
     jar: CookieJar,
     status: StatusCode,
     next: &str,
+    email: &str,
     error: Option<&str>,
     notice: Option<&str>,
 ) -> Reply {
     let csrf = auth::random_token();
-    let page = s.site.login_page(&csrf, safe_next(next), error, notice)?;
+    let page = s
+        .site
+        .login_page(&csrf, safe_next(next), email, error, notice)?;
     let jar = jar.add(auth::login_csrf_cookie(csrf, s.security.https));
     Ok((status, jar, Html(page)).into_response())
 }
@@ -136,8 +142,12 @@ async fn login_form(
     jar: CookieJar,
     Query(q): Query<LoginQuery>,
 ) -> Reply {
-    let notice = q.abgemeldet.map(|_| "Sie sind abgemeldet.");
-    login_page(&s, jar, StatusCode::OK, &q.weiter, None, notice)
+    let notice = match (q.abgemeldet, q.passwort) {
+        (_, Some(_)) => Some("Ihr Passwort ist gespeichert. Bitte melden Sie sich damit an."),
+        (Some(_), None) => Some("Sie sind abgemeldet."),
+        (None, None) => None,
+    };
+    login_page(&s, jar, StatusCode::OK, &q.weiter, "", None, notice)
 }
 
 #[derive(Deserialize)]
@@ -171,18 +181,13 @@ async fn login(
     jar: CookieJar,
     axum::Form(f): axum::Form<LoginForm>,
 ) -> Reply {
-    let expected = jar
-        .get(auth::LOGIN_CSRF_COOKIE)
-        .map(|c| c.value().to_owned());
-    if expected
-        .as_deref()
-        .is_none_or(|e| e.is_empty() || e != f.csrf)
-    {
+    if !auth::login_csrf_matches(&jar, &f.csrf) {
         return login_page(
             &s,
             jar,
             StatusCode::FORBIDDEN,
             &f.weiter,
+            &f.email,
             Some("Das Anmeldeformular ist abgelaufen. Bitte erneut anmelden."),
             None,
         );
@@ -196,6 +201,7 @@ async fn login(
             jar,
             StatusCode::TOO_MANY_REQUESTS,
             &f.weiter,
+            &f.email,
             Some(&msg),
             None,
         );
@@ -210,19 +216,21 @@ async fn login(
         .await
         .unwrap_or(false);
     match account {
-        Some(account) if ok => {
-            let token = auth::random_token();
-            let csrf = auth::random_token();
-            let expires = now.checked_add(s.security.session_lifetime).unwrap_or(now);
-            s.store
-                .create_session(&account.email, &auth::token_hash(&token), &csrf, expires)
-                .await?;
-            tracing::info!(email = %account.email, "signed in");
-            let jar = jar
-                .remove(auth::login_csrf_cookie(String::new(), s.security.https))
-                .add(auth::session_cookie(token, s.security.https));
-            Ok((jar, Redirect::to(safe_next(&f.weiter))).into_response())
+        // Only after the right password does anyone learn that the
+        // account is disabled.
+        Some(account) if ok && account.disabled_at.is_some() => login_page(
+            &s,
+            jar,
+            StatusCode::FORBIDDEN,
+            &f.weiter,
+            &f.email,
+            Some("Dieses Konto ist gesperrt. Bitte wenden Sie sich an die Administration Ihres Landkreises."),
+            None,
+        ),
+        Some(account) if ok && account.second_factor.is_some() => {
+            crate::accounts::ask_for_code(&s, jar, &account, safe_next(&f.weiter)).await
         }
+        Some(account) if ok => start_session(&s, jar, &account, &f.weiter).await,
         _ => {
             let failure = s
                 .store
@@ -247,6 +255,7 @@ async fn login(
                         jar,
                         StatusCode::TOO_MANY_REQUESTS,
                         &f.weiter,
+                        &f.email,
                         Some(&msg),
                         None,
                     )
@@ -256,12 +265,34 @@ async fn login(
                     jar,
                     StatusCode::UNAUTHORIZED,
                     &f.weiter,
+                    &f.email,
                     Some("E-Mail-Adresse oder Passwort sind falsch."),
                     None,
                 ),
             }
         }
     }
+}
+
+/// Signs `account` in: a new session, and on to `next`.
+pub(crate) async fn start_session(
+    s: &AppState,
+    jar: CookieJar,
+    account: &kreiskom_store::Account,
+    next: &str,
+) -> Reply {
+    let now = s.now();
+    let token = auth::random_token();
+    let csrf = auth::random_token();
+    let expires = now.checked_add(s.security.session_lifetime).unwrap_or(now);
+    s.store
+        .create_session(&account.email, &auth::token_hash(&token), &csrf, expires)
+        .await?;
+    tracing::info!(email = %account.email, "signed in");
+    let jar = jar
+        .remove(auth::login_csrf_cookie(String::new(), s.security.https))
+        .add(auth::session_cookie(token, s.security.https));
+    Ok((jar, Redirect::to(safe_next(next))).into_response())
 }
 
 async fn logout(State(s): State<AppState>, jar: CookieJar, form: Form) -> Reply {

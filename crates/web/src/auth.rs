@@ -27,6 +27,8 @@ pub const SESSION_COOKIE: &str = "kreiskom_sitzung";
 pub const LOGIN_CSRF_COOKIE: &str = "kreiskom_anmeldung";
 pub const PUBLIC_FORM_COOKIE: &str = "kreiskom_formular";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Between a right password and the second factor's code.
+pub const SECOND_FACTOR_COOKIE: &str = "kreiskom_zweiter_faktor";
 
 /// The configured token; never printed.
 #[derive(Clone)]
@@ -113,6 +115,17 @@ pub fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
 
 pub fn login_csrf_cookie(value: String, secure: bool) -> Cookie<'static> {
     csrf_cookie(LOGIN_CSRF_COOKIE, value, "/admin", secure)
+}
+
+/// Whether a form sent by someone not signed in (sign-in, reset, choosing
+/// a password) carries the token of the cookie its page set.
+pub fn login_csrf_matches(jar: &CookieJar, given: &str) -> bool {
+    jar.get(LOGIN_CSRF_COOKIE)
+        .is_some_and(|c| !c.value().is_empty() && same(c.value(), given))
+}
+
+pub fn second_factor_cookie(value: String, secure: bool) -> Cookie<'static> {
+    csrf_cookie(SECOND_FACTOR_COOKIE, value, "/admin", secure)
 }
 
 /// The double-submit token of a public form (press inquiry), which has no
@@ -213,6 +226,8 @@ impl SignedIn {
             roles,
             editable,
             readable,
+            administers: tenant
+                .is_some_and(|t| self.actor.has_role(t, kreiskom_core::Role::Administrator)),
         })
     }
 }

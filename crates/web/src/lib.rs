@@ -2,6 +2,7 @@
 //! tests drive it without a socket and `serve` binds it to an address.
 
 mod access;
+mod accounts;
 mod admin;
 mod api;
 mod assets;
@@ -97,6 +98,11 @@ pub struct AppState {
     pub fact_years: i16,
     /// The public search's index, following the site.
     pub search: Arc<search::Search>,
+    /// Sends invitations and reset links; without it they are shown once
+    /// to the administrator instead.
+    pub mailer: Option<kreiskom_channels::smtp::Mailer>,
+    /// Seals second factors; without it they cannot be set up.
+    pub secret_key: Option<kreiskom_secrets::SecretKey>,
 }
 
 impl AppState {
@@ -113,6 +119,8 @@ impl AppState {
             media: None,
             fact_years: kreiskom_publish::freshness::FACT_YEARS,
             search: Arc::new(search::Search::in_memory()),
+            mailer: None,
+            secret_key: None,
         }
     }
 
@@ -135,6 +143,7 @@ fn table() -> routes::Routes {
     let r = routes::Routes::new();
     let r = api::routes(r);
     let r = admin::routes(r);
+    let r = accounts::routes(r);
     let r = press::routes(r);
     let r = pages::routes(r);
     let r = legal::routes(r);

@@ -480,14 +480,18 @@ async fn every_route_refuses_strangers(url: &str) {
         let label = format!("{method} {}", route.path);
         match route.access {
             Access::Public => {
-                // Besides signing in, the public may hand in a press
-                // inquiry or a barrier report and follow an unsubscribe
-                // link (the token is the proof); nothing else changes data
-                // without a check.
+                // Besides signing in (with a second factor), asking for a
+                // reset link and choosing a password through a one-time
+                // link, the public may hand in a press inquiry or a barrier
+                // report and follow an unsubscribe link (the token is the
+                // proof); nothing else changes data without a check.
                 assert!(
                     method == "GET"
                         || [
                             "/admin/anmelden",
+                            "/admin/anmelden/code",
+                            "/admin/passwort-vergessen",
+                            "/admin/konto/{token}",
                             "/{tenant}/presse/anfrage",
                             "/{tenant}/barrierefreiheit/rueckmeldung",
                             "/{tenant}/presse/abmelden/{token}"

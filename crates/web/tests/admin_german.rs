@@ -153,7 +153,13 @@ async fn every_admin_page_reads_as_german(url: &str) {
                 let to = text.ceil_char_boundary((at + 50).min(text.len()));
                 found.push(format!("{path}: {what} in …{}…", &text[from..to]));
             };
+            // The account pages show each person's address beside the name:
+            // there it is the account's own field.
+            let accounts = path.contains("/konten/");
             for bad in FORBIDDEN {
+                if accounts && *bad == "@demo.example" {
+                    continue;
+                }
                 if let Some(at) = text.find(bad) {
                     report(&format!("„{bad}“"), at);
                 }

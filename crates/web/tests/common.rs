@@ -300,6 +300,7 @@ impl App {
     }
 }
 
+#[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
     pub etag: Option<String>,
