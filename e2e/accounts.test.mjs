@@ -3,11 +3,8 @@
 // password through its link and signs in; axe-core checks the pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startServer, startSmtp, launchBrowser, signIn } from './browser.mjs';
+import { startServer, startSmtp, launchBrowser, signIn, checkAccessibility as axe } from './browser.mjs';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let smtp;
 let server;
 let browser;
@@ -23,17 +20,6 @@ after(async () => {
   await server?.stop();
   await smtp?.stop();
 });
-
-async function axe(page, path) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = result.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-  assert.deepEqual(
-    bad.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`),
-    [],
-    path,
-  );
-}
 
 test('an invited person chooses a password through the link in the mail and signs in', async () => {
   const admin = await browser.newContext({ bypassCSP: true });

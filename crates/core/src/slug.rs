@@ -29,8 +29,10 @@ fn check(s: &str) -> Result<(), SlugError> {
     }
 }
 
+/// Each type names the kind of record it points to (`Kind::plural`); the
+/// schema carries it as `x-kind`, so a form offers those records to pick.
 macro_rules! slug_types {
-    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+    ($($(#[$doc:meta])* $name:ident => $kind:literal),* $(,)?) => {$(
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -74,6 +76,7 @@ macro_rules! slug_types {
                     "type": "string",
                     "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
                     "maxLength": MAX_LEN,
+                    "x-kind": $kind,
                 })
             }
         }
@@ -82,25 +85,25 @@ macro_rules! slug_types {
 
 slug_types!(
     /// A tenant (district administration using kreiskom), e.g. `goslar`.
-    TenantSlug,
-    RegionSlug,
-    PartnershipSlug,
-    ActivitySlug,
-    OrganisationSlug,
-    UnitSlug,
-    PersonSlug,
-    CollectionSlug,
-    ServiceSlug,
-    ChannelSlug,
-    PressReleaseSlug,
-    MailingListSlug,
-    JournalistSlug,
-    InquirySlug,
-    LegalPageSlug,
-    FeedbackSlug,
-    MediaSlug,
-    PageSlug,
-    FindingCheckSlug,
+    TenantSlug => "tenants",
+    RegionSlug => "regions",
+    PartnershipSlug => "partnerships",
+    ActivitySlug => "activities",
+    OrganisationSlug => "organisations",
+    UnitSlug => "units",
+    PersonSlug => "people",
+    CollectionSlug => "collections",
+    ServiceSlug => "services",
+    ChannelSlug => "channels",
+    PressReleaseSlug => "press_releases",
+    MailingListSlug => "mailing_lists",
+    JournalistSlug => "journalists",
+    InquirySlug => "press_inquiries",
+    LegalPageSlug => "legal_pages",
+    FeedbackSlug => "feedback",
+    MediaSlug => "media_files",
+    PageSlug => "pages",
+    FindingCheckSlug => "finding_checks",
 );
 
 /// Lowercase ASCII with German transliteration (ä→ae, ö→oe, ü→ue, ß→ss);
@@ -175,5 +178,24 @@ mod tests {
             err.to_string().contains("Kennung „Goslar“ ist ungültig"),
             "{err}"
         );
+    }
+
+    /// A link's schema names a kind that exists, so a form can offer its
+    /// records.
+    #[test]
+    fn each_slug_type_names_its_kind() {
+        fn kind_of<T: JsonSchema>() -> crate::Kind {
+            let schema = schemars::SchemaGenerator::default().into_root_schema_for::<T>();
+            let kind = schema.get("x-kind").and_then(|k| k.as_str()).unwrap();
+            crate::Kind::from_plural(kind).unwrap_or_else(|| panic!("no kind {kind}"))
+        }
+        assert_eq!(kind_of::<RegionSlug>(), crate::Kind::Region);
+        assert_eq!(kind_of::<PersonSlug>(), crate::Kind::Person);
+        assert_eq!(kind_of::<MailingListSlug>(), crate::Kind::MailingList);
+        assert_eq!(kind_of::<MediaSlug>(), crate::Kind::MediaFile);
+        assert_eq!(kind_of::<FeedbackSlug>(), crate::Kind::Feedback);
+        assert_eq!(kind_of::<InquirySlug>(), crate::Kind::PressInquiry);
+        assert_eq!(kind_of::<FindingCheckSlug>(), crate::Kind::FindingCheck);
+        assert_eq!(kind_of::<TenantSlug>(), crate::Kind::Tenant);
     }
 }

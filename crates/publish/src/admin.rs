@@ -728,7 +728,13 @@ pub async fn record<R: Record>(store: &Store, page: RecordPage<'_>) -> Result<Re
         is_new: page.is_new,
         can_edit: page.can_edit,
         version: page.version,
-        fields: form::fields::<R>(page.value, &page.errors, !page.is_new, !page.can_edit),
+        fields: form::fields::<R>(
+            page.value,
+            &page.errors,
+            !page.is_new,
+            !page.can_edit,
+            &links(store, page.tenant, &form::linked_kinds::<R>()).await?,
+        ),
         errors: page.errors.iter().map(ErrorItem::new).collect(),
         message: page.message,
         conflict: page.conflict,
@@ -750,6 +756,57 @@ pub async fn record<R: Record>(store: &Store, page: RecordPage<'_>) -> Result<Re
         panel: None,
         slug,
     })
+}
+
+/// The records of `kinds` a form offers to link to, by their titles.
+pub async fn links(store: &Store, tenant: &TenantSlug, kinds: &[Kind]) -> Result<form::Links> {
+    type Loading<'a> = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Vec<(String, String)>>> + Send + 'a>,
+    >;
+    struct Load<'a> {
+        store: &'a Store,
+        tenant: &'a TenantSlug,
+        loading: Option<Loading<'a>>,
+    }
+    impl<'a> KindVisitor for Load<'a> {
+        fn visit<R: Record>(&mut self) {
+            let (store, tenant) = (self.store, self.tenant);
+            self.loading = Some(Box::pin(async move {
+                let scope = (R::KIND.scope() == kreiskom_core::Scope::Tenant).then_some(tenant);
+                let records = store.records::<R>(scope).await?;
+                let values: Vec<Value> = records
+                    .iter()
+                    .map(|r| serde_json::to_value(r).expect("records serialize"))
+                    .collect();
+                let names = Names::load(store, tenant, &values).await?;
+                let mut offered: Vec<(String, String)> = records
+                    .iter()
+                    .map(|r| (r.slug().to_owned(), names.title(r)))
+                    .collect();
+                offered.sort_by_cached_key(|(slug, title)| (sort_key(title), slug.clone()));
+                Ok(offered)
+            }));
+        }
+    }
+    let mut out = form::Links::default();
+    for kind in kinds {
+        let mut load = Load {
+            store,
+            tenant,
+            loading: None,
+        };
+        kind.visit(&mut load);
+        if let Some(loading) = load.loading {
+            let mut offered = loading.await?;
+            // A district's records link to its own partnerships.
+            if *kind == Kind::Partnership {
+                let scope = store.tenant_scope(tenant).await?;
+                offered.retain(|(slug, _)| scope.contains(Kind::Partnership, slug));
+            }
+            out.0.insert(*kind, offered);
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Serialize)]

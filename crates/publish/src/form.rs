@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use kreiskom_core::{FieldError, Record};
+use kreiskom_core::{FieldError, Kind, Record};
 use schemars::generate::SchemaSettings;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -124,6 +124,70 @@ impl RecordSchema {
     }
 }
 
+impl RecordSchema {
+    /// The kind of record a field links to (its slug type's `x-kind`).
+    fn link_kind(&self, node: &Value) -> Option<Kind> {
+        let mut nodes = vec![node, self.resolve(node)];
+        if let Some(any) = node.get("anyOf").and_then(Value::as_array) {
+            nodes.extend(any.iter().map(|n| self.resolve(n)));
+        }
+        nodes
+            .into_iter()
+            .find_map(|n| n.get("x-kind")?.as_str())
+            .and_then(Kind::from_plural)
+    }
+
+    /// The kinds the form of this record links to.
+    fn linked_kinds(&self) -> Vec<Kind> {
+        fn walk(schema: &RecordSchema, v: &Value, top: bool, out: &mut Vec<Kind>) {
+            let Value::Object(m) = v else { return };
+            if let Some(Value::Object(props)) = m.get("properties") {
+                for (key, child) in props {
+                    if top && key == "slug" {
+                        continue;
+                    }
+                    let items = child.get("items").unwrap_or(child);
+                    out.extend(schema.link_kind(child).or_else(|| schema.link_kind(items)));
+                    walk(schema, schema.resolve(child), false, out);
+                    walk(schema, schema.resolve(items), false, out);
+                    for alt in child
+                        .get("anyOf")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        walk(schema, schema.resolve(alt), false, out);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &self.root, true, &mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// The records a form may link to, by kind: slug and title, in the order
+/// offered.
+#[derive(Debug, Default)]
+pub struct Links(pub BTreeMap<Kind, Vec<(String, String)>>);
+
+/// Up to this many records are offered in a select; more as suggestions
+/// while typing (a datalist), which every browser searches without script.
+const SELECT_LIMIT: usize = 1000;
+/// A datalist larger than this would weigh more than the page.
+const SUGGEST_LIMIT: usize = 5000;
+/// A list of links to at most this many records is a group of checkboxes
+/// (mailing lists); longer ones are rows of selects.
+const CHECKBOX_LIMIT: usize = 12;
+
+/// The kinds whose records `R`'s form offers to pick (`Links` to load).
+pub fn linked_kinds<R: Record>() -> Vec<Kind> {
+    RecordSchema::of::<R>().linked_kinds()
+}
+
 enum Shape<'a> {
     Object(&'a Value),
     List(&'a Value),
@@ -233,6 +297,7 @@ fn scalar_text(v: Option<&Value>) -> String {
 struct Builder<'a> {
     schema: &'a RecordSchema,
     errors: &'a [FieldError],
+    links: &'a Links,
     /// The slug is fixed once a record exists.
     editing: bool,
     readonly: bool,
@@ -322,6 +387,7 @@ impl Builder<'_> {
                 f.widget = "number";
                 f.value = scalar_text(value);
             }
+            Shape::Text if name != "slug" && self.offer(&mut f, node, value) => {}
             Shape::Text => {
                 f.widget = if kreiskom_core::validation::is_multiline(key) {
                     "textarea"
@@ -350,12 +416,70 @@ impl Builder<'_> {
         f
     }
 
+    /// The records of the linked kind to pick from, by their titles: a
+    /// select, or suggestions while typing when there are very many. What
+    /// is stored stays on offer even when no such record exists (any more).
+    fn offer(&self, f: &mut Field, node: &Value, value: Option<&Value>) -> bool {
+        let Some(records) = self
+            .schema
+            .link_kind(node)
+            .and_then(|k| self.links.0.get(&k))
+        else {
+            return false;
+        };
+        if records.len() > SUGGEST_LIMIT {
+            return false;
+        }
+        let current = scalar_text(value);
+        f.choices = link_choices(records, |slug| slug == current);
+        if !current.is_empty() && !f.choices.iter().any(|c| c.selected) {
+            f.choices.insert(
+                0,
+                Choice {
+                    label: format!("{current} (nicht in der Liste)"),
+                    value: current.clone(),
+                    selected: true,
+                },
+            );
+        }
+        f.widget = if records.len() > SELECT_LIMIT {
+            "suggest"
+        } else {
+            "select"
+        };
+        f.value = current;
+        f.hint = None;
+        true
+    }
+
     fn list(&self, f: &mut Field, list: &Value, value: Option<&Value>) {
         let items = list.get("items").unwrap_or(&Value::Null);
         let current: Vec<Value> = value.and_then(Value::as_array).cloned().unwrap_or_default();
         if let (Shape::Choice { values, group }, _) = self.schema.shape(items) {
             f.widget = "checkboxes";
             f.choices = choices(&values, group, |v| current.iter().any(|c| c == v));
+            return;
+        }
+        let few = self
+            .schema
+            .link_kind(items)
+            .and_then(|k| self.links.0.get(&k))
+            .filter(|records| records.len() <= CHECKBOX_LIMIT);
+        let fixed = list.get("minItems").is_some() && list.get("minItems") == list.get("maxItems");
+        if let (Some(records), false) = (few, fixed) {
+            f.widget = "checkboxes";
+            f.choices = link_choices(records, |slug| current.iter().any(|c| c == slug));
+            // Stored links to records that are gone stay ticked.
+            for c in &current {
+                let slug = c.as_str().unwrap_or_default();
+                if !f.choices.iter().any(|x| x.value == slug) {
+                    f.choices.push(Choice {
+                        value: slug.to_owned(),
+                        label: format!("{slug} (nicht in der Liste)"),
+                        selected: true,
+                    });
+                }
+            }
             return;
         }
         f.widget = "list";
@@ -387,6 +511,17 @@ impl Builder<'_> {
             f.children.push(row);
         }
     }
+}
+
+fn link_choices(records: &[(String, String)], selected: impl Fn(&str) -> bool) -> Vec<Choice> {
+    records
+        .iter()
+        .map(|(slug, title)| Choice {
+            value: slug.clone(),
+            label: title.clone(),
+            selected: selected(slug),
+        })
+        .collect()
 }
 
 fn choices(values: &[String], group: Option<&str>, selected: impl Fn(&str) -> bool) -> Vec<Choice> {
@@ -444,11 +579,13 @@ pub fn fields<R: Record>(
     errors: &[FieldError],
     editing: bool,
     readonly: bool,
+    links: &Links,
 ) -> Vec<Field> {
     let schema = RecordSchema::of::<R>();
     let b = Builder {
         schema: &schema,
         errors,
+        links,
         editing,
         readonly,
     };
@@ -590,6 +727,11 @@ impl Reader<'_> {
             let picked = self.form.get(name).cloned().unwrap_or_default();
             return Value::Array(picked.into_iter().map(Value::String).collect());
         }
+        // Links to a few records come as checkboxes under the list's name.
+        if self.schema.link_kind(items).is_some() && self.form.contains_key(name) {
+            let picked = self.form[name].iter().filter(|s| !s.trim().is_empty());
+            return Value::Array(picked.cloned().map(Value::String).collect());
+        }
         let dotted = format!("{name}.");
         let mut indices: Vec<usize> = self
             .form
@@ -712,7 +854,7 @@ mod tests {
         impl kreiskom_core::KindVisitor for Raw {
             fn visit<R: Record>(&mut self) {
                 walk(
-                    &fields::<R>(&serde_json::json!({}), &[], false, false),
+                    &fields::<R>(&serde_json::json!({}), &[], false, false, &Links::default()),
                     &mut self.0,
                 );
             }
@@ -798,7 +940,7 @@ mod tests {
             "category": "partnership", "timeline": [{"date": "2003", "kind": "charter_signed"}]
         });
         let errors = [FieldError::new("timeline.0.date", "ist kein Datum")];
-        let f = fields::<Partnership>(&p, &errors, true, false);
+        let f = fields::<Partnership>(&p, &errors, true, false, &Links::default());
         let slug = f.iter().find(|f| f.name == "slug").unwrap();
         assert!(slug.readonly);
         let timeline = f.iter().find(|f| f.name == "timeline").unwrap();
@@ -826,5 +968,105 @@ mod tests {
             "exactly two partners, no blank row"
         );
         assert!(f.iter().all(|f| f.name != "doubts"));
+    }
+
+    fn offered(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(s, t)| ((*s).to_owned(), (*t).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn links_are_picked_by_title_and_a_missing_record_stays_on_offer() {
+        let p = serde_json::json!({
+            "slug": "goslar-trebnitz", "regions": ["goslar", "verschwunden"],
+            "category": "partnership", "timeline": []
+        });
+        let mut links = Links::default();
+        links.0.insert(
+            Kind::Region,
+            offered(&[
+                ("goslar", "Landkreis Goslar"),
+                ("powiat-trzebnicki", "Powiat Trzebnicki"),
+            ]),
+        );
+        assert_eq!(
+            linked_kinds::<Partnership>(),
+            [Kind::Region],
+            "its own slug is no link"
+        );
+        let f = fields::<Partnership>(&p, &[], true, false, &links);
+        let regions = &f.iter().find(|f| f.name == "regions").unwrap().children;
+        assert_eq!(regions[0].widget, "select");
+        assert!(regions[0].hint.is_none(), "no talk of slugs");
+        let picked: Vec<(&str, bool)> = regions[0]
+            .choices
+            .iter()
+            .map(|c| (c.label.as_str(), c.selected))
+            .collect();
+        assert_eq!(
+            picked,
+            [("Landkreis Goslar", true), ("Powiat Trzebnicki", false)]
+        );
+        assert_eq!(regions[1].choices[0].value, "verschwunden");
+        assert!(regions[1].choices[0].selected);
+        assert!(regions[1].choices[0].label.contains("nicht in der Liste"));
+        // The slug of the record itself stays a text field.
+        assert_eq!(f.iter().find(|f| f.name == "slug").unwrap().widget, "text");
+
+        // Very many records: suggestions while typing instead of a select.
+        let many: Vec<(String, String)> = (0..SELECT_LIMIT + 1)
+            .map(|i| (format!("r{i}"), format!("Region {i}")))
+            .collect();
+        links.0.insert(Kind::Region, many);
+        let f = fields::<Partnership>(&p, &[], true, false, &links);
+        let regions = &f.iter().find(|f| f.name == "regions").unwrap().children;
+        assert_eq!(regions[0].widget, "suggest");
+        assert_eq!(regions[0].value, "goslar");
+    }
+
+    #[test]
+    fn a_few_linked_records_are_checkboxes_and_read_back() {
+        use kreiskom_core::Journalist;
+        let j = serde_json::json!({
+            "slug": "erika", "name": "Erika", "email": "erika@example.org",
+            "mailing_lists": ["regionalpresse"]
+        });
+        let mut links = Links::default();
+        links.0.insert(
+            Kind::MailingList,
+            offered(&[
+                ("partnerschaften", "Partnerschaften"),
+                ("regionalpresse", "Regionalpresse"),
+            ]),
+        );
+        let f = fields::<Journalist>(&j, &[], true, false, &links);
+        let lists = f.iter().find(|f| f.name == "mailing_lists").unwrap();
+        assert_eq!(lists.widget, "checkboxes");
+        let ticked: Vec<&str> = lists
+            .choices
+            .iter()
+            .filter(|c| c.selected)
+            .map(|c| c.label.as_str())
+            .collect();
+        assert_eq!(ticked, ["Regionalpresse"]);
+
+        let form = submitted(vec![
+            ("slug".into(), "erika".into()),
+            ("name".into(), "Erika".into()),
+            ("email".into(), "erika@example.org".into()),
+            ("mailing_lists".into(), "partnerschaften".into()),
+            ("mailing_lists".into(), "regionalpresse".into()),
+        ]);
+        let (value, _) = read::<Journalist>(&form);
+        assert_eq!(
+            value["mailing_lists"],
+            serde_json::json!(["partnerschaften", "regionalpresse"])
+        );
+        // None ticked: the browser sends nothing, and the list is empty.
+        let form = submitted(vec![("slug".into(), "erika".into())]);
+        let (value, _) = read::<Journalist>(&form);
+        assert_eq!(value["mailing_lists"], serde_json::json!([]));
     }
 }

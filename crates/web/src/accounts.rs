@@ -563,11 +563,7 @@ async fn forgot(
     jar: CookieJar,
     axum::Form(f): axum::Form<Vec<(String, String)>>,
 ) -> Reply {
-    let field = |name: &str| {
-        f.iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let field = |name: &str| auth::field(&f, name).unwrap_or("");
     if !auth::login_csrf_matches(&jar, field("csrf")) {
         return signed_out(
             &s,
@@ -687,11 +683,7 @@ async fn choose_password(
     Path(token): Path<String>,
     axum::Form(f): axum::Form<Vec<(String, String)>>,
 ) -> Reply {
-    let field = |name: &str| {
-        f.iter()
-            .find(|(k, _)| k == name)
-            .map_or(String::new(), |(_, v)| v.clone())
-    };
+    let field = |name: &str| auth::field(&f, name).unwrap_or("").to_owned();
     let Some((account, purpose)) = opened(&s, &token).await? else {
         return link_gone(&s);
     };
@@ -942,11 +934,7 @@ async fn second_factor_sign_in(
     jar: CookieJar,
     axum::Form(f): axum::Form<Vec<(String, String)>>,
 ) -> Reply {
-    let field = |name: &str| {
-        f.iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let field = |name: &str| auth::field(&f, name).unwrap_or("");
     let next = crate::admin::safe_next(field("weiter")).to_owned();
     let again = || Redirect::to("/admin/anmelden").into_response();
     if !auth::login_csrf_matches(&jar, field("csrf")) {

@@ -303,11 +303,16 @@ pub struct Form {
 
 impl Form {
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        field(&self.fields, name)
     }
+}
+
+/// The first value sent under `name` in a form's fields.
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 impl FromRequest<AppState> for Form {

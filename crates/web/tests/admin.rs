@@ -1066,7 +1066,76 @@ async fn api_writes_check_roles_too(url: &str) {
     );
 }
 
+async fn records_are_linked_by_picking_their_titles(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    app.user(
+        "partner@goslar.example",
+        &[("goslar", Role::PartnershipCoordinator)],
+    )
+    .await;
+    let s = app.signed_in("partner@goslar.example").await;
+    let path = "/admin/goslar/aktivitaeten/neu";
+    let form = app.get_as(path, &s).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let html = text(&form.text);
+    // Goslar's one partnership is a box named by its partners …
+    assert!(
+        html.contains(r#"name="partnerships" value="goslar-trebnitz""#),
+        "{html}"
+    );
+    assert!(
+        html.contains("Landkreis Goslar – Landkreis Trebnitz"),
+        "{html}"
+    );
+    // … regions come from a list by their names, not typed as slugs.
+    let region = &html[html.find(r#"name="regions.0""#).unwrap()..];
+    let region = &region[..region.find("</select>").expect("a select")];
+    assert!(
+        region.contains(r#"<option value="powiat-trzebnicki">Landkreis Trebnitz</option>"#),
+        "{region}"
+    );
+    assert!(!html.contains("Kennung des verknüpften Datensatzes"));
+
+    let mut fields = form_fields(&form.text);
+    set(&mut fields, "title", "Jugendbegegnung in Trzebnica");
+    set(&mut fields, "kind", "youth_exchange");
+    set(&mut fields, "regions.0", "powiat-trzebnicki");
+    fields.push(("partnerships".into(), "goslar-trebnitz".into()));
+    let saved = post_fields(&app, path, &s, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let stored = app
+        .store
+        .get::<kreiskom_core::Activity>(Some(&t("goslar")), "jugendbegegnung-in-trzebnica")
+        .await
+        .unwrap()
+        .expect("saved under a slug from its title")
+        .record;
+    assert_eq!(stored.partnerships[0].as_str(), "goslar-trebnitz");
+    assert_eq!(stored.regions.len(), 1);
+    assert_eq!(stored.regions[0].as_str(), "powiat-trzebnicki");
+
+    // The edit page shows the picks; unticking the box unlinks it.
+    let edit = "/admin/goslar/aktivitaeten/jugendbegegnung-in-trzebnica";
+    let page = app.get_as(edit, &s).await;
+    let mut fields = form_fields(&page.text);
+    assert!(fields.contains(&("partnerships".into(), "goslar-trebnitz".into())));
+    assert!(fields.contains(&("regions.0".into(), "powiat-trzebnicki".into())));
+    fields.retain(|(k, _)| k != "partnerships");
+    let saved = post_fields(&app, edit, &s, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let stored = app
+        .store
+        .get::<kreiskom_core::Activity>(Some(&t("goslar")), "jugendbegegnung-in-trzebnica")
+        .await
+        .unwrap()
+        .unwrap()
+        .record;
+    assert!(stored.partnerships.is_empty());
+    assert_eq!(stored.regions.len(), 1, "the region stays");
+}
+
 kreiskom_testkit::on_both_backends!(
+    records_are_linked_by_picking_their_titles,
     sign_in_out_and_the_one_time_password,
     a_new_password_ends_every_other_session,
     a_record_page_shows_its_latest_changes_and_points_to_the_log,
