@@ -145,6 +145,7 @@ test('admin pages have no serious or critical accessibility violations', async (
     '/admin/goslar/pressemitteilungen/hilfskonvoi-trebnitz/vorschau', '/admin/goslar/presseanfragen/',
     '/admin/goslar/pressemitteilungen/neu', '/admin/goslar/medienkontakte/erika-beispiel',
     '/admin/goslar/aktivitaeten/neu', '/admin/harz/konten/', '/admin/harz/konten/neu', '/admin/harz/konten/presse%40demo.example',
+    '/admin/', '/admin/goslar/medienkontakte/erika-beispiel/loeschen', '/admin/goslar/medien/hochladen', '/admin/goslar/medien/',
   ]) pages.push([path, server.url + path]);
   for (const [path, url] of pages) {
     if (path === '/admin/anmelden') {
