@@ -72,6 +72,41 @@ test('links to other records are picked from a list by their names', async () =>
   await context.close();
 });
 
+test('with very many records, a picker suggests them from the server while typing', async () => {
+  // 1,000 more municipalities than a select should hold.
+  const post = (i) => fetch(`${server.url}/api/v1/regions`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer e2e-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ slug: `gemeinde-${i}`, kind: 'municipality', country: 'PL', names: [{ lang: 'pl', name: `Gmina Nr. ${i}` }] }),
+  }).then((r) => assert.equal(r.status, 201));
+  for (let i = 0; i < 1000; i += 50) await Promise.all(Array.from({ length: 50 }, (_, k) => post(i + k)));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const failures = [];
+  page.on('console', (m) => { if (m.type() === 'error') failures.push(m.text()); });
+  page.on('response', (r) => { if (r.status() >= 400) failures.push(r.url()); });
+  await signIn(page, server, 'partnerschaften@demo.example');
+  await page.goto(`${server.url}/admin/goslar/aktivitaeten/neu`);
+  const region = page.getByLabel('Gebietskörperschaften: neuer Eintrag');
+  assert.equal(await region.getAttribute('list'), 'f-regions-0-liste');
+  const list = page.locator('#f-regions-0-liste option');
+  assert.ok(await list.count() > 1000, 'every record along at first');
+  await region.pressSequentially('trebn', { delay: 30 });
+  await page.waitForFunction(() => document.querySelectorAll('#f-regions-0-liste option').length < 50);
+  const offered = await list.evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+  assert.ok(offered.some(([v, t]) => v === 'powiat-trzebnicki' && t === 'Landkreis Trebnitz'), JSON.stringify(offered));
+  assert.ok(offered.every(([, t]) => /Trebnitz|Trzebni/.test(t)), JSON.stringify(offered));
+  await region.fill('powiat-trzebnicki');
+  await page.getByLabel('Titel').fill('Besuch in Trzebnica');
+  await page.getByLabel('Art', { exact: true }).selectOption({ label: 'Jugendbegegnung' });
+  await page.getByRole('button', { name: 'Anlegen' }).click();
+  await page.waitForURL((u) => u.pathname.endsWith('/besuch-in-trzebnica'));
+  const api = await (await page.request.get(`${server.url}/api/v1/tenants/goslar/activities/besuch-in-trzebnica`)).json();
+  assert.deepEqual(api.regions, ['powiat-trzebnicki']);
+  assert.deepEqual(failures, [], 'htmx runs under the CSP without complaint');
+  await context.close();
+});
+
 test('dates are typed the German way, in the precision of the source', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

@@ -21,3 +21,9 @@ echo "vendored @kern-ux/native $(node -p "require('./node_modules/@kern-ux/nativ
 cp node_modules/world-atlas/countries-50m.json crates/map/data/
 cp node_modules/world-atlas/LICENSE crates/map/data/LICENSE-world-atlas
 echo "vendored world-atlas $(node -p "require('./node_modules/world-atlas/package.json').version") into crates/map/data"
+
+# htmx: the admin workspace's pickers search the server while typing.
+mkdir -p crates/web/assets/htmx
+cp node_modules/htmx.org/dist/htmx.min.js crates/web/assets/htmx/
+cp node_modules/htmx.org/LICENSE crates/web/assets/htmx/LICENSE
+echo "vendored htmx.org $(node -p "require('./node_modules/htmx.org/package.json').version") into crates/web/assets/htmx"

@@ -271,6 +271,9 @@ pub struct Field {
     pub children: Vec<Field>,
     /// A list row that may be removed with its "Entfernen" box.
     pub removable: bool,
+    /// The admin path of the kind a picker offers (`gebiete`), for the
+    /// suggestions fetched while typing.
+    pub link: Option<&'static str>,
 }
 
 fn join(prefix: &str, key: &str) -> String {
@@ -427,10 +430,15 @@ impl Builder<'_> {
         else {
             return false;
         };
-        if records.len() > SUGGEST_LIMIT {
-            return false;
-        }
         let current = scalar_text(value);
+        f.link = self.schema.link_kind(node).map(|k| k.path());
+        if records.len() > SUGGEST_LIMIT {
+            // Too many to send along: suggestions come from the server
+            // while typing (htmx), the slug is typed without script.
+            f.widget = "suggest";
+            f.value = current;
+            return true;
+        }
         f.choices = link_choices(records, |slug| slug == current);
         if !current.is_empty() && !f.choices.iter().any(|c| c.selected) {
             f.choices.insert(
@@ -448,7 +456,8 @@ impl Builder<'_> {
             "select"
         };
         f.value = current;
-        f.hint = None;
+        f.hint = (f.widget == "suggest")
+            .then(|| "Beim Tippen erscheinen passende Einträge zur Auswahl".into());
         true
     }
 

@@ -364,6 +364,11 @@ impl Site {
         )
     }
 
+    /// A piece of a page, answered to a request of htmx (`admin/…`).
+    pub fn fragment(&self, template: &str, view: impl serde::Serialize) -> Result<String> {
+        self.render(template, Value::from_serialize(&view))
+    }
+
     /// The mail with a one-time link to an account: an invitation or a
     /// password reset. Returns subject, text and HTML.
     pub fn account_mail(&self, mail: &AccountMail<'_>) -> Result<(String, String, String)> {

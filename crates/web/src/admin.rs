@@ -37,7 +37,8 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/admin/", Access::SignedIn, choose_tenant)
         .get("/admin/{tenant}/", Access::Tenant, dashboard)
         .get("/admin/{tenant}/hinweise", Access::Tenant, doubts)
-        .get("/admin/{tenant}/protokoll", Access::Tenant, audit);
+        .get("/admin/{tenant}/protokoll", Access::Tenant, audit)
+        .get("/admin/{tenant}/auswahl/{kind}", Access::Tenant, pick);
     let mut kinds = AdminRoutes(Some(r));
     kreiskom_core::each_kind(&mut kinds);
     crate::newsroom::routes(kinds.0.expect("routes"))
@@ -381,6 +382,47 @@ async fn choose_tenant(State(s): State<AppState>, user: SignedIn) -> Reply {
 
 async fn tenant_scope(s: &AppState, t: &TenantSlug) -> Result<TenantScope, PageError> {
     Ok(s.store.tenant_scope(t).await?)
+}
+
+/// How many records a picker suggests for what was typed.
+const PICKED: usize = 50;
+
+/// The records of a kind whose titles (or slugs) contain what was typed,
+/// folded as slugs fold ("iasi" finds "Iași"): the options of a picker's
+/// datalist, fetched by htmx while typing. The query's one parameter is
+/// the field's own name, which htmx sends with its value.
+async fn pick(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, kind)): Path<(String, String)>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Reply {
+    let kind = Kind::from_path(&kind).ok_or(PageError(Error::NotFound))?;
+    if !t.user.actor.may_read_kind(&t.tenant, kind) {
+        return Err(PageError(Error::Forbidden));
+    }
+    let typed = kreiskom_core::slugify(q.first().map_or("", |(_, v)| v.as_str()));
+    let links = views::links(&s.store, &t.tenant, &[kind]).await?;
+    let choices: Vec<form::Choice> = links
+        .0
+        .get(&kind)
+        .into_iter()
+        .flatten()
+        .filter(|(slug, title)| {
+            slug.contains(&typed) || kreiskom_core::slugify(title).contains(&typed)
+        })
+        .take(PICKED)
+        .map(|(slug, title)| form::Choice {
+            value: slug.clone(),
+            label: title.clone(),
+            selected: false,
+        })
+        .collect();
+    let html = s.site.fragment(
+        "admin/options.html",
+        serde_json::json!({ "choices": choices }),
+    )?;
+    Ok(Html(html).into_response())
 }
 
 async fn dashboard(State(s): State<AppState>, t: InTenant) -> Reply {

@@ -1,6 +1,6 @@
 //! Static files compiled into the binary: the vendored KERN UX theme
 //! (see scripts/vendor-assets.sh), the site's own stylesheet and the
-//! static copy's search script.
+//! static copy's search script, and htmx for the admin workspace's pickers.
 
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
@@ -16,7 +16,9 @@ macro_rules! asset {
 
 const ASSETS: &[(&str, &[u8])] = &[
     asset!("site.css"),
+    asset!("favicon.svg"),
     asset!("suche.js"),
+    asset!("htmx/htmx.min.js"),
     asset!("kern/kern.min.css"),
     asset!("kern/fonts/fira-sans.css"),
     asset!("kern/fonts/fira-sans/FiraSans-Light.woff2"),
@@ -43,6 +45,8 @@ async fn asset(Path(path): Path<String>) -> Response {
         "text/css; charset=utf-8"
     } else if name.ends_with(".js") {
         "text/javascript; charset=utf-8"
+    } else if name.ends_with(".svg") {
+        "image/svg+xml"
     } else {
         "font/woff2"
     };

@@ -198,7 +198,7 @@ fn router(state: AppState, cached: bool) -> Router {
 const CSP_SITE: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
 /// The search page's: its script searches the static copy's index file.
 const CSP_SEARCH: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
-const CSP_ADMIN: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CSP_ADMIN: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 async fn security_headers(
     axum::extract::State(s): axum::extract::State<AppState>,

@@ -1134,7 +1134,70 @@ async fn records_are_linked_by_picking_their_titles(url: &str) {
     assert_eq!(stored.regions.len(), 1, "the region stays");
 }
 
+async fn pickers_suggest_records_while_typing(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    app.user(
+        "partner@goslar.example",
+        &[("goslar", Role::PartnershipCoordinator)],
+    )
+    .await;
+    app.user("presse@goslar.example", &[("goslar", Role::PressOfficer)])
+        .await;
+    let s = app.signed_in("partner@goslar.example").await;
+    // htmx sends the field's own name with what was typed.
+    let typed = app
+        .get_as("/admin/goslar/auswahl/gebiete?regions.0=trebn", &s)
+        .await;
+    assert_eq!(typed.status, StatusCode::OK);
+    assert!(typed.header("content-type").starts_with("text/html"));
+    assert!(
+        typed
+            .text
+            .contains(r#"<option value="powiat-trzebnicki">Landkreis Trebnitz</option>"#),
+        "{}",
+        typed.text
+    );
+    assert!(!typed.text.contains("Landkreis Goslar"), "{}", typed.text);
+    // Without its diacritics, as people type on a German keyboard.
+    let folded = app
+        .get_as("/admin/goslar/auswahl/gebiete?regions.0=Iasi", &s)
+        .await;
+    assert!(folded.text.contains("Kreis Iași"), "{}", folded.text);
+    // Nothing typed: the first few, never the whole table.
+    let all = app
+        .get_as("/admin/goslar/auswahl/gebiete?regions.0=", &s)
+        .await;
+    let count = all.text.matches("<option").count();
+    assert!((1..=50).contains(&count), "{count}");
+    // What the role may not read is not offered; unknown kinds are no page.
+    assert_eq!(
+        app.get_as("/admin/goslar/auswahl/medienkontakte?journalist=e", &s)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let press = app.signed_in("presse@goslar.example").await;
+    let journalists = app
+        .get_as(
+            "/admin/goslar/auswahl/medienkontakte?journalist=erika",
+            &press,
+        )
+        .await;
+    assert!(
+        journalists.text.contains("erika-beispiel"),
+        "{}",
+        journalists.text
+    );
+    assert_eq!(
+        app.get_as("/admin/goslar/auswahl/gibtsnicht?x=1", &s)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 kreiskom_testkit::on_both_backends!(
+    pickers_suggest_records_while_typing,
     records_are_linked_by_picking_their_titles,
     sign_in_out_and_the_one_time_password,
     a_new_password_ends_every_other_session,
