@@ -274,6 +274,9 @@ pub struct Field {
     /// The admin path of the kind a picker offers (`gebiete`), for the
     /// suggestions fetched while typing.
     pub link: Option<&'static str>,
+    /// The first picker of its kind on the page carries the shared
+    /// datalist of suggestions.
+    pub datalist: bool,
 }
 
 fn join(prefix: &str, key: &str) -> String {
@@ -304,6 +307,9 @@ struct Builder<'a> {
     /// The slug is fixed once a record exists.
     editing: bool,
     readonly: bool,
+    /// Kinds whose suggestions are already on the page: every picker of a
+    /// kind shares one datalist.
+    listed: std::cell::RefCell<std::collections::BTreeSet<Kind>>,
 }
 
 impl Builder<'_> {
@@ -423,20 +429,27 @@ impl Builder<'_> {
     /// select, or suggestions while typing when there are very many. What
     /// is stored stays on offer even when no such record exists (any more).
     fn offer(&self, f: &mut Field, node: &Value, value: Option<&Value>) -> bool {
-        let Some(records) = self
+        let Some((kind, records)) = self
             .schema
             .link_kind(node)
-            .and_then(|k| self.links.0.get(&k))
+            .and_then(|k| Some((k, self.links.0.get(&k)?)))
         else {
             return false;
         };
         let current = scalar_text(value);
-        f.link = self.schema.link_kind(node).map(|k| k.path());
-        if records.len() > SUGGEST_LIMIT {
-            // Too many to send along: suggestions come from the server
-            // while typing (htmx), the slug is typed without script.
+        f.link = Some(kind.path());
+        if records.len() > SELECT_LIMIT {
             f.widget = "suggest";
+            f.datalist = self.listed.borrow_mut().insert(kind);
+            // Beyond the limit, suggestions come from the server while
+            // typing (htmx), and the slug is typed without script.
+            if f.datalist && records.len() <= SUGGEST_LIMIT {
+                f.choices = link_choices(records, |_| false);
+            }
             f.value = current;
+            if records.len() <= SUGGEST_LIMIT {
+                f.hint = Some("Beim Tippen erscheinen passende Einträge zur Auswahl".into());
+            }
             return true;
         }
         f.choices = link_choices(records, |slug| slug == current);
@@ -450,14 +463,9 @@ impl Builder<'_> {
                 },
             );
         }
-        f.widget = if records.len() > SELECT_LIMIT {
-            "suggest"
-        } else {
-            "select"
-        };
+        f.widget = "select";
         f.value = current;
-        f.hint = (f.widget == "suggest")
-            .then(|| "Beim Tippen erscheinen passende Einträge zur Auswahl".into());
+        f.hint = None;
         true
     }
 
@@ -551,9 +559,12 @@ fn field_rank(key: &str) -> u8 {
     match key {
         "slug" => 0,
         "name" | "title" | "names" | "date" | "kind" | "category" | "regions" => 1,
-        "description" | "tasks" | "partnership_intro" => 3,
-        "timeline" | "facts" | "items" | "locations" | "figures" | "funding" | "successors" => 4,
-        _ => 2,
+        // A period reads from its beginning to its end.
+        "start" => 2,
+        "end" => 3,
+        "description" | "tasks" | "partnership_intro" => 5,
+        "timeline" | "facts" | "items" | "locations" | "figures" | "funding" | "successors" => 6,
+        _ => 4,
     }
 }
 
@@ -595,6 +606,7 @@ pub fn fields<R: Record>(
         schema: &schema,
         errors,
         links,
+        listed: Default::default(),
         editing,
         readonly,
     };
@@ -1032,6 +1044,10 @@ mod tests {
         let f = fields::<Partnership>(&p, &[], true, false, &links);
         let regions = &f.iter().find(|f| f.name == "regions").unwrap().children;
         assert_eq!(regions[0].widget, "suggest");
+        // One list of suggestions on the page, shared by every picker of the kind.
+        assert!(regions[0].datalist && regions[0].choices.len() == SELECT_LIMIT + 1);
+        assert!(!regions[1].datalist && regions[1].choices.is_empty());
+        assert_eq!(regions[1].widget, "suggest");
         assert_eq!(regions[0].value, "goslar");
     }
 

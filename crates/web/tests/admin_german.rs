@@ -8,25 +8,21 @@ mod common;
 use std::collections::{BTreeSet, VecDeque};
 
 use axum::http::StatusCode;
-use common::{app, day, visible, App, Session};
+use common::{app, day, visible, App, Session, DEMO_TENANTS};
 use kreiskom_core::Role;
-
-const TENANTS: &[&str] = &[
-    "goslar",
-    "harz",
-    "nordhausen",
-    "unterallgaeu",
-    "spree-neisse",
-    "vorpommern-ruegen",
-    "stade",
-];
 
 /// The demo's accounts, named as `serve --demo` names them.
 async fn demo_accounts(app: &App) {
-    let all: Vec<(&str, Role)> = TENANTS.iter().map(|t| (*t, Role::Administrator)).collect();
+    let all: Vec<(&str, Role)> = DEMO_TENANTS
+        .iter()
+        .map(|t| (*t, Role::Administrator))
+        .collect();
     app.named_user("administration@demo.example", "Demo Administration", &all)
         .await;
-    let press: Vec<(&str, Role)> = TENANTS.iter().map(|t| (*t, Role::PressOfficer)).collect();
+    let press: Vec<(&str, Role)> = DEMO_TENANTS
+        .iter()
+        .map(|t| (*t, Role::PressOfficer))
+        .collect();
     app.named_user("presse@demo.example", "Demo Pressestelle", &press)
         .await;
 }
@@ -144,7 +140,7 @@ async fn every_admin_page_reads_as_german(url: &str) {
     }
     let mut found = Vec::new();
     let mut walked = 0;
-    for tenant in TENANTS {
+    for tenant in DEMO_TENANTS {
         let pages = crawl(&app, &session, tenant).await;
         walked += pages.len();
         for (path, text) in &pages {

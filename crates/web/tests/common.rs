@@ -16,6 +16,17 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 pub const TOKEN: &str = "test-token";
+
+/// The demo's seven districts, as `demo/demo.json` lists them.
+pub const DEMO_TENANTS: &[&str] = &[
+    "goslar",
+    "harz",
+    "nordhausen",
+    "unterallgaeu",
+    "spree-neisse",
+    "vorpommern-ruegen",
+    "stade",
+];
 const DEMO: &str = include_str!("../../../demo/demo.json");
 
 pub struct App {

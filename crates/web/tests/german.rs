@@ -126,16 +126,7 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 async fn every_public_page_reads_as_german(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     let pages = crawl(&app).await;
-    let tenants = [
-        "goslar",
-        "harz",
-        "nordhausen",
-        "unterallgaeu",
-        "spree-neisse",
-        "vorpommern-ruegen",
-        "stade",
-    ];
-    for t in tenants {
+    for t in common::DEMO_TENANTS {
         for page in [
             "/",
             "/partnerschaften",
