@@ -14,6 +14,10 @@ for tool in wrk nginx curl openssl hugo; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 [ -x /usr/bin/time ] || missing+=(time)
+# pdftotext and pdfinfo check the print office's PDFs.
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# WeasyPrint, which bench/print measures kreiskom against, draws with Pango.
+ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing ${missing[*]} with apt-get"
   if [ "$(id -u)" = 0 ]; then
@@ -26,6 +30,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 command -v chromium >/dev/null 2>&1 || { echo "chromium is required for the browser tests" >&2; exit 1; }
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || { echo "PostgreSQL is required for the store tests" >&2; exit 1; }
+command -v pdftotext >/dev/null 2>&1 || { echo "poppler-utils (pdftotext, pdfinfo) are required for the print tests" >&2; exit 1; }
 
 command -v python3 >/dev/null 2>&1 && python3 -c "import venv, ensurepip" 2>/dev/null || {
   echo "==> installing python3-venv with apt-get"
@@ -36,7 +41,7 @@ command -v python3 >/dev/null 2>&1 && python3 -c "import venv, ensurepip" 2>/dev
   fi
 }
 
-echo "==> Python test peers (aiosmtpd, feedparser, icalendar, schemathesis, moto from PyPI)"
+echo "==> Python test peers (aiosmtpd, feedparser, icalendar, schemathesis, moto, weasyprint from PyPI)"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -r scripts/test-peers.txt
 
@@ -57,6 +62,7 @@ cargo build --locked -q --examples -p kreiskom -p kreiskom-testkit
 BENCH_BINARY="$PWD/target/debug/kreiskom" bench/pages --short
 BENCH_BINARY="$PWD/target/debug/kreiskom" BENCH_EXAMPLES="$PWD/target/debug/examples" bench/mail --short
 BENCH_BINARY="$PWD/target/debug/kreiskom" BENCH_EXAMPLES="$PWD/target/debug/examples" bench/export --short
+BENCH_BINARY="$PWD/target/debug/kreiskom" bench/print --short
 # The search benchmark on 5,000 documents, in the test build (--workspace
 # keeps the dependencies' features, so nothing is built twice).
 cargo test --workspace --locked -q --bench search

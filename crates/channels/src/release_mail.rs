@@ -6,11 +6,12 @@ use kreiskom_core::{
     Journalist, PressRelease, Record, ReleaseMail, ReleaseState, Target, TargetKind, Tenant,
     TenantSlug,
 };
+use kreiskom_print::PrintShop;
 use kreiskom_publish::Site;
 use kreiskom_store::{Delivery, Store};
 
 use crate::outbox::{Handler, Plan};
-use crate::smtp::{Mailer, Outgoing};
+use crate::smtp::{Attached, Mailer, Outgoing};
 use crate::SendError;
 
 /// Stands for the recipient's token while the message is rendered once
@@ -24,6 +25,8 @@ pub struct ReleaseMailHandler {
     site: Site,
     /// Without one, mail jobs wait until a mail server is set up.
     mailer: Option<Mailer>,
+    /// Typesets the letter a release asks to have attached.
+    print: Option<PrintShop>,
 }
 
 impl ReleaseMailHandler {
@@ -32,7 +35,13 @@ impl ReleaseMailHandler {
             store,
             site,
             mailer,
+            print: None,
         }
+    }
+
+    pub fn with_print(mut self, shop: PrintShop) -> Self {
+        self.print = Some(shop);
+        self
     }
 }
 
@@ -44,6 +53,7 @@ pub struct PreparedMail {
     html: String,
     unsubscribe_base: String,
     host: String,
+    attachments: Vec<Attached>,
 }
 
 impl Handler for ReleaseMailHandler {
@@ -113,7 +123,27 @@ impl Handler for ReleaseMailHandler {
             .release_mail(tenant, &release, &format!("{unsubscribe_base}{TOKEN}"))
             .await
             .map_err(|e| format!("Nachricht nicht erstellbar: {e}"))?;
+        let mut attachments = Vec::new();
+        if release.attach_letter {
+            let shop = self.print.as_ref().ok_or(
+                "Der Brief zur Pressemitteilung kann auf diesem Knoten nicht gesetzt werden.",
+            )?;
+            let letter = shop
+                .release_letter(tenant, &release)
+                .await
+                .map_err(|e| format!("Brief nicht erstellbar: {e}"))?;
+            let number = release.workflow.number.map_or_else(
+                || release.slug.to_string(),
+                |n| n.to_string().replace('/', "-"),
+            );
+            attachments.push(Attached {
+                file_name: format!("pressemitteilung-{number}.pdf"),
+                content_type: "application/pdf".to_owned(),
+                bytes: letter.bytes,
+            });
+        }
         Ok(PreparedMail {
+            attachments,
             from_name: format!("{tenant_name} – Pressestelle"),
             subject,
             text,
@@ -142,6 +172,7 @@ impl Handler for ReleaseMailHandler {
             html: mail.html.replace(TOKEN, &d.token),
             unsubscribe_url: Some(format!("{}{}", mail.unsubscribe_base, d.token)),
             message_id: format!("<{}@{}>", d.token, mail.host),
+            attachments: mail.attachments.clone(),
         };
         mailer.send(&message).await
     }

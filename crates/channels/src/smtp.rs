@@ -11,8 +11,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
@@ -68,6 +68,18 @@ pub struct Outgoing {
     pub unsubscribe_url: Option<String>,
     /// Unique per delivery, so a receiving server can spot a duplicate.
     pub message_id: String,
+    /// Files sent along (a release as a PDF letter).
+    pub attachments: Vec<Attached>,
+}
+
+/// A file attached to a message.
+#[derive(Debug, Clone)]
+pub struct Attached {
+    /// "pressemitteilung-150-14.pdf".
+    pub file_name: String,
+    /// "application/pdf".
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 /// How long opening a connection (TCP, greeting, TLS, AUTH) may take.
@@ -163,11 +175,24 @@ impl Mailer {
                     "List-Unsubscribe=One-Click".into(),
                 ));
         }
+        let text = MultiPart::alternative_plain_html(m.text.clone(), m.html.clone());
+        let body = if m.attachments.is_empty() {
+            text
+        } else {
+            m.attachments.iter().try_fold(
+                MultiPart::mixed().multipart(text),
+                |parts, a| -> Result<MultiPart, SendError> {
+                    let kind = ContentType::parse(&a.content_type).map_err(|e| {
+                        SendError::Permanent(format!("Anhang {}: {e}", a.file_name))
+                    })?;
+                    Ok(parts.singlepart(
+                        Attachment::new(a.file_name.clone()).body(a.bytes.clone(), kind),
+                    ))
+                },
+            )?
+        };
         builder
-            .multipart(MultiPart::alternative_plain_html(
-                m.text.clone(),
-                m.html.clone(),
-            ))
+            .multipart(body)
             .map_err(|e| SendError::Permanent(format!("Nachricht nicht erstellbar: {e}")))
     }
 

@@ -28,6 +28,7 @@ fn message(n: usize) -> Outgoing {
         html: "<p>Text</p>".into(),
         unsubscribe_url: Some("https://presse.goslar.example/goslar/presse/abmelden/t".into()),
         message_id: format!("<m{n}@presse.goslar.example>"),
+        attachments: Vec::new(),
     }
 }
 

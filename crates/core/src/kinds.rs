@@ -42,6 +42,9 @@ macro_rules! record_kinds {
                 MediaFile: $crate::MediaFile, media_files, "medien", "Bild", "Bilder", 17, [WebEditor, PressOfficer, PartnershipCoordinator], api;
                 Page: $crate::Page, pages, "seiten", "Seite", "Seiten", 18, [WebEditor], api;
                 FindingCheck: $crate::FindingCheck, finding_checks, "pruefungen", "Geprüfter Hinweis zur Aktualität", "Geprüfte Hinweise zur Aktualität", 19, [WebEditor, PartnershipCoordinator, PressOfficer], workspace;
+                PrintForm: $crate::PrintForm, print_forms, "vordrucke", "Vordruck", "Vordrucke", 20, [PrintOffice], workspace;
+                ParticipantList: $crate::ParticipantList, participant_lists, "teilnehmerlisten", "Teilnehmerliste", "Teilnehmerlisten", 21, [PartnershipCoordinator, PressOfficer, PrintOffice], personal;
+                PrintOrder: $crate::PrintOrder, print_orders, "druckauftraege", "Druckauftrag", "Druckaufträge", 22, [PressOfficer, PartnershipCoordinator, WebEditor, PrintOffice], workspace;
                 Feedback: $crate::Feedback, feedback, "rueckmeldungen", "Rückmeldung zur Barrierefreiheit", "Rückmeldungen zur Barrierefreiheit", 16, [WebEditor], personal;
             }
         }

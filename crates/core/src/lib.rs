@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod page;
 pub mod partnership;
 pub mod press;
+pub mod print;
 pub mod record;
 pub mod region;
 pub mod search;
@@ -39,6 +40,10 @@ pub use press::{
     Appointment, Due, Image, InquiryStatus, Journalist, MailingList, PressInquiry, PressRelease,
     ReleaseNumber, ReleaseState, Stage, Workflow, WorkflowError,
 };
+pub use print::{
+    din5008, FormField, FormFieldKind, FormFieldWidth, Participant, ParticipantList, PrintForm,
+    PrintOrder, PrintOrderState, PrintProduct,
+};
 pub use record::{Record, Reference, Scope};
 pub use region::{
     Coordinates, CountryCode, FactKind, Gender, Region, RegionFact, RegionKind, RegionName,
@@ -48,8 +53,8 @@ pub use search::{SearchDocument, SEARCHED_KINDS};
 pub use slug::{
     slugify, ActivitySlug, ChannelSlug, CollectionSlug, FeedbackSlug, FindingCheckSlug,
     InquirySlug, JournalistSlug, LegalPageSlug, MailingListSlug, MediaSlug, OrganisationSlug,
-    PageSlug, PartnershipSlug, PersonSlug, PressReleaseSlug, RegionSlug, ServiceSlug, SlugError,
-    TenantSlug, UnitSlug,
+    PageSlug, ParticipantListSlug, PartnershipSlug, PersonSlug, PressReleaseSlug, PrintFormSlug,
+    PrintOrderSlug, RegionSlug, ServiceSlug, SlugError, TenantSlug, UnitSlug,
 };
 pub use tenant::{
     Activity, ActivityKind, Address, Channel, Collection, CollectionItem, CollectionLocation,

@@ -183,6 +183,9 @@ pub struct PressRelease {
     /// Nothing of the release is public before this time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embargo: Option<LocalTime>,
+    /// The mailing carries the release as a PDF letter too.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub attach_letter: bool,
     /// The distribution lists it is mailed to when it is released.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mailing_lists: Vec<MailingListSlug>,

@@ -104,6 +104,9 @@ slug_types!(
     MediaSlug => "media_files",
     PageSlug => "pages",
     FindingCheckSlug => "finding_checks",
+    PrintFormSlug => "print_forms",
+    ParticipantListSlug => "participant_lists",
+    PrintOrderSlug => "print_orders",
 );
 
 /// Lowercase ASCII with German transliteration (ä→ae, ö→oe, ü→ue, ß→ss);
@@ -197,5 +200,6 @@ mod tests {
         assert_eq!(kind_of::<InquirySlug>(), crate::Kind::PressInquiry);
         assert_eq!(kind_of::<FindingCheckSlug>(), crate::Kind::FindingCheck);
         assert_eq!(kind_of::<TenantSlug>(), crate::Kind::Tenant);
+        assert_eq!(kind_of::<PrintOrderSlug>(), crate::Kind::PrintOrder);
     }
 }

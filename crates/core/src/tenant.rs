@@ -46,6 +46,10 @@ pub struct Tenant {
     /// Coat of arms or logo: a picture of the media library (`/media/…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coat_of_arms: Option<String>,
+    /// The switchboard's number with its extension ("03941 5970-0"), so
+    /// that printed numbers set the extension apart (DIN 5008).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub switchboard: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub doubts: Vec<Doubt>,
 }
@@ -115,6 +119,15 @@ impl Record for Tenant {
         }
         if let Some(src) = &self.coat_of_arms {
             e.own_path("coat_of_arms", src);
+        }
+        if let Some(n) = &self.switchboard {
+            phone_number(&mut e, "switchboard", n);
+            if !n.contains('-') {
+                e.add(
+                    "switchboard",
+                    "braucht die Durchwahl der Zentrale nach einem Bindestrich, z. B. 03941 5970-0",
+                );
+            }
         }
         for (i, n) in self.press_numbering.iter().enumerate() {
             if n.first == 0 {
@@ -187,20 +200,24 @@ impl Contact {
         }
         for (field, number) in [("contact.phone", &self.phone), ("contact.fax", &self.fax)] {
             if let Some(n) = number {
-                if !n.chars().any(|c| c.is_ascii_digit())
-                    || !n
-                        .chars()
-                        .all(|c| c.is_ascii_digit() || " +/-()".contains(c))
-                {
-                    e.add(
-                        field,
-                        "darf nur Ziffern, Leerzeichen und + / - ( ) enthalten",
-                    );
-                }
+                phone_number(e, field, n);
             }
         }
         e.email("contact.email", &self.email);
         e.url("contact.website", &self.website);
+    }
+}
+
+fn phone_number(e: &mut Errors, field: &str, n: &str) {
+    if !n.chars().any(|c| c.is_ascii_digit())
+        || !n
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +/-()".contains(c))
+    {
+        e.add(
+            field,
+            "darf nur Ziffern, Leerzeichen und + / - ( ) enthalten",
+        );
     }
 }
 

@@ -84,6 +84,21 @@ impl LocalTime {
     pub fn german(self) -> String {
         self.0.strftime("%d.%m.%Y, %H:%M Uhr").to_string()
     }
+
+    /// "Donnerstag, 03.07.2014, 13:00 Uhr", for an appointment.
+    pub fn german_with_weekday(self) -> String {
+        const WEEKDAYS: [&str; 7] = [
+            "Montag",
+            "Dienstag",
+            "Mittwoch",
+            "Donnerstag",
+            "Freitag",
+            "Samstag",
+            "Sonntag",
+        ];
+        let day = WEEKDAYS[self.0.weekday().to_monday_zero_offset() as usize];
+        format!("{day}, {}", self.german())
+    }
 }
 
 impl fmt::Display for LocalTime {

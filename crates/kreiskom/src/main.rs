@@ -1,6 +1,7 @@
 //! The `kreiskom` command: wires configuration, store and web together.
 
 mod config;
+mod print;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -129,6 +130,9 @@ enum Command {
     /// Die öffentliche Suche
     #[command(subcommand)]
     Search(SearchCommand),
+    /// Druckerei: Visitenkarten, Namensschilder, Pressemitteilungen und Vordrucke als PDF
+    #[command(subcommand)]
+    Print(print::PrintCommand),
 }
 
 #[derive(Subcommand)]
@@ -226,6 +230,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::CheckLinks { tenant } => check_links(&config, &store, tenant).await,
         Command::Publish { out, url } => publish(&config, &store, &out, url).await,
         Command::Search(SearchCommand::Reindex) => reindex(&config, &store).await,
+        Command::Print(command) => print::run(&config, store, command).await,
         Command::User(UserCommand::Add {
             email,
             tenants,
@@ -721,6 +726,9 @@ async fn serve(
     let search = kreiskom_web::search::Search::open(&config.search.dir)
         .map_err(|e| format!("{e} (search.dir, KREISKOM_SEARCH__DIR)"))?;
     let mut state = AppState::new(store.clone(), site.clone(), api_token).with_media(media);
+    state.printer = std::sync::Arc::new(kreiskom_print::Printer::new(
+        config.templates_dir.as_deref(),
+    ));
     state.search = std::sync::Arc::new(search);
     state.security.https = public_url.starts_with("https://");
     state.fact_years = i16::try_from(config.freshness.fact_years).unwrap_or(i16::MAX);
@@ -819,9 +827,15 @@ fn outbox_runner(
 ) -> Result<std::sync::Arc<kreiskom_channels::Runner>, String> {
     let mailer = mailer(config, true)?;
     let clock: kreiskom_core::Clock = std::sync::Arc::new(jiff::Timestamp::now);
+    let media = config.media.open().map_err(|e| e.to_string())?;
+    let printer = std::sync::Arc::new(kreiskom_print::Printer::new(
+        config.templates_dir.as_deref(),
+    ));
+    let shop = kreiskom_print::PrintShop::new(printer, store.clone(), Some(media));
     Ok(std::sync::Arc::new(
         kreiskom_channels::Runner::new(store.clone(), clock).handle(
-            kreiskom_channels::ReleaseMailHandler::new(store.clone(), site, mailer),
+            kreiskom_channels::ReleaseMailHandler::new(store.clone(), site, mailer)
+                .with_print(shop),
         ),
     ))
 }

@@ -413,6 +413,163 @@ fn user_add_prints_a_one_time_password(db: &str) {
     });
 }
 
+/// `kreiskom print`: cards, badges, a release and a form as PDFs in the
+/// district's design (its coat of arms from the media library), with a
+/// line of progress and German refusals.
+fn print_writes_the_print_offices_pdfs(db: &str) {
+    use kreiskom_testkit::Poppler;
+    let dir = tempfile::tempdir().unwrap();
+    assert!(kreiskom(dir.path(), db, &["import", DEMO]).status.success());
+    let arms = dir.path().join("media/spree-neisse/wappen-demo");
+    std::fs::create_dir_all(&arms).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../demo/media/wappen-spree-neisse.png"
+        ),
+        arms.join("original.png"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = kreiskom(dir.path(), db, args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stderr)
+    };
+    let read = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
+
+    let progress = run(&[
+        "print",
+        "cards",
+        "--tenant",
+        "spree-neisse",
+        "--unit",
+        "kreisverwaltung",
+        "--copies",
+        "10",
+        "--out",
+        "karten.pdf",
+    ]);
+    assert!(
+        progress.contains("10 Visitenkarten werden gesetzt"),
+        "{progress}"
+    );
+    assert!(
+        progress.contains("karten.pdf geschrieben: 1 Seite"),
+        "{progress}"
+    );
+    let cards = read("karten.pdf");
+    assert_eq!(Poppler::page_mm(&cards), (210, 297));
+    assert_eq!(
+        Poppler::text(&cards).matches("Harald Altekrüger").count(),
+        10,
+        "a full sheet"
+    );
+    let images = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(dir.path().join("karten.pdf"))
+        .output()
+        .unwrap();
+    assert!(
+        text(&images.stdout).lines().count() > 2,
+        "the coat of arms is on the cards: {}",
+        text(&images.stdout)
+    );
+
+    run(&[
+        "print",
+        "badges",
+        "--tenant",
+        "spree-neisse",
+        "--activity",
+        "gegenbesuch-2014",
+        "--out",
+        "schilder.pdf",
+    ]);
+    let badges = Poppler::text(&read("schilder.pdf"));
+    assert!(
+        badges.contains("Ralf Drescher") && badges.contains("Vorpommern-Rügen"),
+        "{badges}"
+    );
+
+    run(&[
+        "print",
+        "release",
+        "--tenant",
+        "spree-neisse",
+        "150/14",
+        "--out",
+        "brief.pdf",
+    ]);
+    let letter = read("brief.pdf");
+    assert!(Poppler::text(&letter).contains("Nr. 150/14"));
+    assert_eq!(Poppler::info(&letter, "Tagged"), "yes");
+
+    run(&[
+        "print",
+        "form",
+        "--tenant",
+        "goslar",
+        "bestellung-visitenkarten",
+        "--out",
+        "vordruck.pdf",
+    ]);
+    assert!(Poppler::text(&read("vordruck.pdf")).contains("Bestellung von Visitenkarten"));
+
+    let missing = kreiskom(
+        dir.path(),
+        db,
+        &[
+            "print",
+            "cards",
+            "--tenant",
+            "spree-neisse",
+            "--unit",
+            "bauamt",
+            "--out",
+            "x.pdf",
+        ],
+    );
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing.stderr).contains("Die Organisationseinheit „bauamt“ gibt es nicht."),
+        "{}",
+        text(&missing.stderr)
+    );
+    let none = kreiskom(
+        dir.path(),
+        db,
+        &[
+            "print",
+            "badges",
+            "--tenant",
+            "goslar",
+            "--activity",
+            "studienfahrt",
+            "--out",
+            "x.pdf",
+        ],
+    );
+    assert!(
+        text(&none.stderr).contains("Zur Aktivität „studienfahrt“ gibt es keine Teilnehmerliste."),
+        "{}",
+        text(&none.stderr)
+    );
+    assert!(!dir.path().join("x.pdf").exists(), "nothing half-written");
+}
+
+#[test]
+fn sqlite_print_writes_the_print_offices_pdfs() {
+    print_writes_the_print_offices_pdfs(&kreiskom_testkit::sqlite().url);
+}
+
+#[test]
+fn postgres_print_writes_the_print_offices_pdfs() {
+    let Some(db) = kreiskom_testkit::postgres() else {
+        return;
+    };
+    print_writes_the_print_offices_pdfs(&db.url);
+}
+
 #[test]
 fn sqlite_user_add_prints_a_one_time_password() {
     user_add_prints_a_one_time_password(&kreiskom_testkit::sqlite().url);

@@ -658,11 +658,25 @@ pub struct RecordView {
     /// What a kind adds to its page (a release's workflow, a journalist's
     /// data rights); rendered by `record_panel.html`.
     panel: Option<Value>,
+    /// The record's PDFs from the print office (a release as a letter,
+    /// a unit's business cards).
+    print: Vec<PrintLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintLink {
+    pub href: String,
+    pub label: &'static str,
 }
 
 impl RecordView {
     pub fn with_panel(mut self, panel: Value) -> Self {
         self.panel = Some(panel);
+        self
+    }
+
+    pub fn with_print(mut self, links: Vec<PrintLink>) -> Self {
+        self.print = links;
         self
     }
 }
@@ -754,6 +768,7 @@ pub async fn record<R: Record>(store: &Store, page: RecordPage<'_>) -> Result<Re
         public_href,
         revisions_href,
         panel: None,
+        print: Vec::new(),
         slug,
     })
 }
@@ -1407,7 +1422,17 @@ const NAV_GROUPS: &[NavGroupSpec] = &[
         ],
         &[("aktualitaet", "Aktualität")],
     ),
-    ("Druck", &[Kind::Person, Kind::Unit], &[]),
+    (
+        "Druck",
+        &[
+            Kind::PrintOrder,
+            Kind::PrintForm,
+            Kind::ParticipantList,
+            Kind::Person,
+            Kind::Unit,
+        ],
+        &[("druckerei", "Druckerei: Warteschlange")],
+    ),
     (
         "Verwaltung",
         &[Kind::Tenant],
@@ -1451,6 +1476,7 @@ impl Frame {
                     let usable = match *path {
                         "hinweise" => has(Kind::Partnership) || has(Kind::Region),
                         "aktualitaet" => has(Kind::Page) || has(Kind::FindingCheck),
+                        "druckerei" => has(Kind::PrintOrder),
                         "konten/" => viewer.administers,
                         _ => true,
                     };

@@ -242,6 +242,10 @@ fn label_group(def: &str) -> Option<&'static str> {
         "LegalKind" => "legal",
         "Gender" => "gender",
         "ReleaseState" => "state",
+        "FormFieldKind" => "print_field",
+        "FormFieldWidth" => "print_width",
+        "PrintProduct" => "print_product",
+        "PrintOrderState" => "print_state",
         _ => return None,
     })
 }

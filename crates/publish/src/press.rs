@@ -57,21 +57,6 @@ pub struct ReleaseView {
     partnership: Option<String>,
 }
 
-const WEEKDAYS: [&str; 7] = [
-    "Montag",
-    "Dienstag",
-    "Mittwoch",
-    "Donnerstag",
-    "Freitag",
-    "Samstag",
-    "Sonntag",
-];
-
-fn weekday_and_time(t: LocalTime) -> String {
-    let day = WEEKDAYS[t.civil().weekday().to_monday_zero_offset() as usize];
-    format!("{day}, {}", t.german())
-}
-
 /// Where a numbered release lives: `/spree-neisse/presse/2014/150`.
 pub fn release_path(tenant: &str, r: &PressRelease) -> Option<String> {
     let n = r.workflow.number?;
@@ -134,7 +119,7 @@ impl ReleaseView {
                 })
                 .collect(),
             appointment: r.appointment.as_ref().map(|a| AppointmentView {
-                start: weekday_and_time(a.start),
+                start: a.start.german_with_weekday(),
                 start_iso: a.start.instant().to_string(),
                 end: a.end.map(|e| e.german()),
                 room: a.room.clone(),

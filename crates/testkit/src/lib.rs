@@ -529,3 +529,70 @@ impl Drop for S3Server {
         let _ = self.child.wait();
     }
 }
+
+/// What poppler makes of a PDF: `pdftotext -layout` for the text of
+/// `pages` (all when `None`), `pdfinfo` for page size, count and tags.
+pub struct Poppler;
+
+impl Poppler {
+    fn run(tool: &str, pdf: &[u8], args: &[&str]) -> String {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let file = dir.path().join("document.pdf");
+        std::fs::write(&file, pdf).expect("the PDF is written");
+        let mut cmd = std::process::Command::new(tool);
+        cmd.args(args).arg(&file);
+        if tool == "pdftotext" {
+            cmd.arg("-");
+        }
+        let out = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("{tool} (Debian's poppler-utils) is needed: {e}"));
+        assert!(
+            out.status.success(),
+            "{tool}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("poppler writes UTF-8")
+    }
+
+    pub fn text(pdf: &[u8]) -> String {
+        Self::run("pdftotext", pdf, &["-layout"])
+    }
+
+    /// The text of one page, from 1.
+    pub fn page_text(pdf: &[u8], page: usize) -> String {
+        let p = page.to_string();
+        Self::run("pdftotext", pdf, &["-layout", "-f", &p, "-l", &p])
+    }
+
+    pub fn fonts(pdf: &[u8]) -> String {
+        Self::run("pdffonts", pdf, &[])
+    }
+
+    /// One line of `pdfinfo`: "Pages", "Tagged", "Title".
+    pub fn info(pdf: &[u8], name: &str) -> String {
+        let info = Self::run("pdfinfo", pdf, &[]);
+        info.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .unwrap_or_else(|| panic!("pdfinfo tells no {name}: {info}"))
+            .trim()
+            .to_owned()
+    }
+
+    /// Whether the PDF declares PDF/UA-1 in its XMP metadata (written
+    /// uncompressed, as XMP must be readable without a PDF parser).
+    pub fn claims_pdf_ua(pdf: &[u8]) -> bool {
+        pdf.windows(30)
+            .any(|w| w == b"<pdfuaid:part>1</pdfuaid:part>")
+    }
+
+    /// The first page's size in whole millimetres.
+    pub fn page_mm(pdf: &[u8]) -> (i64, i64) {
+        let size = Self::info(pdf, "Page size");
+        let mut mm = size
+            .split_whitespace()
+            .filter_map(|w| w.parse::<f64>().ok())
+            .map(|pt| (pt / 72.0 * 25.4).round() as i64);
+        (mm.next().expect("a width"), mm.next().expect("a height"))
+    }
+}

@@ -322,6 +322,7 @@ async fn send(s: &AppState, email: &str, name: &str, mail: &AccountMail<'_>) -> 
         html,
         unsubscribe_url: None,
         message_id: format!("<{}@{host}>", auth::random_token()),
+        attachments: Vec::new(),
     };
     mailer.send(&message).await.map_err(|e| {
         tracing::warn!(error = %e, "account mail not sent");

@@ -494,7 +494,11 @@ fn may_read<R: Record>(t: &InTenant) -> Result<(), PageError> {
 
 /// A record as this viewer in this tenant sees it; shared records outside
 /// the tenant's scope are not found here.
-async fn fetch<R: Record>(s: &AppState, t: &InTenant, slug: &str) -> Result<Stored<R>, PageError> {
+pub(crate) async fn fetch<R: Record>(
+    s: &AppState,
+    t: &InTenant,
+    slug: &str,
+) -> Result<Stored<R>, PageError> {
     may_read::<R>(t)?;
     let t = &t.tenant;
     let in_scope = match R::KIND {
@@ -597,6 +601,16 @@ async fn record_page<R: Record>(s: &AppState, t: &InTenant, shown: Shown<'_>) ->
             }
         }
         Kind::Journalist if !shown.is_new => view.with_panel(crate::newsroom::journalist_panel()),
+        _ => view,
+    };
+    let view = match shown.value.get("slug").and_then(|v| v.as_str()) {
+        Some(slug) if !shown.is_new => view.with_print(
+            crate::print::links(s, t, R::KIND, slug)
+                .await?
+                .into_iter()
+                .map(|(href, label)| kreiskom_publish::admin::PrintLink { href, label })
+                .collect(),
+        ),
         _ => view,
     };
     render(

@@ -38,6 +38,8 @@ pub enum Error {
     /// A service kreiskom depends on (the media store) is missing or down.
     #[error("{0}")]
     Unavailable(String),
+    #[error(transparent)]
+    Print(#[from] kreiskom_print::ShopError),
 }
 
 /// The JSON body of every API error.
@@ -47,6 +49,8 @@ pub struct ErrorBody {
     /// One entry per invalid field; empty for errors of the whole request.
     pub fields: Vec<FieldError>,
 }
+
+use kreiskom_print::{PrintError, ShopError};
 
 impl Error {
     fn status_and_body(&self) -> (StatusCode, ErrorBody) {
@@ -111,7 +115,15 @@ impl Error {
             Error::Store(e @ (StoreError::NotEmpty | StoreError::Dataset(_))) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, body(e.to_string(), vec![]))
             }
-            Error::Store(_) | Error::Publish(_) => {
+            Error::Print(ShopError::NotFound(why)) => (StatusCode::NOT_FOUND, body(why.clone(), vec![])),
+            Error::Print(ShopError::Nothing(why) | ShopError::Print(PrintError::Content(why))) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, body(why.clone(), vec![]))
+            }
+            Error::Print(e @ ShopError::Print(_)) => {
+                tracing::error!(error = %e, "print template failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, body(format!("Der Druck ist fehlgeschlagen: {e}"), vec![]))
+            }
+            Error::Store(_) | Error::Publish(_) | Error::Print(ShopError::Store(_)) => {
                 tracing::error!(error = %self, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -17,6 +17,7 @@ mod newsroom;
 mod openapi;
 mod pages;
 mod press;
+mod print;
 mod public_form;
 mod revisions;
 mod routes;
@@ -103,6 +104,8 @@ pub struct AppState {
     pub mailer: Option<kreiskom_channels::smtp::Mailer>,
     /// Seals second factors; without it they cannot be set up.
     pub secret_key: Option<kreiskom_secrets::SecretKey>,
+    /// Typesets the print office's PDFs.
+    pub printer: Arc<kreiskom_print::Printer>,
 }
 
 impl AppState {
@@ -121,7 +124,13 @@ impl AppState {
             search: Arc::new(search::Search::in_memory()),
             mailer: None,
             secret_key: None,
+            printer: Arc::new(kreiskom_print::Printer::new(None)),
         }
+    }
+
+    /// The print office's documents from this node's store and media.
+    pub fn print_shop(&self) -> kreiskom_print::PrintShop {
+        kreiskom_print::PrintShop::new(self.printer.clone(), self.store.clone(), self.media.clone())
     }
 
     pub fn with_media(mut self, media: kreiskom_media::Media) -> Self {
@@ -149,6 +158,7 @@ fn table() -> routes::Routes {
     let r = legal::routes(r);
     let r = media::routes(r);
     let r = freshness::routes(r);
+    let r = print::routes(r);
     let r = revisions::routes(r);
     let r = search::routes(r);
     assets::routes(r)

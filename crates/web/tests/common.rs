@@ -66,7 +66,8 @@ impl App {
                 self.store.clone(),
                 self.state.site.clone(),
                 mailer,
-            ),
+            )
+            .with_print(self.state.print_shop()),
         )
     }
 }
@@ -307,6 +308,7 @@ impl App {
             etag,
             headers,
             text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 }
@@ -317,6 +319,8 @@ pub struct Reply {
     pub etag: Option<String>,
     pub headers: axum::http::HeaderMap,
     pub text: String,
+    /// The body as sent (a PDF).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {

@@ -431,12 +431,9 @@ async fn the_inquiry_form_cannot_be_flooded(url: &str) {
     assert_eq!(stored().await, before + 9, "refused ones are not stored");
 }
 
-async fn release_mail_reaches_each_recipient_once(url: &str) {
-    let Some(python) = kreiskom_testkit::python() else {
-        return;
-    };
-    let smtp = kreiskom_testkit::SmtpServer::start(&python);
-    let mailer = kreiskom_channels::smtp::Mailer::new(&kreiskom_channels::smtp::SmtpSettings {
+/// A mailer to the test's own mail server.
+fn mailer_for(smtp: &kreiskom_testkit::SmtpServer) -> kreiskom_channels::smtp::Mailer {
+    kreiskom_channels::smtp::Mailer::new(&kreiskom_channels::smtp::SmtpSettings {
         host: "127.0.0.1".into(),
         port: smtp.port,
         security: kreiskom_channels::smtp::Security::None,
@@ -446,7 +443,15 @@ async fn release_mail_reaches_each_recipient_once(url: &str) {
         connections: 2,
         ca_pem: None,
     })
-    .unwrap();
+    .unwrap()
+}
+
+async fn release_mail_reaches_each_recipient_once(url: &str) {
+    let Some(python) = kreiskom_testkit::python() else {
+        return;
+    };
+    let smtp = kreiskom_testkit::SmtpServer::start(&python);
+    let mailer = mailer_for(&smtp);
     let app = app(url, true, day(2026, 11, 23)).await;
     newsroom_people(&app).await;
     let op = Actor::operator("test");
@@ -606,6 +611,86 @@ async fn release_mail_reaches_each_recipient_once(url: &str) {
     assert!(j.record.mailing_lists.is_empty());
 }
 
+/// A release that asks for it goes out with its letter as a PDF.
+async fn the_mailing_carries_the_letter_on_request(url: &str) {
+    let Some(python) = kreiskom_testkit::python() else {
+        return;
+    };
+    let smtp = kreiskom_testkit::SmtpServer::start(&python);
+    let mailer = mailer_for(&smtp);
+    let mut data = common::demo_json();
+    let goslar_data = data["tenants"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|t| t["tenant"]["slug"] == "goslar")
+        .unwrap();
+    let release = goslar_data["press_releases"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["slug"] == "hilfskonvoi-trebnitz")
+        .unwrap();
+    release["attach_letter"] = json!(true);
+    let app = common::app_with_data(
+        url,
+        Some(serde_json::from_value(data).unwrap()),
+        day(2026, 11, 23),
+    )
+    .await;
+    newsroom_people(&app).await;
+    let head = app.signed_in("landrat@goslar.example").await;
+    let r = app
+        .post_as(
+            "/admin/goslar/pressemitteilungen/hilfskonvoi-trebnitz/freigeben",
+            &head,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let report = app.runner(Some(mailer)).run_due().await.unwrap();
+    assert!(report.delivered >= 1, "{report:?}");
+    let message = smtp.messages().pop().expect("a message");
+    let out = kreiskom_testkit::run_python(
+        &python,
+        "import sys, json, base64, email, email.policy\n\
+         m = email.message_from_string(sys.stdin.read(), policy=email.policy.default)\n\
+         a = [p for p in m.iter_attachments()]\n\
+         print(json.dumps({'names': [p.get_filename() for p in a], 'types': [p.get_content_type() for p in a],\n\
+           'pdf': base64.b64encode(a[0].get_content()).decode(), 'text': m.get_body(('plain',)).get_content()}))",
+        &message,
+    );
+    let parsed: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(parsed["types"], json!(["application/pdf"]));
+    let name = parsed["names"][0].as_str().unwrap();
+    assert!(
+        name.starts_with("pressemitteilung-") && name.ends_with(".pdf"),
+        "{name}"
+    );
+    assert!(parsed["text"]
+        .as_str()
+        .unwrap()
+        .contains("Pressemitteilung"));
+    use base64::Engine as _;
+    let pdf = base64::engine::general_purpose::STANDARD
+        .decode(parsed["pdf"].as_str().unwrap())
+        .unwrap();
+    let text = kreiskom_testkit::Poppler::text(&pdf);
+    assert!(text.contains("Landkreis Goslar"), "{text}");
+    let number = app
+        .store
+        .get::<PressRelease>(Some(&goslar()), "hilfskonvoi-trebnitz")
+        .await
+        .unwrap()
+        .unwrap()
+        .record
+        .workflow
+        .number
+        .unwrap()
+        .to_string();
+    assert!(text.contains(&format!("Nr. {number}")), "{text}");
+}
+
 kreiskom_testkit::on_both_backends!(
     workflow_needs_a_second_person_with_the_approver_role,
     who_submitted_may_not_approve_even_with_both_roles,
@@ -614,4 +699,5 @@ kreiskom_testkit::on_both_backends!(
     inquiries_from_the_public_form_reach_the_dashboard,
     the_inquiry_form_cannot_be_flooded,
     release_mail_reaches_each_recipient_once,
+    the_mailing_carries_the_letter_on_request,
 );

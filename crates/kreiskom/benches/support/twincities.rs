@@ -154,6 +154,7 @@ pub fn dataset(csv_path: &str) -> Dataset {
                 press_numbering: vec![],
                 colour: None,
                 coat_of_arms: None,
+                switchboard: None,
                 doubts: vec![],
             },
             units: vec![],
@@ -171,6 +172,9 @@ pub fn dataset(csv_path: &str) -> Dataset {
             media_files: vec![],
             pages: vec![],
             finding_checks: vec![],
+            print_forms: vec![],
+            participant_lists: vec![],
+            print_orders: vec![],
             feedback: vec![],
         }],
     }
