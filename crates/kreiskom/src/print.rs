@@ -97,7 +97,7 @@ pub async fn run(config: &Config, store: Store, command: PrintCommand) -> Result
             };
             let cards = shop.cards(&t, &who).await.map_err(|e| e.to_string())?;
             eprintln!(
-                "{} werden gesetzt …",
+                "Setze {} …",
                 count(cards.len() * copies.max(1), "Visitenkarte", "Visitenkarten")
             );
             let layout = if single {
@@ -207,11 +207,11 @@ pub async fn run(config: &Config, store: Store, command: PrintCommand) -> Result
 fn write(out: &Path, pdf: &Pdf, started: Instant) -> Result<(), String> {
     std::fs::write(out, &pdf.bytes).map_err(|e| format!("{}: {e}", out.display()))?;
     eprintln!(
-        "{} geschrieben: {}, {} KB, in {:.1} s.",
+        "{} geschrieben: {}, {} KB, in {} s.",
         out.display(),
         count(pdf.pages, "Seite", "Seiten"),
         pdf.bytes.len().div_ceil(1024),
-        started.elapsed().as_secs_f64()
+        format!("{:.1}", started.elapsed().as_secs_f64()).replace('.', ",")
     );
     Ok(())
 }

@@ -449,10 +449,7 @@ fn print_writes_the_print_offices_pdfs(db: &str) {
         "--out",
         "karten.pdf",
     ]);
-    assert!(
-        progress.contains("10 Visitenkarten werden gesetzt"),
-        "{progress}"
-    );
+    assert!(progress.contains("Setze 10 Visitenkarten …"), "{progress}");
     assert!(
         progress.contains("karten.pdf geschrieben: 1 Seite"),
         "{progress}"
