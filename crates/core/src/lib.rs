@@ -18,6 +18,7 @@ pub mod record;
 pub mod region;
 pub mod search;
 pub mod slug;
+pub mod social;
 pub mod tenant;
 pub mod time;
 pub mod validation;
