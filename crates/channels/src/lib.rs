@@ -4,6 +4,7 @@
 //! SMTP today; social channels and fediverse inboxes join the same way).
 
 pub mod links;
+pub mod mastodon;
 pub mod outbox;
 pub mod release_mail;
 pub mod smtp;
