@@ -100,6 +100,10 @@ async fn queue(State(s): State<AppState>, t: InTenant) -> Reply {
     let operator = works_the_queue(&t);
     let mut orders = s.store.records::<PrintOrder>(Some(&t.tenant)).await?;
     orders.sort_by_key(|o| (o.state == PrintOrderState::Printed, o.title.clone()));
+    let open = orders
+        .iter()
+        .filter(|o| o.state != PrintOrderState::Printed)
+        .count();
     let rows: Vec<OrderRow> = orders
         .into_iter()
         .map(|o| {
@@ -148,10 +152,6 @@ async fn queue(State(s): State<AppState>, t: InTenant) -> Reply {
         Vec::new()
     };
     forms.sort_by(|a, b| (&a.unit, &a.title).cmp(&(&b.unit, &b.title)));
-    let open = rows
-        .iter()
-        .filter(|r| r.state != state_label(PrintOrderState::Printed))
-        .count();
     render(
         &s,
         &t,
