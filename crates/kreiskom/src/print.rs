@@ -106,7 +106,7 @@ pub async fn run(config: &Config, store: Store, command: PrintCommand) -> Result
                 CardLayout::Sheet
             };
             let pdf = shop
-                .business_cards(&t, &who, layout, copies)
+                .typeset_cards(&t, cards, layout, copies)
                 .await
                 .map_err(|e| e.to_string())?;
             write(&out, &pdf, started)

@@ -1,5 +1,6 @@
 //! What each document shows, as its template reads it from `/data.json`.
 
+use kreiskom_core::{FormFieldKind, FormFieldWidth};
 use serde::Serialize;
 use serde_json::json;
 
@@ -137,10 +138,11 @@ pub struct FormSheet {
 #[derive(Debug, Clone, Serialize)]
 pub struct FormSheetField {
     pub label: String,
-    /// "text", "lines", "date", "checkbox" or "signature".
-    pub kind: String,
+    /// The template reads it as "text", "lines", "date", "checkbox" or
+    /// "signature".
+    pub kind: FormFieldKind,
     /// "full", "half" or "third".
-    pub width: String,
+    pub width: FormFieldWidth,
     pub required: bool,
 }
 

@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use kreiskom_core::{
-    din5008, Contact, FormFieldKind, FormFieldWidth, LocalTime, ParticipantList, Person,
-    PressRelease, PrintForm, PrintOrder, PrintProduct, Record, Region, Tenant, TenantSlug, Unit,
+    din5008, Contact, LocalTime, ParticipantList, Person, PressRelease, PrintForm, PrintOrder,
+    PrintProduct, Record, Region, Tenant, TenantSlug, Unit,
 };
 use kreiskom_media::Media;
 use kreiskom_store::Store;
@@ -210,10 +210,20 @@ impl PrintShop {
         layout: CardLayout,
         copies: usize,
     ) -> Result<Pdf> {
+        let cards = self.cards(tenant, who).await?;
+        self.typeset_cards(tenant, cards, layout, copies).await
+    }
+
+    /// Cards already gathered with `cards`, each `copies` times.
+    pub async fn typeset_cards(
+        &self,
+        tenant: &TenantSlug,
+        cards: Vec<Card>,
+        layout: CardLayout,
+        copies: usize,
+    ) -> Result<Pdf> {
         let design = self.design(tenant).await?;
-        let cards: Vec<Card> = self
-            .cards(tenant, who)
-            .await?
+        let cards: Vec<Card> = cards
             .into_iter()
             .flat_map(|c| std::iter::repeat_n(c, copies.max(1)))
             .collect();
@@ -317,20 +327,8 @@ impl PrintShop {
                 .iter()
                 .map(|x| FormSheetField {
                     label: x.label.clone(),
-                    kind: match x.kind {
-                        FormFieldKind::Text => "text",
-                        FormFieldKind::Lines => "lines",
-                        FormFieldKind::Date => "date",
-                        FormFieldKind::Checkbox => "checkbox",
-                        FormFieldKind::Signature => "signature",
-                    }
-                    .to_owned(),
-                    width: match x.width {
-                        FormFieldWidth::Full => "full",
-                        FormFieldWidth::Half => "half",
-                        FormFieldWidth::Third => "third",
-                    }
-                    .to_owned(),
+                    kind: x.kind,
+                    width: x.width,
                     required: x.required,
                 })
                 .collect(),

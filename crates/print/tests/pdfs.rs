@@ -195,8 +195,8 @@ fn a_form_lays_out_its_fields_and_marks_required_ones() {
     let printer = Printer::new(None);
     let field = |label: &str, kind: &str, width: &str, required: bool| FormSheetField {
         label: label.into(),
-        kind: kind.into(),
-        width: width.into(),
+        kind: serde_json::from_value(serde_json::json!(kind)).unwrap(),
+        width: serde_json::from_value(serde_json::json!(width)).unwrap(),
         required,
     };
     let form = FormSheet {
