@@ -6,11 +6,41 @@
 pub mod links;
 pub mod mastodon;
 pub mod outbox;
+pub mod posts;
 pub mod release_mail;
 pub mod smtp;
 
 pub use outbox::{Handler, Plan, Report, Runner, LEASE};
+pub use posts::PostHandler;
 pub use release_mail::ReleaseMailHandler;
+
+/// What the handlers of every job kind need, as `serve`, `kreiskom
+/// worker` and the tests set them up.
+pub struct Parts {
+    pub store: kreiskom_store::Store,
+    pub clock: kreiskom_core::Clock,
+    pub site: kreiskom_publish::Site,
+    pub mailer: Option<smtp::Mailer>,
+    pub print: kreiskom_print::PrintShop,
+    pub media: Option<kreiskom_media::Media>,
+    pub secret_key: Option<kreiskom_secrets::SecretKey>,
+}
+
+/// A runner with a handler for every kind of job kreiskom writes.
+pub fn runner(parts: Parts) -> Runner {
+    let Parts {
+        store,
+        clock,
+        site,
+        mailer,
+        print,
+        media,
+        secret_key,
+    } = parts;
+    Runner::new(store.clone(), clock)
+        .handle(ReleaseMailHandler::new(store.clone(), site, mailer).with_print(print))
+        .handle(PostHandler::new(store, media, secret_key))
+}
 
 /// How handing one delivery to its connector failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,4 +52,8 @@ pub enum SendError {
     /// The server refused this recipient or message for good.
     #[error("Zustellung abgelehnt: {0}")]
     Permanent(String),
+    /// The platform no longer takes the channel's token: final, and the
+    /// channel is flagged until someone sets a new one.
+    #[error("{0}")]
+    AccessRevoked(String),
 }

@@ -102,23 +102,8 @@ impl Mastodon {
     /// `server` as the user typed it: "social.bund.de" or
     /// "https://social.bund.de/".
     pub fn new(server: &str, token: &str) -> Result<Self, String> {
-        let typed = server.trim();
-        // Plain http only for a server on this machine (tests, a local
-        // instance): tokens never cross the network unencrypted.
-        let (scheme, rest) = match typed.strip_prefix("http://") {
-            Some(local) if local.starts_with("127.0.0.1:") || local.starts_with("localhost:") => {
-                ("http", local)
-            }
-            Some(_) => return Err("Mastodon-Server nur über https://".to_owned()),
-            None => ("https", typed.trim_start_matches("https://")),
-        };
-        let host = rest.trim_end_matches('/');
-        if host.is_empty() || host.contains(['/', ' ', '@']) {
-            return Err(format!(
-                "„{server}“ ist keine Adresse eines Mastodon-Servers"
-            ));
-        }
-        let base = format!("{scheme}://{host}");
+        let base = kreiskom_core::social::server_base(server)
+            .map_err(|e| format!("Der Mastodon-Server „{}“ {e}", server.trim()))?;
         let http = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .user_agent(concat!("kreiskom/", env!("CARGO_PKG_VERSION")))
@@ -209,6 +194,62 @@ impl Mastodon {
         posted(answer(response).await?)
     }
 
+    /// The post with this text that the account published at or after
+    /// `since`, if any: what a retry looks for first, in case the try
+    /// before went out but its answer was lost. Mastodon keeps an
+    /// `Idempotency-Key` only for an hour; this check has no such limit.
+    pub async fn find_posted(
+        &self,
+        text: &str,
+        since: jiff::Timestamp,
+    ) -> Result<Option<Posted>, SendError> {
+        #[derive(Deserialize)]
+        struct Account {
+            id: String,
+        }
+        #[derive(Deserialize)]
+        struct Listed {
+            id: String,
+            url: Option<String>,
+            created_at: String,
+            content: String,
+        }
+        let response = self
+            .http
+            .get(self.url("/api/v1/accounts/verify_credentials"))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let account: Account = serde_json::from_slice(&answer(response).await?)
+            .map_err(|e| SendError::Transient(format!("Antwort des Servers unlesbar: {e}")))?;
+        let response = self
+            .http
+            .get(self.url(&format!("/api/v1/accounts/{}/statuses", account.id)))
+            .query(&[("limit", "40"), ("exclude_reblogs", "true")])
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let listed: Vec<Listed> = serde_json::from_slice(&answer(response).await?)
+            .map_err(|e| SendError::Transient(format!("Antwort des Servers unlesbar: {e}")))?;
+        let wanted = plain_words(text);
+        // A little slack for clocks that disagree.
+        let since = since - jiff::SignedDuration::from_mins(5);
+        Ok(listed
+            .into_iter()
+            .filter(|s| {
+                s.created_at
+                    .parse::<jiff::Timestamp>()
+                    .is_ok_and(|at| at >= since)
+            })
+            .find(|s| plain_words(&html_text(&s.content)) == wanted)
+            .map(|s| Posted {
+                id: s.id,
+                url: s.url,
+            }))
+    }
+
     /// A correction: the same post, edited.
     pub async fn edit(&self, id: &str, status: &Status<'_>) -> Result<Posted, SendError> {
         let response = self
@@ -253,6 +294,44 @@ fn body(status: &Status) -> serde_json::Value {
     b
 }
 
+/// The words of a text as Mastodon shows it: mentions without their
+/// server ("@presse@social.bund.de" is shown as "@presse").
+fn plain_words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .map(
+            |w| match w.strip_prefix('@').and_then(|m| m.split_once('@')) {
+                Some((user, _)) => format!("@{user}"),
+                None => w.to_owned(),
+            },
+        )
+        .collect()
+}
+
+/// The text of a status's HTML `content`: tags dropped (a line break or
+/// paragraph becomes a space), the entities Mastodon writes decoded.
+fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        let tag = &rest[open + 1..open + close];
+        if tag.starts_with("br") || tag.starts_with("/p") {
+            out.push(' ');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
 fn posted(body: Vec<u8>) -> Result<Posted, SendError> {
     serde_json::from_slice(&body)
         .map_err(|e| SendError::Transient(format!("Antwort des Servers unlesbar: {e}")))
@@ -281,8 +360,8 @@ async fn answer(response: reqwest::Response) -> Result<Vec<u8>, SendError> {
         .and_then(|v| v["error"].as_str().map(str::to_owned))
         .unwrap_or_else(|| status.to_string());
     Err(match status.as_u16() {
-        401 | 403 => SendError::Permanent(format!(
-            "Der Zugang zum Mastodon-Konto gilt nicht mehr ({said}); bitte den Kanal neu verbinden."
+        401 | 403 => SendError::AccessRevoked(format!(
+            "Der Zugang zum Mastodon-Konto gilt nicht mehr ({said}); bitte beim Kanal einen neuen Zugang hinterlegen."
         )),
         422 => SendError::Permanent(format!("Mastodon lehnt den Beitrag ab: {said}")),
         429 => SendError::Transient(match reset {
@@ -294,4 +373,20 @@ async fn answer(response: reqwest::Response) -> Result<Vec<u8>, SendError> {
         }
         _ => SendError::Permanent(format!("Mastodon antwortet {status}: {said}")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_is_recognised_in_the_html_mastodon_shows() {
+        let html = r#"<p>Adventsmarkt &amp; Konzert<br />am 5. Dezember</p><p>Mehr: <a href="https://www.landkreis-goslar.de/advent" rel="nofollow noopener" target="_blank"><span class="invisible">https://www.</span><span class="ellipsis">landkreis-goslar.de/adv</span><span class="invisible">ent</span></a> <span class="h-card"><a href="https://social.bund.de/@presse" class="u-url mention">@<span>presse</span></a></span></p>"#;
+        let ours = "Adventsmarkt & Konzert\nam 5. Dezember\n\nMehr: https://www.landkreis-goslar.de/advent @presse@social.bund.de";
+        assert_eq!(plain_words(&html_text(html)), plain_words(ours));
+        assert_ne!(
+            plain_words(&html_text(html)),
+            plain_words("Adventsmarkt & Konzert am 6. Dezember")
+        );
+    }
 }

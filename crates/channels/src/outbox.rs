@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use kreiskom_core::{Clock, Payload, Target, TenantSlug};
-use kreiskom_store::{Delivery, Job, Outcome, Store, StoreError};
+use kreiskom_store::{Delivery, Job, Outcome, Receipt, Store, StoreError};
 
 use crate::SendError;
 
@@ -63,11 +63,13 @@ pub trait Handler: Send + Sync + 'static {
         payload: &Self::Payload,
     ) -> impl Future<Output = Result<Self::Prepared, String>> + Send;
 
+    /// Hands one delivery over; the receipt is what the platform answered
+    /// (empty for mail).
     fn deliver(
         &self,
         prepared: &Self::Prepared,
         delivery: &Delivery,
-    ) -> impl Future<Output = Result<(), SendError>> + Send;
+    ) -> impl Future<Output = Result<Receipt, SendError>> + Send;
 }
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -82,7 +84,7 @@ trait AnyHandler: Send + Sync {
         &'a self,
         prepared: &'a Prepared,
         delivery: &'a Delivery,
-    ) -> BoxFuture<'a, Result<(), SendError>>;
+    ) -> BoxFuture<'a, Result<Receipt, SendError>>;
 }
 
 impl<H: Handler> AnyHandler for H {
@@ -107,7 +109,7 @@ impl<H: Handler> AnyHandler for H {
         &'a self,
         prepared: &'a Prepared,
         delivery: &'a Delivery,
-    ) -> BoxFuture<'a, Result<(), SendError>> {
+    ) -> BoxFuture<'a, Result<Receipt, SendError>> {
         Box::pin(async move {
             let prepared = prepared
                 .downcast_ref::<H::Prepared>()
@@ -315,7 +317,7 @@ impl Runner {
         let mut outcomes = Vec::with_capacity(results.len());
         for (d, result) in results {
             let outcome = match result {
-                Ok(()) => Outcome::Delivered,
+                Ok(receipt) => Outcome::Delivered(receipt),
                 Err(SendError::Transient(e)) if d.attempts < MAX_ATTEMPTS => Outcome::Retry {
                     not_before: now + backoff(d.attempts),
                     error: e,
@@ -323,7 +325,7 @@ impl Runner {
                 Err(e) => Outcome::Failed(e.to_string()),
             };
             match outcome {
-                Outcome::Delivered => report.delivered += 1,
+                Outcome::Delivered(_) => report.delivered += 1,
                 Outcome::Failed(_) => report.failed += 1,
                 Outcome::Retry { .. } => report.retried += 1,
             }

@@ -8,7 +8,7 @@ use kreiskom_core::{
 };
 use kreiskom_print::PrintShop;
 use kreiskom_publish::Site;
-use kreiskom_store::{Delivery, Store};
+use kreiskom_store::{Delivery, Receipt, Store};
 
 use crate::outbox::{Handler, Plan};
 use crate::smtp::{Attached, Mailer, Outgoing};
@@ -153,7 +153,7 @@ impl Handler for ReleaseMailHandler {
         })
     }
 
-    async fn deliver(&self, mail: &PreparedMail, d: &Delivery) -> Result<(), SendError> {
+    async fn deliver(&self, mail: &PreparedMail, d: &Delivery) -> Result<Receipt, SendError> {
         let Some(mailer) = &self.mailer else {
             return Err(SendError::Transient(NO_MAILER.into()));
         };
@@ -174,6 +174,6 @@ impl Handler for ReleaseMailHandler {
             message_id: format!("<{}@{}>", d.token, mail.host),
             attachments: mail.attachments.clone(),
         };
-        mailer.send(&message).await
+        mailer.send(&message).await.map(|()| Receipt::default())
     }
 }

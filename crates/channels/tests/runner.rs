@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jiff::{SignedDuration, Timestamp};
 use kreiskom_channels::{Handler, Plan, Runner, SendError};
 use kreiskom_core::{Actor, Clock, Kind, Payload, Target, Tenant, TenantSlug};
-use kreiskom_store::{Delivery, DeliveryState, JobState, Store};
+use kreiskom_store::{Delivery, DeliveryState, JobState, Receipt, Store};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -55,12 +55,12 @@ impl Handler for Pinger {
         Ok(format!("ping {}", p.id))
     }
 
-    async fn deliver(&self, _: &String, d: &Delivery) -> Result<(), SendError> {
+    async fn deliver(&self, _: &String, d: &Delivery) -> Result<Receipt, SendError> {
         let n = self.tries.fetch_add(1, Ordering::SeqCst);
         if d.target == "b@ping.example" && d.attempts == 1 {
             return Err(SendError::Transient(format!("weg ({n})")));
         }
-        Ok(())
+        Ok(Receipt::default())
     }
 }
 

@@ -45,6 +45,7 @@ macro_rules! record_kinds {
                 PrintForm: $crate::PrintForm, print_forms, "vordrucke", "Vordruck", "Vordrucke", 20, [PrintOffice], workspace;
                 ParticipantList: $crate::ParticipantList, participant_lists, "teilnehmerlisten", "Teilnehmerliste", "Teilnehmerlisten", 21, [PartnershipCoordinator, PressOfficer, PrintOffice], personal;
                 PrintOrder: $crate::PrintOrder, print_orders, "druckauftraege", "Druckauftrag", "Druckaufträge", 22, [PressOfficer, PartnershipCoordinator, WebEditor, PrintOffice], workspace;
+                Post: $crate::Post, posts, "beitraege", "Beitrag", "Beiträge", 23, [PressOfficer, WebEditor], workspace;
                 Feedback: $crate::Feedback, feedback, "rueckmeldungen", "Rückmeldung zur Barrierefreiheit", "Rückmeldungen zur Barrierefreiheit", 16, [WebEditor], personal;
             }
         }

@@ -12,6 +12,7 @@ pub mod media;
 pub mod outbox;
 pub mod page;
 pub mod partnership;
+pub mod post;
 pub mod press;
 pub mod print;
 pub mod record;
@@ -37,6 +38,7 @@ pub use partnership::{
     Category, EventKind, Language, Partnership, PartnershipEvent, Status, StatusAt, Topic,
     Translation,
 };
+pub use post::{Post, PostPublish, PostVariant};
 pub use press::{
     Appointment, Due, Image, InquiryStatus, Journalist, MailingList, PressInquiry, PressRelease,
     ReleaseNumber, ReleaseState, Stage, Workflow, WorkflowError,
@@ -54,8 +56,8 @@ pub use search::{SearchDocument, SEARCHED_KINDS};
 pub use slug::{
     slugify, ActivitySlug, ChannelSlug, CollectionSlug, FeedbackSlug, FindingCheckSlug,
     InquirySlug, JournalistSlug, LegalPageSlug, MailingListSlug, MediaSlug, OrganisationSlug,
-    PageSlug, ParticipantListSlug, PartnershipSlug, PersonSlug, PressReleaseSlug, PrintFormSlug,
-    PrintOrderSlug, RegionSlug, ServiceSlug, SlugError, TenantSlug, UnitSlug,
+    PageSlug, ParticipantListSlug, PartnershipSlug, PersonSlug, PostSlug, PressReleaseSlug,
+    PrintFormSlug, PrintOrderSlug, RegionSlug, ServiceSlug, SlugError, TenantSlug, UnitSlug,
 };
 pub use tenant::{
     Activity, ActivityKind, Address, Channel, Collection, CollectionItem, CollectionLocation,

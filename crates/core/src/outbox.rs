@@ -44,18 +44,25 @@ impl Payload for ReleaseMail {
 pub enum TargetKind {
     /// An e-mail address.
     Email,
+    /// One of the tenant's social channels, by its slug. A post's
+    /// delivery carries its own idempotency key, and its handler checks
+    /// what went out before it tries again, so a delivery cut off by a
+    /// crash is resumed instead of left uncertain.
+    Channel,
 }
 
 impl TargetKind {
     pub fn key(self) -> &'static str {
         match self {
             TargetKind::Email => "email",
+            TargetKind::Channel => "channel",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "email" => Some(TargetKind::Email),
+            "channel" => Some(TargetKind::Channel),
             _ => None,
         }
     }
@@ -82,6 +89,15 @@ pub struct Target {
 }
 
 impl Target {
+    pub fn channel(slug: &str, name: &str) -> Self {
+        Self {
+            kind: TargetKind::Channel,
+            address: slug.to_owned(),
+            name: name.to_owned(),
+            person: String::new(),
+        }
+    }
+
     pub fn email(address: &str, name: &str, person: &str) -> Self {
         Self {
             kind: TargetKind::Email,

@@ -107,6 +107,7 @@ slug_types!(
     PrintFormSlug => "print_forms",
     ParticipantListSlug => "participant_lists",
     PrintOrderSlug => "print_orders",
+    PostSlug => "posts",
 );
 
 /// Lowercase ASCII with German transliteration (ä→ae, ö→oe, ü→ue, ß→ss);

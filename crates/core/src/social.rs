@@ -30,6 +30,26 @@ impl Default for ServerLimits {
     }
 }
 
+/// The base address of a server as a user types it ("social.bund.de",
+/// "https://social.bund.de/"): always https, but for a server on this
+/// machine (tests, a local instance), so tokens never cross the network
+/// unencrypted.
+pub fn server_base(typed: &str) -> Result<String, String> {
+    let typed = typed.trim();
+    let (scheme, rest) = match typed.strip_prefix("http://") {
+        Some(local) if local.starts_with("127.0.0.1:") || local.starts_with("localhost:") => {
+            ("http", local)
+        }
+        Some(_) => return Err("ist nur über https:// erreichbar".to_owned()),
+        None => ("https", typed.trim_start_matches("https://")),
+    };
+    let host = rest.trim_end_matches('/');
+    if host.is_empty() || host.contains(['/', ' ', '@']) || !host.contains(['.', ':']) {
+        return Err("ist keine Adresse eines Servers (z. B. „social.bund.de“)".to_owned());
+    }
+    Ok(format!("{scheme}://{host}"))
+}
+
 /// One channel's version of a post, as far as the rules look at it.
 #[derive(Debug, Clone, Default)]
 pub struct Draft<'a> {
@@ -264,6 +284,26 @@ pub fn check(platform: Platform, draft: &Draft, limits: &ServerLimits) -> Vec<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_is_reached_over_https_only() {
+        assert_eq!(
+            server_base("social.bund.de").unwrap(),
+            "https://social.bund.de"
+        );
+        assert_eq!(
+            server_base(" https://social.bund.de/ ").unwrap(),
+            "https://social.bund.de"
+        );
+        assert_eq!(
+            server_base("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert!(server_base("http://social.bund.de").is_err());
+        assert!(server_base("@presse@social.bund.de").is_err());
+        assert!(server_base("social.bund.de/@presse").is_err());
+        assert!(server_base("localhost").is_err());
+    }
 
     const RELEASE: &str = "https://www.landkreis-stade.de/presse/2022/150";
 

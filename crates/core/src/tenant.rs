@@ -699,6 +699,9 @@ pub struct Channel {
     pub handle: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The Mastodon server the account lives on ("social.bund.de").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<PartialDate>,
     /// The unit that runs it.
@@ -725,6 +728,9 @@ impl Record for Channel {
         let mut e = Errors::default();
         e.optional_text("handle", &self.handle, 200);
         e.url("url", &self.url);
+        if let Some(Err(problem)) = self.server.as_deref().map(crate::social::server_base) {
+            e.add("server", problem);
+        }
         e.optional_text("note", &self.note, TEXT);
         e.doubts(&self.doubts);
         e.into_vec()

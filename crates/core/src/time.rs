@@ -17,6 +17,20 @@ pub type Clock = std::sync::Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
 /// Europe/Berlin from the time zone database built into the binary, so an
 /// embargo never depends on the machine's tzdata.
+/// "Donnerstag".
+pub fn weekday(date: jiff::civil::Date) -> &'static str {
+    const WEEKDAYS: [&str; 7] = [
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+    ];
+    WEEKDAYS[date.weekday().to_monday_zero_offset() as usize]
+}
+
 pub fn berlin() -> TimeZone {
     TimeZone::get("Europe/Berlin").expect("the bundled tz database knows Europe/Berlin")
 }
@@ -87,17 +101,7 @@ impl LocalTime {
 
     /// "Donnerstag, 03.07.2014, 13:00 Uhr", for an appointment.
     pub fn german_with_weekday(self) -> String {
-        const WEEKDAYS: [&str; 7] = [
-            "Montag",
-            "Dienstag",
-            "Mittwoch",
-            "Donnerstag",
-            "Freitag",
-            "Samstag",
-            "Sonntag",
-        ];
-        let day = WEEKDAYS[self.0.weekday().to_monday_zero_offset() as usize];
-        format!("{day}, {}", self.german())
+        format!("{}, {}", weekday(self.0.date()), self.german())
     }
 }
 

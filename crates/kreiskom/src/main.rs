@@ -733,20 +733,30 @@ async fn serve(
     state.security.https = public_url.starts_with("https://");
     state.fact_years = i16::try_from(config.freshness.fact_years).unwrap_or(i16::MAX);
     state.mailer = mailer(&config, false)?;
-    state.secret_key = match &config.secret_key {
-        Some(key) => Some(kreiskom_secrets::SecretKey::parse(key).map_err(|e| e.to_string())?),
+    state.secret_key = match secret_key(&config)? {
+        Some(key) => Some(key),
         None if demo => {
-            println!("Hinweis: Kein Schlüssel (secret_key) gesetzt; für die Demo gilt einer bis zum Ende dieses Laufs. Ein zweiter Faktor, der hier eingerichtet wird, gilt danach nicht mehr.");
+            println!("Hinweis: Kein Schlüssel (secret_key) gesetzt; für die Demo gilt einer bis zum Ende dieses Laufs. Ein zweiter Faktor oder der Zugang zu einem Kanal, hier eingerichtet, gilt danach nicht mehr.");
             Some(kreiskom_secrets::SecretKey::ephemeral())
         }
         None => {
-            println!("Hinweis: Ohne secret_key (KREISKOM_SECRET_KEY) kann niemand einen zweiten Faktor einrichten.");
+            println!("Hinweis: Ohne secret_key (KREISKOM_SECRET_KEY) kann niemand einen zweiten Faktor einrichten oder den Zugang zu einem Kanal hinterlegen.");
             None
         }
     };
     let worker = match with_worker {
         true => {
-            let runner = outbox_runner(&config, &store, site)?;
+            let runner = outbox_runner(
+                &config,
+                &store,
+                site,
+                state.printer.clone(),
+                state
+                    .media
+                    .clone()
+                    .expect("the media library was opened above"),
+                state.secret_key.clone(),
+            )?;
             let task = runner
                 .clone()
                 .spawn(state.jobs.clone(), std::time::Duration::from_secs(5));
@@ -824,20 +834,32 @@ fn outbox_runner(
     config: &Config,
     store: &Store,
     site: Site,
+    printer: std::sync::Arc<kreiskom_print::Printer>,
+    media: kreiskom_media::Media,
+    secret_key: Option<kreiskom_secrets::SecretKey>,
 ) -> Result<std::sync::Arc<kreiskom_channels::Runner>, String> {
-    let mailer = mailer(config, true)?;
-    let clock: kreiskom_core::Clock = std::sync::Arc::new(jiff::Timestamp::now);
-    let media = config.media.open().map_err(|e| e.to_string())?;
-    let printer = std::sync::Arc::new(kreiskom_print::Printer::new(
-        config.templates_dir.as_deref(),
-    ));
-    let shop = kreiskom_print::PrintShop::new(printer, store.clone(), Some(media));
-    Ok(std::sync::Arc::new(
-        kreiskom_channels::Runner::new(store.clone(), clock).handle(
-            kreiskom_channels::ReleaseMailHandler::new(store.clone(), site, mailer)
-                .with_print(shop),
-        ),
-    ))
+    let print = kreiskom_print::PrintShop::new(printer, store.clone(), Some(media.clone()));
+    Ok(std::sync::Arc::new(kreiskom_channels::runner(
+        kreiskom_channels::Parts {
+            store: store.clone(),
+            clock: std::sync::Arc::new(jiff::Timestamp::now),
+            site,
+            mailer: mailer(config, true)?,
+            print,
+            media: Some(media),
+            secret_key,
+        },
+    )))
+}
+
+/// The installation's key from the config.
+fn secret_key(config: &Config) -> Result<Option<kreiskom_secrets::SecretKey>, String> {
+    config
+        .secret_key
+        .as_deref()
+        .map(kreiskom_secrets::SecretKey::parse)
+        .transpose()
+        .map_err(|e| e.to_string())
 }
 
 /// Only the outbox runner, so workers can run apart from web nodes.
@@ -851,7 +873,11 @@ async fn worker(config: Config, store: Store, once: bool, every: u64) -> Result<
         }
     };
     let site = Site::new(store.clone(), config.templates_dir.clone()).with_public_url(&public_url);
-    let runner = outbox_runner(&config, &store, site)?;
+    let printer = std::sync::Arc::new(kreiskom_print::Printer::new(
+        config.templates_dir.as_deref(),
+    ));
+    let media = config.media.open().map_err(|e| e.to_string())?;
+    let runner = outbox_runner(&config, &store, site, printer, media, secret_key(&config)?)?;
     if once {
         let start = std::time::Instant::now();
         let r = runner.run_due().await.map_err(|e| e.to_string())?;

@@ -180,4 +180,135 @@ async fn two_workers_one_killed_nobody_mailed_twice(url: &str) {
     );
 }
 
-kreiskom_testkit::on_both_backends!(two_workers_one_killed_nobody_mailed_twice);
+/// A worker for posts: the installation's key opens the channels' tokens.
+fn post_worker(db: &str, dir: &std::path::Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_kreiskom"))
+        .args(["worker", "--every", "1"])
+        .current_dir(dir)
+        .env("KREISKOM_DATABASE_URL", db)
+        .env("KREISKOM_PUBLIC_URL", "https://www.landkreis-stade.example")
+        .env("KREISKOM_SECRET_KEY", SECRET_KEY)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start kreiskom worker")
+}
+
+/// 32 bytes in Base64, as `openssl rand -base64 32` gives them.
+const SECRET_KEY: &str = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=";
+
+async fn a_worker_killed_while_posting_leaves_one_post_per_channel(url: &str) {
+    use kreiskom_core::post::PostPublish;
+    use kreiskom_testkit::mastodon::MastodonServer;
+
+    let store = Store::connect(url).await.unwrap();
+    let demo: Dataset = serde_json::from_str(DEMO).unwrap();
+    let op = Actor::operator("test");
+    store.import(&op, &demo, |_, _| {}).await.unwrap();
+    let stade = TenantSlug::parse("stade").unwrap();
+    let key = kreiskom_secrets::SecretKey::parse(SECRET_KEY).unwrap();
+    // The first server makes the post but holds its answer: the worker is
+    // killed while it waits, so it never learns the post went out.
+    let slow = MastodonServer::start("zugang-a");
+    slow.books().hold = Some(Duration::from_secs(60));
+    let quick = MastodonServer::start("zugang-b");
+    for (slug, server, token) in [
+        ("fediverse", &slow, "zugang-a"),
+        ("bund", &quick, "zugang-b"),
+    ] {
+        let channel: kreiskom_core::Channel = serde_json::from_value(serde_json::json!({
+            "slug": slug, "platform": "mastodon", "server": server.url, "handle": "@landkreis"
+        }))
+        .unwrap();
+        let permit = op.operator_permit(Kind::Channel).unwrap();
+        store.create(&permit, Some(&stade), channel).await.unwrap();
+        let sealed = key.seal(
+            &kreiskom_store::credential_context(&stade, slug),
+            token.as_bytes(),
+        );
+        store
+            .set_channel_credential(&permit, &stade, slug, &sealed, None)
+            .await
+            .unwrap();
+    }
+    let post: kreiskom_core::Post = serde_json::from_value(serde_json::json!({
+        "slug": "weihnachtsgruss",
+        "message": "Frohe Weihnachten aus dem Landkreis Stade 🎄",
+        "author": "kai-seefried",
+        "channels": [{"channel": "fediverse"}, {"channel": "bund"}]
+    }))
+    .unwrap();
+    store
+        .create(&op.operator_permit(Kind::Post).unwrap(), Some(&stade), post)
+        .await
+        .unwrap();
+    let job = PostPublish {
+        post: "weihnachtsgruss".into(),
+    };
+    store
+        .schedule_job(&stade, &job, jiff::Timestamp::now())
+        .await
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = post_worker(url, dir.path());
+    wait_for("both posts made", Duration::from_secs(60), || {
+        slow.books().created == 1 && quick.books().created == 1
+    });
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert_eq!(slow.books().post_requests, 1);
+
+    // Once the killed worker's lease is over, its delivery is due again
+    // (not left uncertain); the next worker asks the server first.
+    let later =
+        jiff::Timestamp::now() + kreiskom_channels::LEASE + jiff::SignedDuration::from_mins(1);
+    assert_eq!(
+        store.sweep_outbox(later).await.unwrap(),
+        0,
+        "none uncertain"
+    );
+    let mut second = post_worker(url, dir.path());
+    let start = Instant::now();
+    let deliveries = loop {
+        let (state, deliveries) = store.job_of(&stade, &job).await.unwrap().unwrap();
+        if state == JobState::Done {
+            break deliveries;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the second worker stalled"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    unsafe {
+        libc::kill(second.id() as i32, libc::SIGTERM);
+    }
+    assert!(second.wait().unwrap().success());
+
+    assert_eq!(
+        slow.texts(),
+        ["Frohe Weihnachten aus dem Landkreis Stade 🎄\n\n– Kai Seefried"]
+    );
+    assert_eq!(quick.books().created, 1);
+    assert_eq!(
+        slow.books().post_requests,
+        1,
+        "found among the account's posts, not sent again"
+    );
+    for d in &deliveries {
+        assert_eq!(d.state, DeliveryState::Delivered, "{d:?}");
+        assert!(
+            d.receipt
+                .url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://social.example/@landkreis/")),
+            "{d:?}"
+        );
+    }
+}
+
+kreiskom_testkit::on_both_backends!(
+    two_workers_one_killed_nobody_mailed_twice,
+    a_worker_killed_while_posting_leaves_one_post_per_channel,
+);

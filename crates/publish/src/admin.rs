@@ -1417,10 +1417,14 @@ const NAV_GROUPS: &[NavGroupSpec] = &[
             Kind::LegalPage,
             Kind::MediaFile,
             Kind::Service,
-            Kind::Channel,
             Kind::Feedback,
         ],
         &[("aktualitaet", "Aktualität")],
+    ),
+    (
+        "Soziale Medien",
+        &[Kind::Post, Kind::Channel],
+        &[("beitraege/kalender", "Kalender der Beiträge")],
     ),
     (
         "Druck",

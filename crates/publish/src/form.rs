@@ -563,6 +563,9 @@ fn field_rank(key: &str) -> u8 {
     match key {
         "slug" => 0,
         "name" | "title" | "names" | "date" | "kind" | "category" | "regions" => 1,
+        // A post's text, and in a channel's version, the channel.
+        "message" | "channel" => 1,
+        "channels" => 2,
         // A period reads from its beginning to its end.
         "start" => 2,
         "end" => 3,
@@ -586,6 +589,9 @@ fn hint(key: &str, node: &Value) -> Option<String> {
     }
     if matches!(key, "description" | "tasks" | "partnership_intro") {
         return Some("Markdown: **fett**, *kursiv*, Listen mit „- “".into());
+    }
+    if key == "text_language" {
+        return Some("Zwei Kleinbuchstaben nach ISO 639-1; leer lassen heißt Deutsch (de)".into());
     }
     if key == "country" {
         return Some("ISO-3166-Code mit zwei Buchstaben, z. B. DE, PL, FR".into());

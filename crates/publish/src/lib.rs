@@ -5,7 +5,7 @@
 pub mod admin;
 pub mod form;
 pub mod freshness;
-mod german;
+pub mod german;
 mod labels;
 mod languages;
 pub mod people;

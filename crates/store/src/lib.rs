@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 pub mod backup;
+mod credentials;
 mod dataset;
 mod error;
 mod generation;
@@ -21,9 +22,12 @@ use sqlx::{Any, AnyPool, Transaction};
 
 pub use accounts::{normalize_email, Account, LinkPurpose, LoginFailure, Member, Session};
 pub use audit::{Action, AuditEntry, AuditFilter};
+pub use credentials::{credential_context, CredentialInfo};
 pub use error::StoreError;
 pub use generation::TimedWindow;
-pub use outbox::{Delivery, DeliveryState, Job, JobState, Outcome, TroubledJob};
+pub use outbox::{
+    Delivery, DeliveryState, Job, JobState, Outcome, Receipt, ScheduledJob, TroubledJob,
+};
 pub use records::{Referrer, Stored};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

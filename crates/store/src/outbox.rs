@@ -40,6 +40,18 @@ pub struct TroubledJob {
     pub uncertain: i64,
 }
 
+/// A job on a calendar: what it is about, when it is due, how far it got.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScheduledJob {
+    pub subject: String,
+    pub state: JobState,
+    pub due: Timestamp,
+    pub error: Option<String>,
+    pub deliveries: i64,
+    pub delivered: i64,
+    pub failed: i64,
+}
+
 impl Job {
     pub fn payload<P: Payload>(&self) -> std::result::Result<P, String> {
         serde_json::from_str(&self.payload)
@@ -55,11 +67,14 @@ pub enum JobState {
     Delivering,
     Done,
     Failed,
+    /// Called off before it was planned (a post taken off the calendar).
+    Cancelled,
 }
 
 impl JobState {
     fn parse(s: &str) -> Self {
         match s {
+            "cancelled" => JobState::Cancelled,
             "planning" => JobState::Planning,
             "delivering" => JobState::Delivering,
             "done" => JobState::Done,
@@ -75,6 +90,7 @@ impl JobState {
             JobState::Delivering => "läuft",
             JobState::Done => "abgeschlossen",
             JobState::Failed => "abgebrochen",
+            JobState::Cancelled => "abgesagt",
         }
     }
 }
@@ -130,10 +146,22 @@ pub struct Delivery {
     pub attempts: i64,
     pub error: Option<String>,
     pub sent_at: Option<String>,
+    /// When it was planned; a check of what went out looks from here.
+    pub created_at: String,
+    /// What the platform answered.
+    pub receipt: Receipt,
+}
+
+/// A platform's answer to a delivery: the post's id there (for a later
+/// correction or withdrawal) and its public address.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    pub id: Option<String>,
+    pub url: Option<String>,
 }
 
 const DELIVERY_COLUMNS: &str =
-    "job, target_kind, target, name, person, token, state, attempts, error, sent_at";
+    "job, target_kind, target, name, person, token, state, attempts, error, sent_at, created_at, receipt_id, receipt_url";
 
 fn delivery(row: &sqlx::any::AnyRow) -> Result<Delivery> {
     let state = DeliveryState::parse(&row.try_get::<String, _>("state")?);
@@ -155,13 +183,18 @@ fn delivery(row: &sqlx::any::AnyRow) -> Result<Delivery> {
         attempts: row.try_get("attempts")?,
         error: row.try_get("error")?,
         sent_at: row.try_get("sent_at")?,
+        created_at: row.try_get("created_at")?,
+        receipt: Receipt {
+            id: row.try_get("receipt_id")?,
+            url: row.try_get("receipt_url")?,
+        },
     })
 }
 
 /// How one delivery's try ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Delivered,
+    Delivered(Receipt),
     /// Refused for good.
     Failed(String),
     /// Could not be tried (server unreachable): due again at `not_before`.
@@ -414,26 +447,31 @@ impl Store {
         let mut tx = self.write().await?;
         let stamp = now();
         for (d, outcome) in outcomes {
-            let (state, error, sent_at, not_before) = match outcome {
-                Outcome::Delivered => ("delivered", None, Some(stamp.as_str()), None),
-                Outcome::Failed(e) => ("failed", Some(e.as_str()), None, None),
+            let none = Receipt::default();
+            let (state, error, sent_at, not_before, receipt) = match outcome {
+                Outcome::Delivered(r) => ("delivered", None, Some(stamp.as_str()), None, r),
+                Outcome::Failed(e) => ("failed", Some(e.as_str()), None, None, &none),
                 Outcome::Retry { not_before, error } => (
                     "pending",
                     Some(error.as_str()),
                     None,
                     Some(not_before.as_microsecond()),
+                    &none,
                 ),
             };
             sqlx::query(
                 "UPDATE deliveries SET state = $1, error = $2, sent_at = $3, lease_until_us = NULL,
-                     not_before_us = COALESCE($4, not_before_us), updated_at = $5
-                 WHERE token = $6 AND state = 'sending'",
+                     not_before_us = COALESCE($4, not_before_us), updated_at = $5,
+                     receipt_id = $6, receipt_url = $7
+                 WHERE token = $8 AND state = 'sending'",
             )
             .bind(state)
             .bind(error)
             .bind(sent_at)
             .bind(not_before)
             .bind(&stamp)
+            .bind(&receipt.id)
+            .bind(&receipt.url)
             .bind(&d.token)
             .execute(&mut *tx)
             .await?;
@@ -443,11 +481,21 @@ impl Store {
         Ok(())
     }
 
-    /// Deliveries whose worker vanished while sending become uncertain;
-    /// jobs with nothing left to deliver are done. Returns how many became
-    /// uncertain.
+    /// Deliveries whose worker vanished while sending become uncertain,
+    /// but for those to a channel: their handler finds out what went out
+    /// before it tries again, so they are due again at once. Jobs with
+    /// nothing left to deliver are done. Returns how many became uncertain.
     pub async fn sweep_outbox(&self, at: Timestamp) -> Result<u64> {
         let mut tx = self.write().await?;
+        sqlx::query(
+            "UPDATE deliveries SET state = 'pending', lease_until_us = NULL,
+                 error = 'Versand unterbrochen; vor dem nächsten Versuch wird geprüft, was schon veröffentlicht ist', updated_at = $2
+             WHERE state = 'sending' AND lease_until_us < $1 AND target_kind = 'channel'",
+        )
+        .bind(at.as_microsecond())
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
         let cut = sqlx::query(
             "UPDATE deliveries SET state = 'uncertain', lease_until_us = NULL,
                  error = 'Versand unterbrochen; ob die Nachricht ankam, ist unklar', updated_at = $1
@@ -515,6 +563,107 @@ impl Store {
                     error: r.try_get("last_error")?,
                     failed: r.try_get("failed")?,
                     uncertain: r.try_get("uncertain")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Plans the job for this payload at `at`, or moves it there if it
+    /// has not started yet (also one that was cancelled or failed before
+    /// planning). Refused once it is under way or done.
+    pub async fn schedule_job<P: Payload>(
+        &self,
+        tenant: &TenantSlug,
+        payload: &P,
+        at: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        let key = job_key(P::KIND, tenant.as_str(), &payload.key());
+        let row = sqlx::query("SELECT id, state FROM jobs WHERE idempotency_key = $1")
+            .bind(&key)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match row {
+            None => enqueue(&mut tx, tenant.as_str(), payload, at).await?,
+            Some(row) => {
+                let id: String = row.try_get("id")?;
+                let state = JobState::parse(&row.try_get::<String, _>("state")?);
+                let started = sqlx::query("SELECT COUNT(*) AS n FROM deliveries WHERE job = $1")
+                    .bind(&id)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get::<i64, _>("n")?
+                    > 0;
+                if started || matches!(state, JobState::Planning | JobState::Delivering) {
+                    return Err(StoreError::Locked(format!(
+                        "Der Versand ist schon {}; der Termin lässt sich nicht mehr ändern.",
+                        if state == JobState::Done {
+                            "abgeschlossen"
+                        } else {
+                            "angelaufen"
+                        }
+                    )));
+                }
+                sqlx::query(
+                    "UPDATE jobs SET state = 'pending', not_before_us = $1, attempts = 0, last_error = NULL,
+                         lease_until_us = NULL, updated_at = $2 WHERE id = $3",
+                )
+                .bind(at.as_microsecond())
+                .bind(now())
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Calls off the job for this payload if it has not been planned yet;
+    /// says whether there was one to call off.
+    pub async fn cancel_job<P: Payload>(&self, tenant: &TenantSlug, payload: &P) -> Result<bool> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query(
+            "UPDATE jobs SET state = 'cancelled', lease_until_us = NULL, updated_at = $1
+             WHERE idempotency_key = $2 AND state = 'pending'",
+        )
+        .bind(now())
+        .bind(job_key(P::KIND, tenant.as_str(), &payload.key()))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// A tenant's jobs of one kind with when they are (or were) due, for
+    /// a calendar: earliest first.
+    pub async fn scheduled_jobs<P: Payload>(
+        &self,
+        tenant: &TenantSlug,
+    ) -> Result<Vec<ScheduledJob>> {
+        let rows = sqlx::query(
+            "SELECT j.subject, j.state, j.not_before_us, j.last_error,
+                    (SELECT COUNT(*) FROM deliveries d WHERE d.job = j.id) AS deliveries,
+                    (SELECT COUNT(*) FROM deliveries d WHERE d.job = j.id AND d.state = 'delivered') AS delivered,
+                    (SELECT COUNT(*) FROM deliveries d WHERE d.job = j.id AND d.state IN ('failed', 'uncertain')) AS failed
+             FROM jobs j WHERE j.tenant = $1 AND j.kind = $2
+             ORDER BY j.not_before_us",
+        )
+        .bind(tenant.as_str())
+        .bind(P::KIND)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ScheduledJob {
+                    subject: r.try_get("subject")?,
+                    state: JobState::parse(&r.try_get::<String, _>("state")?),
+                    due: Timestamp::from_microsecond(r.try_get("not_before_us")?)
+                        .unwrap_or(Timestamp::UNIX_EPOCH),
+                    error: r.try_get("last_error")?,
+                    deliveries: r.try_get("deliveries")?,
+                    delivered: r.try_get("delivered")?,
+                    failed: r.try_get("failed")?,
                 })
             })
             .collect()

@@ -330,7 +330,7 @@ async fn deliveries_are_planned_once_and_never_resent(url: &str) {
         "stored in lower case"
     );
     store
-        .finish_deliveries(&[(&second[0], Outcome::Delivered)])
+        .finish_deliveries(&[(&second[0], Outcome::Delivered(Default::default()))])
         .await
         .unwrap();
 
@@ -424,7 +424,10 @@ async fn concurrent_workers_never_claim_the_same_delivery(url: &str) {
                     return mine;
                 }
                 assert!(batch.len() <= 7, "claimed {} of at most 7", batch.len());
-                let done: Vec<_> = batch.iter().map(|d| (d, Outcome::Delivered)).collect();
+                let done: Vec<_> = batch
+                    .iter()
+                    .map(|d| (d, Outcome::Delivered(Default::default())))
+                    .collect();
                 store.finish_deliveries(&done).await.unwrap();
                 mine.extend(batch.into_iter().map(|d| d.target));
                 tokio::task::yield_now().await;

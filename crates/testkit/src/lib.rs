@@ -2,6 +2,8 @@
 //! PostgreSQL is a server from Debian's `postgresql` package, started once
 //! per test process on a free loopback port and stopped when it exits.
 
+pub mod mastodon;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;

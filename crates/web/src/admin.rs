@@ -433,6 +433,7 @@ async fn dashboard(State(s): State<AppState>, t: InTenant) -> Reply {
     if freshness_shown {
         view["freshness"] = crate::freshness::view(&s, &t, None).await?.open().into();
     }
+    view["channels"] = crate::social::channel_warnings(&s, &t).await?.into();
     render(
         &s,
         &t,
@@ -541,6 +542,10 @@ struct Notice {
     freigegeben: Option<String>,
     zurueckgegeben: Option<String>,
     zurueckgezogen: Option<String>,
+    geplant: Option<String>,
+    abgesagt: Option<String>,
+    zugang: Option<String>,
+    zugang_entfernt: Option<String>,
 }
 
 impl Notice {
@@ -559,6 +564,17 @@ impl Notice {
             Some("In den Entwurf zurückgegeben.".into())
         } else if self.zurueckgezogen.is_some() {
             Some("Zurückgezogen: Die Mitteilung erscheint nirgends mehr öffentlich.".into())
+        } else if self.geplant.is_some() {
+            Some(
+                "Geplant: Der Beitrag geht zum angegebenen Zeitpunkt auf allen Kanälen hinaus."
+                    .into(),
+            )
+        } else if self.abgesagt.is_some() {
+            Some("Abgesagt: Der Beitrag wird nicht veröffentlicht.".into())
+        } else if self.zugang.is_some() {
+            Some("Der Zugang ist verschlüsselt gespeichert; er wird nicht wieder angezeigt.".into())
+        } else if self.zugang_entfernt.is_some() {
+            Some("Der Zugang ist gelöscht.".into())
         } else {
             None
         }
@@ -567,6 +583,8 @@ impl Notice {
 
 struct Shown<'a> {
     status: StatusCode,
+    /// Why an action on the record was refused (scheduling a post).
+    refusals: Vec<String>,
     value: &'a Value,
     version: i64,
     doubts: &'a [kreiskom_core::Doubt],
@@ -601,6 +619,14 @@ async fn record_page<R: Record>(s: &AppState, t: &InTenant, shown: Shown<'_>) ->
             }
         }
         Kind::Journalist if !shown.is_new => view.with_panel(crate::newsroom::journalist_panel()),
+        Kind::Post | Kind::Channel if !shown.is_new => {
+            let slug = shown.value["slug"].as_str().unwrap_or_default();
+            view.with_panel(if R::KIND == Kind::Post {
+                crate::social::post_panel(s, t, slug, &shown.refusals).await?
+            } else {
+                crate::social::channel_panel(s, t, slug, &shown.refusals).await?
+            })
+        }
         _ => view,
     };
     let view = match shown.value.get("slug").and_then(|v| v.as_str()) {
@@ -636,12 +662,40 @@ async fn show<R: Record>(
         &s,
         &t,
         Shown {
+            refusals: Vec::new(),
             status: StatusCode::OK,
             value: &value,
             version: stored.version,
             doubts: stored.record.doubts(),
             errors: Vec::new(),
             message: n.message(),
+            conflict: None,
+            is_new: false,
+        },
+    )
+    .await
+}
+
+/// The record's page again, saying why an action on it was refused.
+pub(crate) async fn refused<R: Record>(
+    s: &AppState,
+    t: &InTenant,
+    slug: &str,
+    refusals: Vec<String>,
+) -> Reply {
+    let stored = fetch::<R>(s, t, slug).await?;
+    let value = serde_json::to_value(&stored.record).expect("records serialize");
+    record_page::<R>(
+        s,
+        t,
+        Shown {
+            refusals,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            value: &value,
+            version: stored.version,
+            doubts: stored.record.doubts(),
+            errors: Vec::new(),
+            message: None,
             conflict: None,
             is_new: false,
         },
@@ -667,6 +721,7 @@ async fn new_form<R: Record>(State(s): State<AppState>, t: InTenant) -> Reply {
         &s,
         &t,
         Shown {
+            refusals: Vec::new(),
             status: StatusCode::OK,
             value: &value,
             version: 0,
@@ -681,7 +736,14 @@ async fn new_form<R: Record>(State(s): State<AppState>, t: InTenant) -> Reply {
 }
 
 /// Fields whose text names a new record when its slug is left empty.
-const NAMING_FIELDS: &[&str] = &["title", "name", "names.0.name", "question", "file_name"];
+const NAMING_FIELDS: &[&str] = &[
+    "title",
+    "name",
+    "names.0.name",
+    "question",
+    "file_name",
+    "message",
+];
 
 /// A new record whose slug was left empty gets one made from its title
 /// ("Neues Serviceportal" → `neues-serviceportal`), with a number added
@@ -879,6 +941,7 @@ async fn invalid<R: Record>(
         s,
         t,
         Shown {
+            refusals: Vec::new(),
             status: StatusCode::UNPROCESSABLE_ENTITY,
             value,
             version,
@@ -983,6 +1046,7 @@ async fn conflict<R: Record>(s: &AppState, t: &InTenant, slug: &str, mine: &Valu
         s,
         t,
         Shown {
+            refusals: Vec::new(),
             status: StatusCode::CONFLICT,
             value: mine,
             // Saving again is now a decision made with the other change in view.

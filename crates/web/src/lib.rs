@@ -22,6 +22,7 @@ mod public_form;
 mod revisions;
 mod routes;
 pub mod search;
+mod social;
 mod throttle;
 
 use std::sync::Arc;
@@ -159,6 +160,7 @@ fn table() -> routes::Routes {
     let r = media::routes(r);
     let r = freshness::routes(r);
     let r = print::routes(r);
+    let r = social::routes(r);
     let r = revisions::routes(r);
     let r = search::routes(r);
     assets::routes(r)

@@ -61,14 +61,15 @@ impl App {
         &self,
         mailer: Option<kreiskom_channels::smtp::Mailer>,
     ) -> kreiskom_channels::Runner {
-        kreiskom_channels::Runner::new(self.store.clone(), self.state.clock.clone()).handle(
-            kreiskom_channels::ReleaseMailHandler::new(
-                self.store.clone(),
-                self.state.site.clone(),
-                mailer,
-            )
-            .with_print(self.state.print_shop()),
-        )
+        kreiskom_channels::runner(kreiskom_channels::Parts {
+            store: self.store.clone(),
+            clock: self.state.clock.clone(),
+            site: self.state.site.clone(),
+            mailer,
+            print: self.state.print_shop(),
+            media: self.state.media.clone(),
+            secret_key: self.state.secret_key.clone(),
+        })
     }
 }
 
@@ -536,6 +537,16 @@ impl App {
     /// The same app with a media store for uploads.
     pub fn with_media(mut self, media: kreiskom_media::Media) -> Self {
         self.state = self.state.with_media(media);
+        self.router = kreiskom_web::app(self.state.clone());
+        self
+    }
+}
+
+impl App {
+    /// The same app with the installation's key, so channel access and
+    /// second factors can be sealed.
+    pub fn with_secret_key(mut self) -> Self {
+        self.state.secret_key = Some(kreiskom_secrets::SecretKey::ephemeral());
         self.router = kreiskom_web::app(self.state.clone());
         self
     }

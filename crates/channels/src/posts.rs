@@ -1,0 +1,331 @@
+//! Publishing a scheduled post: one delivery per channel, each carried out
+//! through that platform's connector with the channel's sealed token.
+//! Before a delivery is tried again it asks the platform what went out,
+//! so a post whose answer was lost (a timeout, a crash) is found, not
+//! posted twice.
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use kreiskom_core::post::{check_post, PostPublish};
+use kreiskom_core::social::ServerLimits;
+use kreiskom_core::{
+    Channel, ChannelSlug, MediaFile, Person, Platform, Post, Record, Target, TenantSlug,
+};
+use kreiskom_media::Media;
+use kreiskom_secrets::SecretKey;
+use kreiskom_store::{credential_context, Delivery, Receipt, Store};
+
+use crate::mastodon::{Mastodon, Status, Visibility};
+use crate::outbox::{Handler, Plan};
+use crate::SendError;
+
+pub struct PostHandler {
+    store: Store,
+    /// Where the post's pictures are; without it, posts with pictures fail.
+    media: Option<Media>,
+    /// Opens the channels' tokens; without it, nothing can be posted.
+    key: Option<SecretKey>,
+}
+
+impl PostHandler {
+    pub fn new(store: Store, media: Option<Media>, key: Option<SecretKey>) -> Self {
+        Self { store, media, key }
+    }
+}
+
+/// A picture as every channel uploads it.
+struct Picture {
+    file_name: String,
+    content_type: &'static str,
+    bytes: Bytes,
+    alt: String,
+}
+
+/// What one channel gets.
+struct Outgoing {
+    /// The connection, or why there is none (no token, a bad server).
+    client: Result<Mastodon, String>,
+    text: String,
+}
+
+pub struct PreparedPost {
+    channels: HashMap<String, Outgoing>,
+    pictures: Vec<Picture>,
+    language: String,
+    visibility: Visibility,
+    content_warning: Option<String>,
+    tenant: TenantSlug,
+}
+
+/// A post and what checking it needs, read in one go.
+pub struct PostContext {
+    pub post: Post,
+    pub channels: Vec<Channel>,
+    pub images: Vec<MediaFile>,
+    pub author: Option<Person>,
+}
+
+const GONE: &str = "Den Beitrag gibt es nicht mehr.";
+
+impl PostContext {
+    pub async fn load(store: &Store, tenant: &TenantSlug, post: Post) -> Result<Self, String> {
+        let channels = store
+            .records::<Channel>(Some(tenant))
+            .await
+            .map_err(|e| e.to_string())?;
+        let slugs: Vec<&str> = post.images.iter().map(|m| m.as_str()).collect();
+        let images = store
+            .get_many::<MediaFile>(Some(tenant), &slugs)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|m| m.record)
+            .collect();
+        let author = match &post.author {
+            Some(a) => store
+                .get::<Person>(Some(tenant), a.as_str())
+                .await
+                .map_err(|e| e.to_string())?
+                .map(|p| p.record),
+            None => None,
+        };
+        Ok(Self {
+            post,
+            channels,
+            images,
+            author,
+        })
+    }
+
+    fn channel(&self, slug: &ChannelSlug) -> Option<&Channel> {
+        self.channels.iter().find(|c| &c.slug == slug)
+    }
+
+    /// Why the post cannot go out, checked with each Mastodon server's
+    /// limits of today; `Err` when a server cannot be asked.
+    pub async fn problems(&self) -> Result<Vec<String>, String> {
+        let mut server_limits = HashMap::new();
+        for v in &self.post.channels {
+            if let Some(c) = self.channel(&v.channel) {
+                server_limits.insert(c.slug.to_string(), limits(c).await?);
+            }
+        }
+        Ok(check_post(
+            &self.post,
+            &self.channels,
+            &self.images,
+            self.author.as_ref(),
+            |c| server_limits.get(c.slug()).copied().unwrap_or_default(),
+        ))
+    }
+}
+
+impl PostHandler {
+    async fn load(&self, tenant: &TenantSlug, slug: &str) -> Result<Option<PostContext>, String> {
+        let Some(post) = self
+            .store
+            .get::<Post>(Some(tenant), slug)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok(None);
+        };
+        PostContext::load(&self.store, tenant, post.record)
+            .await
+            .map(Some)
+    }
+
+    /// The channel's client with its opened token.
+    async fn client(&self, tenant: &TenantSlug, channel: &Channel) -> Result<Mastodon, String> {
+        let name = channel.title();
+        let server = channel
+            .server
+            .as_deref()
+            .ok_or_else(|| format!("Für {name} ist kein Server eingetragen."))?;
+        let key = self.key.as_ref().ok_or(
+            "Auf diesem Knoten ist kein secret_key eingerichtet; Zugänge lassen sich nicht öffnen.",
+        )?;
+        let sealed = self
+            .store
+            .sealed_channel_credential(tenant, channel.slug())
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("Für {name} ist kein Zugang hinterlegt."))?;
+        let token = key
+            .open(&credential_context(tenant, channel.slug()), &sealed)
+            .map_err(|e| format!("Der Zugang für {name} lässt sich nicht öffnen: {e}"))?;
+        let token = String::from_utf8(token).map_err(|_| "Zugang unlesbar".to_owned())?;
+        Mastodon::new(server, &token)
+    }
+}
+
+/// A server's limits, read without a token; Mastodon's defaults for a
+/// channel without a server (its check then names the missing server).
+async fn limits(channel: &Channel) -> Result<ServerLimits, String> {
+    match (&channel.server, channel.platform) {
+        (Some(server), Platform::Mastodon) => Mastodon::new(server, "")?
+            .limits()
+            .await
+            .map_err(|e| format!("{}: {e}", channel.title())),
+        _ => Ok(ServerLimits::default()),
+    }
+}
+
+impl Handler for PostHandler {
+    type Payload = PostPublish;
+    type Prepared = PreparedPost;
+
+    async fn plan(&self, tenant: &TenantSlug, job: &PostPublish, _: jiff::Timestamp) -> Plan {
+        let loaded = match self.load(tenant, &job.post).await {
+            Ok(Some(l)) => l,
+            Ok(None) => return Plan::Fail(GONE.into()),
+            Err(e) => return Plan::Retry(e),
+        };
+        // The rules once more, with each server's limits of today: the
+        // post may have been edited, or the server changed its limit.
+        match loaded.problems().await {
+            Ok(problems) if problems.is_empty() => {}
+            Ok(problems) => return Plan::Fail(problems.join(" ")),
+            Err(e) => return Plan::Retry(e),
+        }
+        Plan::Deliver(
+            loaded
+                .post
+                .channels
+                .iter()
+                .filter_map(|v| loaded.channel(&v.channel))
+                .map(|c| Target::channel(c.slug(), &c.title()))
+                .collect(),
+        )
+    }
+
+    async fn prepare(
+        &self,
+        tenant: &TenantSlug,
+        job: &PostPublish,
+    ) -> Result<PreparedPost, String> {
+        let loaded = self.load(tenant, &job.post).await?.ok_or(GONE)?;
+        let mut pictures = Vec::new();
+        for slug in &loaded.post.images {
+            let file = loaded
+                .images
+                .iter()
+                .find(|m| &m.slug == slug)
+                .ok_or_else(|| format!("Das Bild „{slug}“ gibt es nicht mehr."))?;
+            let variant = file
+                .page_variant()
+                .ok_or_else(|| format!("Vom Bild „{slug}“ gibt es keine Fassung zum Hochladen."))?;
+            let media = self
+                .media
+                .as_ref()
+                .ok_or("Auf diesem Knoten ist keine Medienablage eingerichtet.")?;
+            let bytes = media
+                .get(tenant.as_str(), slug.as_str(), &variant.name)
+                .await
+                .map_err(|e| format!("Bild „{slug}“: {e}"))?
+                .ok_or_else(|| format!("Die Datei zum Bild „{slug}“ fehlt."))?;
+            pictures.push(Picture {
+                file_name: variant.name.clone(),
+                content_type: kreiskom_media::content_type(&variant.name)
+                    .unwrap_or("application/octet-stream"),
+                bytes,
+                alt: file.alt.clone(),
+            });
+        }
+        let mut channels = HashMap::new();
+        for v in &loaded.post.channels {
+            let Some(c) = loaded.channel(&v.channel) else {
+                continue;
+            };
+            channels.insert(
+                c.slug.to_string(),
+                Outgoing {
+                    client: self.client(tenant, c).await,
+                    text: loaded.post.text_for(v, loaded.author.as_ref()),
+                },
+            );
+        }
+        Ok(PreparedPost {
+            channels,
+            pictures,
+            language: loaded.post.text_language.clone(),
+            visibility: if loaded.post.unlisted {
+                Visibility::Unlisted
+            } else {
+                Visibility::Public
+            },
+            content_warning: loaded.post.content_warning.clone(),
+            tenant: tenant.clone(),
+        })
+    }
+
+    async fn deliver(&self, post: &PreparedPost, d: &Delivery) -> Result<Receipt, SendError> {
+        let out = post
+            .channels
+            .get(&d.target)
+            .ok_or_else(|| SendError::Permanent(format!("Kanal „{}“ unbekannt", d.target)))?;
+        let client = out
+            .client
+            .as_ref()
+            .map_err(|e| SendError::Permanent(e.clone()))?;
+        let result = publish(client, post, out, d).await;
+        // Flag the channel when its token stopped working, clear it when
+        // it works again.
+        let problem = match &result {
+            Err(SendError::AccessRevoked(e)) => Some(e.as_str()),
+            Err(_) => return result,
+            Ok(_) => None,
+        };
+        if let Err(e) = self
+            .store
+            .note_channel_problem(&post.tenant, &d.target, problem)
+            .await
+        {
+            tracing::warn!(channel = %d.target, error = %e, "channel state not noted");
+        }
+        result
+    }
+}
+
+async fn publish(
+    client: &Mastodon,
+    post: &PreparedPost,
+    out: &Outgoing,
+    d: &Delivery,
+) -> Result<Receipt, SendError> {
+    if d.attempts > 1 {
+        let since = d
+            .created_at
+            .parse::<jiff::Timestamp>()
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        if let Some(found) = client.find_posted(&out.text, since).await? {
+            return Ok(Receipt {
+                id: Some(found.id),
+                url: found.url,
+            });
+        }
+    }
+    let mut media_ids = Vec::with_capacity(post.pictures.len());
+    for p in &post.pictures {
+        media_ids.push(
+            client
+                .upload_media(&p.file_name, p.content_type, p.bytes.to_vec(), &p.alt)
+                .await?,
+        );
+    }
+    let status = Status {
+        text: &out.text,
+        language: &post.language,
+        visibility: post.visibility,
+        content_warning: post.content_warning.as_deref(),
+        media_ids,
+    };
+    // The delivery's own token is its idempotency key: a repeat of this
+    // very request returns the first post.
+    let posted = client.post(&status, &d.token).await?;
+    Ok(Receipt {
+        id: Some(posted.id),
+        url: posted.url,
+    })
+}
