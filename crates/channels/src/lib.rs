@@ -11,7 +11,7 @@ pub mod release_mail;
 pub mod smtp;
 
 pub use outbox::{Handler, Plan, Report, Runner, LEASE};
-pub use posts::PostHandler;
+pub use posts::{PostFollowUpHandler, PostHandler};
 pub use release_mail::ReleaseMailHandler;
 
 /// What the handlers of every job kind need, as `serve`, `kreiskom
@@ -39,7 +39,12 @@ pub fn runner(parts: Parts) -> Runner {
     } = parts;
     Runner::new(store.clone(), clock)
         .handle(ReleaseMailHandler::new(store.clone(), site, mailer).with_print(print))
-        .handle(PostHandler::new(store, media, secret_key))
+        .handle(PostHandler::new(
+            store.clone(),
+            media.clone(),
+            secret_key.clone(),
+        ))
+        .handle(PostFollowUpHandler::new(store, media, secret_key))
 }
 
 /// How handing one delivery to its connector failed.

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use kreiskom_core::post::{check_post, PostPublish};
+use kreiskom_core::post::{check_post, FollowUpAction, PostFollowUp, PostPublish};
 use kreiskom_core::social::ServerLimits;
 use kreiskom_core::{
     Channel, ChannelSlug, MediaFile, Person, Platform, Post, Record, Target, TenantSlug,
@@ -56,6 +56,9 @@ pub struct PreparedPost {
     visibility: Visibility,
     content_warning: Option<String>,
     tenant: TenantSlug,
+    /// For a correction or withdrawal: the post's id on each channel.
+    published: HashMap<String, String>,
+    withdrawal: bool,
 }
 
 /// A post and what checking it needs, read in one go.
@@ -122,6 +125,65 @@ impl PostContext {
 }
 
 impl PostHandler {
+    /// The post as every channel gets it: texts, pictures, connections.
+    async fn prepared(&self, tenant: &TenantSlug, slug: &str) -> Result<PreparedPost, String> {
+        let loaded = self.load(tenant, slug).await?.ok_or(GONE)?;
+        let mut pictures = Vec::new();
+        for slug in &loaded.post.images {
+            let file = loaded
+                .images
+                .iter()
+                .find(|m| &m.slug == slug)
+                .ok_or_else(|| format!("Das Bild „{slug}“ gibt es nicht mehr."))?;
+            let variant = file
+                .page_variant()
+                .ok_or_else(|| format!("Vom Bild „{slug}“ gibt es keine Fassung zum Hochladen."))?;
+            let media = self
+                .media
+                .as_ref()
+                .ok_or("Auf diesem Knoten ist keine Medienablage eingerichtet.")?;
+            let bytes = media
+                .get(tenant.as_str(), slug.as_str(), &variant.name)
+                .await
+                .map_err(|e| format!("Bild „{slug}“: {e}"))?
+                .ok_or_else(|| format!("Die Datei zum Bild „{slug}“ fehlt."))?;
+            pictures.push(Picture {
+                file_name: variant.name.clone(),
+                content_type: kreiskom_media::content_type(&variant.name)
+                    .unwrap_or("application/octet-stream"),
+                bytes,
+                alt: file.alt.clone(),
+            });
+        }
+        let mut channels = HashMap::new();
+        for v in &loaded.post.channels {
+            let Some(c) = loaded.channel(&v.channel) else {
+                continue;
+            };
+            channels.insert(
+                c.slug.to_string(),
+                Outgoing {
+                    client: self.client(tenant, c).await,
+                    text: loaded.post.text_for(v, loaded.author.as_ref()),
+                },
+            );
+        }
+        Ok(PreparedPost {
+            channels,
+            pictures,
+            language: loaded.post.text_language.clone(),
+            visibility: if loaded.post.unlisted {
+                Visibility::Unlisted
+            } else {
+                Visibility::Public
+            },
+            content_warning: loaded.post.content_warning.clone(),
+            tenant: tenant.clone(),
+            published: HashMap::new(),
+            withdrawal: false,
+        })
+    }
+
     async fn load(&self, tenant: &TenantSlug, slug: &str) -> Result<Option<PostContext>, String> {
         let Some(post) = self
             .store
@@ -205,59 +267,7 @@ impl Handler for PostHandler {
         tenant: &TenantSlug,
         job: &PostPublish,
     ) -> Result<PreparedPost, String> {
-        let loaded = self.load(tenant, &job.post).await?.ok_or(GONE)?;
-        let mut pictures = Vec::new();
-        for slug in &loaded.post.images {
-            let file = loaded
-                .images
-                .iter()
-                .find(|m| &m.slug == slug)
-                .ok_or_else(|| format!("Das Bild „{slug}“ gibt es nicht mehr."))?;
-            let variant = file
-                .page_variant()
-                .ok_or_else(|| format!("Vom Bild „{slug}“ gibt es keine Fassung zum Hochladen."))?;
-            let media = self
-                .media
-                .as_ref()
-                .ok_or("Auf diesem Knoten ist keine Medienablage eingerichtet.")?;
-            let bytes = media
-                .get(tenant.as_str(), slug.as_str(), &variant.name)
-                .await
-                .map_err(|e| format!("Bild „{slug}“: {e}"))?
-                .ok_or_else(|| format!("Die Datei zum Bild „{slug}“ fehlt."))?;
-            pictures.push(Picture {
-                file_name: variant.name.clone(),
-                content_type: kreiskom_media::content_type(&variant.name)
-                    .unwrap_or("application/octet-stream"),
-                bytes,
-                alt: file.alt.clone(),
-            });
-        }
-        let mut channels = HashMap::new();
-        for v in &loaded.post.channels {
-            let Some(c) = loaded.channel(&v.channel) else {
-                continue;
-            };
-            channels.insert(
-                c.slug.to_string(),
-                Outgoing {
-                    client: self.client(tenant, c).await,
-                    text: loaded.post.text_for(v, loaded.author.as_ref()),
-                },
-            );
-        }
-        Ok(PreparedPost {
-            channels,
-            pictures,
-            language: loaded.post.text_language.clone(),
-            visibility: if loaded.post.unlisted {
-                Visibility::Unlisted
-            } else {
-                Visibility::Public
-            },
-            content_warning: loaded.post.content_warning.clone(),
-            tenant: tenant.clone(),
-        })
+        self.prepared(tenant, &job.post).await
     }
 
     async fn deliver(&self, post: &PreparedPost, d: &Delivery) -> Result<Receipt, SendError> {
@@ -270,8 +280,19 @@ impl Handler for PostHandler {
             .as_ref()
             .map_err(|e| SendError::Permanent(e.clone()))?;
         let result = publish(client, post, out, d).await;
-        // Flag the channel when its token stopped working, clear it when
-        // it works again.
+        self.note(post, d, result).await
+    }
+}
+
+impl PostHandler {
+    /// Flags the channel when its token stopped working, clears the flag
+    /// when it works again.
+    async fn note(
+        &self,
+        post: &PreparedPost,
+        d: &Delivery,
+        result: Result<Receipt, SendError>,
+    ) -> Result<Receipt, SendError> {
         let problem = match &result {
             Err(SendError::AccessRevoked(e)) => Some(e.as_str()),
             Err(_) => return result,
@@ -285,6 +306,121 @@ impl Handler for PostHandler {
             tracing::warn!(channel = %d.target, error = %e, "channel state not noted");
         }
         result
+    }
+}
+
+/// Corrections and withdrawals of published posts: to every channel the
+/// post went out on, by its id there.
+pub struct PostFollowUpHandler(PostHandler);
+
+impl PostFollowUpHandler {
+    pub fn new(store: Store, media: Option<Media>, key: Option<SecretKey>) -> Self {
+        Self(PostHandler::new(store, media, key))
+    }
+
+    /// Each channel the post went out on, with the post's id there.
+    async fn published(
+        &self,
+        tenant: &TenantSlug,
+        post: &str,
+    ) -> Result<Vec<(Delivery, String)>, String> {
+        let publish = PostPublish {
+            post: post.to_owned(),
+        };
+        let deliveries = match self.0.store.job_of(tenant, &publish).await {
+            Ok(Some((_, d))) => d,
+            Ok(None) => Vec::new(),
+            Err(e) => return Err(e.to_string()),
+        };
+        Ok(deliveries
+            .into_iter()
+            .filter(|d| d.state == kreiskom_store::DeliveryState::Delivered)
+            .filter_map(|d| d.receipt.id.clone().map(|id| (d, id)))
+            .collect())
+    }
+}
+
+impl Handler for PostFollowUpHandler {
+    type Payload = PostFollowUp;
+    type Prepared = PreparedPost;
+
+    async fn plan(&self, tenant: &TenantSlug, job: &PostFollowUp, _: jiff::Timestamp) -> Plan {
+        let published = match self.published(tenant, &job.post).await {
+            Ok(p) if p.is_empty() => {
+                return Plan::Fail("Der Beitrag ist auf keinem Kanal erschienen.".into())
+            }
+            Ok(p) => p,
+            Err(e) => return Plan::Retry(e),
+        };
+        if job.action == FollowUpAction::Correction {
+            match self.0.load(tenant, &job.post).await {
+                Ok(Some(loaded)) => match loaded.problems().await {
+                    Ok(p) if p.is_empty() => {}
+                    Ok(p) => return Plan::Fail(p.join(" ")),
+                    Err(e) => return Plan::Retry(e),
+                },
+                Ok(None) => return Plan::Fail(GONE.into()),
+                Err(e) => return Plan::Retry(e),
+            }
+        }
+        Plan::Deliver(
+            published
+                .into_iter()
+                .map(|(d, _)| Target::channel(&d.target, &d.name))
+                .collect(),
+        )
+    }
+
+    async fn prepare(
+        &self,
+        tenant: &TenantSlug,
+        job: &PostFollowUp,
+    ) -> Result<PreparedPost, String> {
+        let mut prepared = self.0.prepared(tenant, &job.post).await?;
+        prepared.published = self
+            .published(tenant, &job.post)
+            .await?
+            .into_iter()
+            .map(|(d, id)| (d.target, id))
+            .collect();
+        if job.action == FollowUpAction::Withdrawal {
+            // Nothing is uploaded for a deletion.
+            prepared.pictures.clear();
+            prepared.withdrawal = true;
+        }
+        Ok(prepared)
+    }
+
+    async fn deliver(&self, post: &PreparedPost, d: &Delivery) -> Result<Receipt, SendError> {
+        let out = post
+            .channels
+            .get(&d.target)
+            .ok_or_else(|| SendError::Permanent(format!("Kanal „{}“ unbekannt", d.target)))?;
+        let id = post.published.get(&d.target).ok_or_else(|| {
+            SendError::Permanent("Auf diesem Kanal ist der Beitrag nicht erschienen.".into())
+        })?;
+        let client = out
+            .client
+            .as_ref()
+            .map_err(|e| SendError::Permanent(e.clone()))?;
+        let result = if post.withdrawal {
+            client.delete(id).await.map(|()| Receipt {
+                id: Some(id.clone()),
+                url: None,
+            })
+        } else {
+            match upload(client, post).await {
+                Ok(media_ids) => client
+                    .edit(id, &status(post, out, media_ids))
+                    .await
+                    .map(|p| Receipt {
+                        id: Some(p.id),
+                        url: p.url,
+                    }),
+                Err(e) => Err(e),
+            }
+        };
+        self.0.note(post, d, result).await
     }
 }
 
@@ -306,6 +442,17 @@ async fn publish(
             });
         }
     }
+    let media_ids = upload(client, post).await?;
+    // The delivery's own token is its idempotency key: a repeat of this
+    // very request returns the first post.
+    let posted = client.post(&status(post, out, media_ids), &d.token).await?;
+    Ok(Receipt {
+        id: Some(posted.id),
+        url: posted.url,
+    })
+}
+
+async fn upload(client: &Mastodon, post: &PreparedPost) -> Result<Vec<String>, SendError> {
     let mut media_ids = Vec::with_capacity(post.pictures.len());
     for p in &post.pictures {
         media_ids.push(
@@ -314,18 +461,15 @@ async fn publish(
                 .await?,
         );
     }
-    let status = Status {
+    Ok(media_ids)
+}
+
+fn status<'a>(post: &'a PreparedPost, out: &'a Outgoing, media_ids: Vec<String>) -> Status<'a> {
+    Status {
         text: &out.text,
         language: &post.language,
         visibility: post.visibility,
         content_warning: post.content_warning.as_deref(),
         media_ids,
-    };
-    // The delivery's own token is its idempotency key: a repeat of this
-    // very request returns the first post.
-    let posted = client.post(&status, &d.token).await?;
-    Ok(Receipt {
-        id: Some(posted.id),
-        url: posted.url,
-    })
+    }
 }

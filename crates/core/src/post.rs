@@ -224,6 +224,43 @@ impl Payload for PostPublish {
     }
 }
 
+/// What happens to a post that is already out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpAction {
+    /// The edited text replaces the published one on every channel.
+    Correction,
+    /// The post is deleted on every channel.
+    Withdrawal,
+}
+
+/// A correction or withdrawal of a published post, to every channel it
+/// went out on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostFollowUp {
+    pub post: String,
+    pub action: FollowUpAction,
+    /// The post's version a correction carries, so each edit is sent once;
+    /// 0 for a withdrawal, which happens once.
+    pub version: i64,
+}
+
+impl Payload for PostFollowUp {
+    const KIND: &'static str = "post_follow_up";
+
+    fn key(&self) -> String {
+        let action = match self.action {
+            FollowUpAction::Correction => "correction",
+            FollowUpAction::Withdrawal => "withdrawal",
+        };
+        format!("{}:{action}:{}", self.post, self.version)
+    }
+
+    fn subject(&self) -> &str {
+        &self.post
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,6 +43,8 @@ pub struct TroubledJob {
 /// A job on a calendar: what it is about, when it is due, how far it got.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScheduledJob {
+    #[serde(skip)]
+    pub id: String,
     pub subject: String,
     pub state: JobState,
     pub due: Timestamp,
@@ -642,7 +644,7 @@ impl Store {
         tenant: &TenantSlug,
     ) -> Result<Vec<ScheduledJob>> {
         let rows = sqlx::query(
-            "SELECT j.subject, j.state, j.not_before_us, j.last_error,
+            "SELECT j.id, j.subject, j.state, j.not_before_us, j.last_error,
                     (SELECT COUNT(*) FROM deliveries d WHERE d.job = j.id) AS deliveries,
                     (SELECT COUNT(*) FROM deliveries d WHERE d.job = j.id AND d.state = 'delivered') AS delivered,
                     (SELECT COUNT(*) FROM deliveries d WHERE d.job = j.id AND d.state IN ('failed', 'uncertain')) AS failed
@@ -656,6 +658,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(ScheduledJob {
+                    id: r.try_get("id")?,
                     subject: r.try_get("subject")?,
                     state: JobState::parse(&r.try_get::<String, _>("state")?),
                     due: Timestamp::from_microsecond(r.try_get("not_before_us")?)
@@ -667,6 +670,40 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The jobs of one kind about one subject (the corrections of a post),
+    /// oldest first, each with its payload, state and deliveries.
+    pub async fn jobs_about<P: Payload>(
+        &self,
+        tenant: &TenantSlug,
+        subject: &str,
+    ) -> Result<Vec<(P, ScheduledJob, Vec<Delivery>)>> {
+        let rows = sqlx::query(
+            "SELECT id, payload FROM jobs WHERE tenant = $1 AND kind = $2 AND subject = $3
+             ORDER BY created_at, id",
+        )
+        .bind(tenant.as_str())
+        .bind(P::KIND)
+        .bind(subject)
+        .fetch_all(&self.pool)
+        .await?;
+        let all = self.scheduled_jobs::<P>(tenant).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let Some(scheduled) = all.iter().find(|j| j.id == id).cloned() else {
+                continue;
+            };
+            let payload: String = row.try_get("payload")?;
+            let payload = serde_json::from_str(&payload).map_err(|e| StoreError::Corrupt {
+                kind: Kind::Tenant,
+                slug: tenant.to_string(),
+                reason: format!("Auftrag {id} nicht lesbar: {e}"),
+            })?;
+            out.push((payload, scheduled, self.deliveries(&id).await?));
+        }
+        Ok(out)
     }
 
     /// The job for this payload, with its state and deliveries.

@@ -546,6 +546,8 @@ struct Notice {
     abgesagt: Option<String>,
     zugang: Option<String>,
     zugang_entfernt: Option<String>,
+    korrektur: Option<String>,
+    rueckzug: Option<String>,
 }
 
 impl Notice {
@@ -575,6 +577,10 @@ impl Notice {
             Some("Der Zugang ist verschlüsselt gespeichert; er wird nicht wieder angezeigt.".into())
         } else if self.zugang_entfernt.is_some() {
             Some("Der Zugang ist gelöscht.".into())
+        } else if self.korrektur.is_some() {
+            Some("Die Korrektur geht an alle Kanäle, auf denen der Beitrag erschienen ist.".into())
+        } else if self.rueckzug.is_some() {
+            Some("Der Beitrag wird auf allen Kanälen gelöscht, auf denen er erschienen ist.".into())
         } else {
             None
         }
@@ -622,7 +628,7 @@ async fn record_page<R: Record>(s: &AppState, t: &InTenant, shown: Shown<'_>) ->
         Kind::Post | Kind::Channel if !shown.is_new => {
             let slug = shown.value["slug"].as_str().unwrap_or_default();
             view.with_panel(if R::KIND == Kind::Post {
-                crate::social::post_panel(s, t, slug, &shown.refusals).await?
+                crate::social::post_panel(s, t, slug, shown.version, &shown.refusals).await?
             } else {
                 crate::social::channel_panel(s, t, slug, &shown.refusals).await?
             })

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use kreiskom_channels::posts::PostContext;
-use kreiskom_core::post::PostPublish;
+use kreiskom_core::post::{FollowUpAction, PostFollowUp, PostPublish};
 use kreiskom_core::{Channel, Kind, LocalTime, Post, Record, TenantSlug};
 use kreiskom_store::{credential_context, DeliveryState, JobState, ScheduledJob};
 use serde::Deserialize;
@@ -28,6 +28,8 @@ pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/admin/{tenant}/beitraege/kalender", T, calendar)
         .post(&format!("{post}/planen"), T, schedule)
         .post(&format!("{post}/absagen"), T, cancel)
+        .post(&format!("{post}/korrektur"), T, correct)
+        .post(&format!("{post}/zurueckziehen"), T, withdraw)
         .post(&format!("{channel}/zugang"), T, set_access)
         .post(&format!("{channel}/zugang-entfernen"), T, remove_access)
 }
@@ -70,25 +72,43 @@ pub(crate) async fn post_panel(
     s: &AppState,
     t: &InTenant,
     slug: &str,
+    version: i64,
     problems: &[String],
 ) -> Result<Value, Error> {
     let scheduled = job_of(s, &t.tenant, slug).await?;
+    let follow_ups = s.store.jobs_about::<PostFollowUp>(&t.tenant, slug).await?;
+    let withdrawal = follow_ups
+        .iter()
+        .find(|(p, _, _)| p.action == FollowUpAction::Withdrawal);
+    let corrected = follow_ups
+        .iter()
+        .any(|(p, _, _)| p.action == FollowUpAction::Correction && p.version == version);
+    let published = scheduled
+        .as_ref()
+        .is_some_and(|j| j.state == JobState::Done && j.delivered > 0);
     let deliveries = match s.store.job_of(&t.tenant, &job(slug)).await? {
         Some((_, d)) => d,
         None => Vec::new(),
     };
     let channels: Vec<Value> = deliveries
         .iter()
-        .map(|d| {
-            let state = match d.state {
-                DeliveryState::Delivered => "veröffentlicht",
-                DeliveryState::Failed => "fehlgeschlagen",
-                DeliveryState::Uncertain => "unklar – bitte auf der Plattform prüfen",
-                DeliveryState::Pending if d.attempts > 0 => "wird erneut versucht",
-                DeliveryState::Pending => "wartet",
-                DeliveryState::Sending => "wird gesendet",
+        .map(|d| delivery_row(d, "veröffentlicht"))
+        .collect();
+    let follow_ups: Vec<Value> = follow_ups
+        .iter()
+        .map(|(p, j, d)| {
+            let (what, done) = match p.action {
+                FollowUpAction::Correction => {
+                    (format!("Korrektur (Fassung {})", p.version), "korrigiert")
+                }
+                FollowUpAction::Withdrawal => ("Zurückziehen".to_owned(), "gelöscht"),
             };
-            json!({"name": d.name, "state": state, "url": d.receipt.url, "error": d.error})
+            json!({
+                "what": what,
+                "state": follow_up_label(j),
+                "error": j.error,
+                "channels": d.iter().map(|d| delivery_row(d, done)).collect::<Vec<_>>(),
+            })
         })
         .collect();
     let open = scheduled
@@ -100,9 +120,22 @@ pub(crate) async fn post_panel(
         .filter(|j| j.state == JobState::Pending)
         .map(|j| j.due)
         .unwrap_or_else(|| s.now() + jiff::SignedDuration::from_hours(1));
+    let state = match withdrawal {
+        Some((_, j, _)) if j.state == JobState::Done && j.delivered > 0 => {
+            "Zurückgezogen".to_owned()
+        }
+        Some((_, j, _)) if !matches!(j.state, JobState::Done | JobState::Failed) => {
+            "Wird zurückgezogen".to_owned()
+        }
+        _ => state_label(scheduled.as_ref()),
+    };
+    let out = published && withdrawal.is_none();
     Ok(json!({
         "kind": "post",
-        "state": state_label(scheduled.as_ref()),
+        "state": state,
+        "follow_ups": follow_ups,
+        "can_correct": can_edit && out && !corrected,
+        "can_withdraw": can_edit && out,
         "error": scheduled.as_ref().filter(|j| j.state == JobState::Failed || j.state == JobState::Pending).and_then(|j| j.error.clone()),
         "channels": channels,
         "problems": problems,
@@ -110,6 +143,30 @@ pub(crate) async fn post_panel(
         "can_cancel": can_edit && scheduled.as_ref().is_some_and(|j| j.state == JobState::Pending),
         "due": LocalTime::at(due).civil().strftime("%Y-%m-%dT%H:%M").to_string(),
     }))
+}
+
+/// One channel's line in a post's panel; `done` says what a success did.
+fn delivery_row(d: &kreiskom_store::Delivery, done: &str) -> Value {
+    let state = match d.state {
+        DeliveryState::Delivered => done,
+        DeliveryState::Failed => "fehlgeschlagen",
+        DeliveryState::Uncertain => "unklar – bitte auf der Plattform prüfen",
+        DeliveryState::Pending if d.attempts > 0 => "wird erneut versucht",
+        DeliveryState::Pending => "wartet",
+        DeliveryState::Sending => "wird gesendet",
+    };
+    json!({"name": d.name, "state": state, "url": d.receipt.url, "error": d.error})
+}
+
+fn follow_up_label(j: &ScheduledJob) -> &'static str {
+    match j.state {
+        JobState::Pending | JobState::Planning | JobState::Delivering => "läuft",
+        JobState::Cancelled => "abgesagt",
+        JobState::Failed => "nicht ausgeführt",
+        JobState::Done if j.failed == 0 => "auf allen Kanälen ausgeführt",
+        JobState::Done if j.delivered > 0 => "teilweise ausgeführt",
+        JobState::Done => "nicht ausgeführt",
+    }
 }
 
 /// The channel's panel: whether an access is kept, never the access.
@@ -213,18 +270,80 @@ async fn cancel(
     }
 }
 
+/// Leave to change the channel's access, checked before anything else.
+async fn channel_permit(
+    s: &AppState,
+    t: &InTenant,
+    slug: &str,
+) -> Result<kreiskom_core::Permit, PageError> {
+    let permit = t
+        .user
+        .actor
+        .permit(&t.tenant, Kind::Channel)
+        .ok_or(PageError(Error::Forbidden))?;
+    fetch::<Channel>(s, t, slug).await?;
+    Ok(permit)
+}
+
+/// Sends the post as it reads now to every channel it went out on.
+async fn correct(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug)): Path<(String, String)>,
+    _form: Form,
+) -> Reply {
+    may_edit::<Post>(&t)?;
+    let stored = fetch::<Post>(&s, &t, &slug).await?;
+    follow_up(&s, &t, &slug, FollowUpAction::Correction, stored.version).await
+}
+
+/// Deletes the post on every channel it went out on.
+async fn withdraw(
+    State(s): State<AppState>,
+    t: InTenant,
+    Path((_, slug)): Path<(String, String)>,
+    _form: Form,
+) -> Reply {
+    may_edit::<Post>(&t)?;
+    fetch::<Post>(&s, &t, &slug).await?;
+    follow_up(&s, &t, &slug, FollowUpAction::Withdrawal, 0).await
+}
+
+async fn follow_up(
+    s: &AppState,
+    t: &InTenant,
+    slug: &str,
+    action: FollowUpAction,
+    version: i64,
+) -> Reply {
+    let published = job_of(s, &t.tenant, slug)
+        .await?
+        .is_some_and(|j| j.state == JobState::Done && j.delivered > 0);
+    if !published {
+        let problem = "Der Beitrag ist noch auf keinem Kanal erschienen.".to_owned();
+        return crate::admin::refused::<Post>(s, t, slug, vec![problem]).await;
+    }
+    let job = PostFollowUp {
+        post: slug.to_owned(),
+        action,
+        version,
+    };
+    s.store.enqueue_job(&t.tenant, &job, s.now()).await?;
+    s.jobs.notify_one();
+    let note = match action {
+        FollowUpAction::Correction => "korrektur",
+        FollowUpAction::Withdrawal => "rueckzug",
+    };
+    Ok(back(t, Kind::Post.path(), slug, note))
+}
+
 async fn set_access(
     State(s): State<AppState>,
     t: InTenant,
     Path((_, slug)): Path<(String, String)>,
     form: Form,
 ) -> Reply {
-    let permit = t
-        .user
-        .actor
-        .permit(&t.tenant, Kind::Channel)
-        .ok_or(PageError(Error::Forbidden))?;
-    fetch::<Channel>(&s, &t, &slug).await?;
+    let permit = channel_permit(&s, &t, &slug).await?;
     let mut problems = Vec::new();
     let token = form.get("zugang").unwrap_or_default().trim();
     if token.is_empty() {
@@ -265,12 +384,7 @@ async fn remove_access(
     Path((_, slug)): Path<(String, String)>,
     _form: Form,
 ) -> Reply {
-    let permit = t
-        .user
-        .actor
-        .permit(&t.tenant, Kind::Channel)
-        .ok_or(PageError(Error::Forbidden))?;
-    fetch::<Channel>(&s, &t, &slug).await?;
+    let permit = channel_permit(&s, &t, &slug).await?;
     s.store
         .remove_channel_credential(&permit, &t.tenant, &slug)
         .await?;

@@ -213,6 +213,71 @@ async fn a_post_goes_out_once_at_its_time_with_its_link(url: &str) {
         .await;
     assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(visible(&late.text).contains("Der Versand ist schon abgeschlossen"));
+
+    // A correction edits the post where it went out; a withdrawal deletes it.
+    let stored = app
+        .store
+        .get::<Post>(Some(&stade()), "fediverse")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut corrected = stored.record.clone();
+    corrected.message = "Korrektur: Der Landkreis Stade ist jetzt im Fediverse.".into();
+    app.store
+        .update(
+            &permit,
+            Some(&stade()),
+            "fediverse",
+            corrected,
+            Some(stored.version),
+        )
+        .await
+        .unwrap();
+    let sent = app
+        .post_as("/admin/stade/beitraege/fediverse/korrektur", &press, &[])
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
+    runner.run_due().await.unwrap();
+    assert_eq!(
+        server.texts(),
+        ["Korrektur: Der Landkreis Stade ist jetzt im Fediverse.\n\n– Kai Seefried"],
+        "the same post, edited"
+    );
+    assert_eq!(server.books().created, 1);
+    let shown = visible(
+        &app.get_as("/admin/stade/beitraege/fediverse", &press)
+            .await
+            .text,
+    );
+    assert!(
+        shown.contains("Korrektur (Fassung 3): auf allen Kanälen ausgeführt"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("Korrektur senden"),
+        "this version went out: {shown}"
+    );
+    let withdrawn = app
+        .post_as(
+            "/admin/stade/beitraege/fediverse/zurueckziehen",
+            &press,
+            &[("bestaetigt", "1")],
+        )
+        .await;
+    assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
+    runner.run_due().await.unwrap();
+    assert!(server.texts().is_empty(), "deleted on the server");
+    let shown = visible(
+        &app.get_as("/admin/stade/beitraege/fediverse", &press)
+            .await
+            .text,
+    );
+    assert!(shown.contains("Stand: Zurückgezogen"), "{shown}");
+    assert!(
+        shown.contains("Zurückziehen: auf allen Kanälen ausgeführt"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Korrektur senden"), "{shown}");
 }
 
 async fn a_refused_token_makes_the_post_partly_published_and_flags_the_channel(url: &str) {
@@ -363,6 +428,15 @@ async fn only_the_press_office_schedules_and_a_post_can_be_called_off(url: &str)
             .text,
     );
     assert!(page.contains("Stand: Abgesagt"), "{page}");
+    let nothing_out = app
+        .post_as(
+            "/admin/stade/beitraege/kreistag/zurueckziehen",
+            &press,
+            &[("bestaetigt", "1")],
+        )
+        .await;
+    assert_eq!(nothing_out.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible(&nothing_out.text).contains("noch auf keinem Kanal erschienen"));
 }
 
 kreiskom_testkit::on_both_backends!(
