@@ -11,7 +11,7 @@ pub mod release_mail;
 pub mod smtp;
 
 pub use outbox::{Handler, Plan, Report, Runner, LEASE};
-pub use posts::{PostFollowUpHandler, PostHandler};
+pub use posts::{PostFollowUpHandler, PostHandler, ReleasePostHandler};
 pub use release_mail::ReleaseMailHandler;
 
 /// What the handlers of every job kind need, as `serve`, `kreiskom
@@ -38,7 +38,8 @@ pub fn runner(parts: Parts) -> Runner {
         secret_key,
     } = parts;
     Runner::new(store.clone(), clock)
-        .handle(ReleaseMailHandler::new(store.clone(), site, mailer).with_print(print))
+        .handle(ReleaseMailHandler::new(store.clone(), site.clone(), mailer).with_print(print))
+        .handle(ReleasePostHandler::new(store.clone(), site))
         .handle(PostHandler::new(
             store.clone(),
             media.clone(),

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use kreiskom_core::post::{check_post, FollowUpAction, PostFollowUp, PostPublish};
+use kreiskom_core::post::{check_post, FollowUpAction, PostFollowUp, PostPublish, ReleasePost};
 use kreiskom_core::social::ServerLimits;
 use kreiskom_core::{
     Channel, ChannelSlug, MediaFile, Person, Platform, Post, Record, Target, TenantSlug,
@@ -471,5 +471,79 @@ fn status<'a>(post: &'a PreparedPost, out: &'a Outgoing, media_ids: Vec<String>)
         visibility: post.visibility,
         content_warning: post.content_warning.as_deref(),
         media_ids,
+    }
+}
+
+/// Drafts the post a released press release asks for: its title and its
+/// public address, for the channels it names. A person still checks and
+/// schedules it; a draft that exists already is left alone.
+pub struct ReleasePostHandler {
+    store: Store,
+    site: kreiskom_publish::Site,
+}
+
+impl ReleasePostHandler {
+    pub fn new(store: Store, site: kreiskom_publish::Site) -> Self {
+        Self { store, site }
+    }
+}
+
+impl Handler for ReleasePostHandler {
+    type Payload = ReleasePost;
+    type Prepared = ();
+
+    async fn plan(&self, tenant: &TenantSlug, job: &ReleasePost, at: jiff::Timestamp) -> Plan {
+        let release = match self
+            .store
+            .get::<kreiskom_core::PressRelease>(Some(tenant), &job.release)
+            .await
+        {
+            Ok(Some(r)) => r.record,
+            Ok(None) => return Plan::Fail("Die Pressemitteilung gibt es nicht mehr.".into()),
+            Err(e) => return Plan::Retry(e.to_string()),
+        };
+        if release.workflow.state != kreiskom_core::ReleaseState::Approved {
+            return Plan::Fail("Die Pressemitteilung ist nicht (mehr) freigegeben.".into());
+        }
+        if !release.is_public(at) {
+            return Plan::Wait {
+                until: release.workflow.released_at.unwrap_or(at),
+                reason: "Sperrfrist läuft noch".into(),
+            };
+        }
+        let Some(path) = kreiskom_publish::press::release_path(tenant.as_str(), &release) else {
+            return Plan::Fail("Die Pressemitteilung hat keine Nummer.".into());
+        };
+        let link = format!("{}{path}", self.site.public_url());
+        let post = Post::from_release(&release, &link);
+        match self.store.get::<Post>(Some(tenant), post.slug()).await {
+            Ok(Some(_)) => return Plan::Deliver(Vec::new()),
+            Ok(None) => {}
+            Err(e) => return Plan::Retry(e.to_string()),
+        }
+        let permit = kreiskom_core::Permit::release_post(tenant);
+        match self.store.create(&permit, Some(tenant), post).await {
+            // Nothing to deliver: the draft is the whole job.
+            Ok(_) => Plan::Deliver(Vec::new()),
+            Err(kreiskom_store::StoreError::AlreadyExists { .. }) => Plan::Deliver(Vec::new()),
+            Err(kreiskom_store::StoreError::Invalid(e)) => Plan::Fail(format!(
+                "Der Entwurf ließ sich nicht anlegen: {}",
+                e.iter()
+                    .map(|f| format!("{} {}", f.field, f.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+            Err(e) => Plan::Retry(e.to_string()),
+        }
+    }
+
+    async fn prepare(&self, _: &TenantSlug, _: &ReleasePost) -> Result<(), String> {
+        Ok(())
+    }
+
+    async fn deliver(&self, _: &(), _: &Delivery) -> Result<Receipt, SendError> {
+        Err(SendError::Permanent(
+            "Ein Entwurf hat keine Empfänger.".into(),
+        ))
     }
 }

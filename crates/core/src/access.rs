@@ -230,6 +230,16 @@ impl Permit {
         }
     }
 
+    /// The draft of a post that a released press release prepares.
+    pub fn release_post(tenant: &TenantSlug) -> Permit {
+        Permit {
+            actor: "Entwurf aus einer Pressemitteilung".into(),
+            kind: Kind::Post,
+            tenant: Some(tenant.clone()),
+            reach: Reach::Tenant,
+        }
+    }
+
     /// Feedback from the form of the accessibility statement.
     pub fn public_feedback(tenant: &TenantSlug) -> Permit {
         Permit {

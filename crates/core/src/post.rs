@@ -224,6 +224,57 @@ impl Payload for PostPublish {
     }
 }
 
+/// Drafts a post from a press release once it is public, for the channels
+/// the release names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleasePost {
+    pub release: String,
+}
+
+impl Payload for ReleasePost {
+    const KIND: &'static str = "release_post";
+
+    fn key(&self) -> String {
+        self.release.clone()
+    }
+
+    fn subject(&self) -> &str {
+        &self.release
+    }
+}
+
+impl Post {
+    /// The draft a released press release prepares: its title and the link
+    /// to it, for the channels it names; the slug says where it came from.
+    pub fn from_release(release: &crate::PressRelease, link: &str) -> Self {
+        let slug = crate::slugify(&format!("pm-{}", release.slug));
+        Post {
+            slug: PostSlug::parse(&slug).unwrap_or_else(|_| release_slug_fallback()),
+            message: format!("{}\n\n{link}", release.title.trim()),
+            images: Vec::new(),
+            author: None,
+            release: Some(release.slug.clone()),
+            text_language: german(),
+            content_warning: None,
+            unlisted: false,
+            channels: release
+                .post_channels
+                .iter()
+                .map(|c| PostVariant {
+                    channel: c.clone(),
+                    message: None,
+                    video_title: None,
+                })
+                .collect(),
+            doubts: Vec::new(),
+        }
+    }
+}
+
+fn release_slug_fallback() -> PostSlug {
+    PostSlug::parse("pm-entwurf").expect("a valid slug")
+}
+
 /// What happens to a post that is already out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -12,8 +12,8 @@ use crate::doubt::Doubt;
 use crate::partnership::Topic;
 use crate::record::{record_basics, ref_opt, refs_list, Kind, Record, Reference};
 use crate::slug::{
-    ActivitySlug, InquirySlug, JournalistSlug, MailingListSlug, PartnershipSlug, PersonSlug,
-    PressReleaseSlug, TenantSlug,
+    ActivitySlug, ChannelSlug, InquirySlug, JournalistSlug, MailingListSlug, PartnershipSlug,
+    PersonSlug, PressReleaseSlug, TenantSlug,
 };
 use crate::tenant::Address;
 use crate::time::LocalTime;
@@ -189,6 +189,9 @@ pub struct PressRelease {
     /// The distribution lists it is mailed to when it is released.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mailing_lists: Vec<MailingListSlug>,
+    /// The social channels a post is drafted for when it is released.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub post_channels: Vec<ChannelSlug>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub doubts: Vec<Doubt>,
     #[serde(default)]
@@ -425,6 +428,12 @@ impl Record for PressRelease {
             "mailing_lists",
             Kind::MailingList,
             &self.mailing_lists,
+        );
+        refs_list(
+            &mut out,
+            "post_channels",
+            Kind::Channel,
+            &self.post_channels,
         );
         out
     }

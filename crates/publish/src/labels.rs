@@ -268,6 +268,7 @@ pub fn field_label(name: &str) -> &str {
         "address" => "Anschrift",
         "alt" => "Bildbeschreibung (Alternativtext)",
         "author" => "Gezeichnet von",
+        "post_channels" => "Beitrag entwerfen für diese Kanäle (bei Veröffentlichung)",
         "channel" => "Kanal",
         "channels" => "Kanäle",
         "content_warning" => "Inhaltswarnung (Text bleibt eingeklappt)",

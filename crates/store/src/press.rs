@@ -177,6 +177,13 @@ impl Store {
             let due = release.workflow.released_at.unwrap_or(at);
             outbox::enqueue(&mut tx, tenant.as_str(), &mail, due).await?;
         }
+        if !release.post_channels.is_empty() {
+            let post = kreiskom_core::post::ReleasePost {
+                release: slug.to_owned(),
+            };
+            let due = release.workflow.released_at.unwrap_or(at);
+            outbox::enqueue(&mut tx, tenant.as_str(), &post, due).await?;
+        }
         let generation = generation::bump(&mut tx).await?;
         tx.commit().await?;
         self.committed(generation);

@@ -9,7 +9,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{app, day, visible, App};
-use kreiskom_core::{Actor, Channel, Kind, Post, Role, TenantSlug};
+use kreiskom_core::{Actor, Channel, Kind, Post, Record, Role, TenantSlug};
 use kreiskom_testkit::mastodon::MastodonServer;
 use serde_json::json;
 
@@ -439,7 +439,77 @@ async fn only_the_press_office_schedules_and_a_post_can_be_called_off(url: &str)
     assert!(visible(&nothing_out.text).contains("noch auf keinem Kanal erschienen"));
 }
 
+async fn a_released_press_release_drafts_its_post(url: &str) {
+    let server = MastodonServer::start(TOKEN);
+    let app = stade_with(url, &[("mastodon", &server)]).await;
+    create::<kreiskom_core::PressRelease>(
+        &app,
+        json!({
+            "slug": "fediverse-start",
+            "title": "Landkreis Stade startet im Fediverse",
+            "body": "Ab heute auch auf Mastodon.",
+            "embargo": "2026-12-03T15:00",
+            "post_channels": ["mastodon"]
+        }),
+    )
+    .await;
+    let grant = |role| {
+        vec![kreiskom_core::Grant {
+            tenant: stade(),
+            role,
+        }]
+    };
+    let press = Actor::account(PRESS, grant(Role::PressOfficer));
+    let head = Actor::account("landrat@stade.example", grant(Role::HeadOfAdministration));
+    let now = app.state.clock.as_ref()();
+    app.store
+        .submit_release(&press, &stade(), "fediverse-start", now)
+        .await
+        .unwrap();
+    let approved = app
+        .store
+        .approve_release(&head, &stade(), "fediverse-start", now)
+        .await
+        .unwrap();
+    let number = approved.record.workflow.number.unwrap();
+
+    // Not before the embargo ends …
+    let runner = app.runner(None);
+    runner.run_due().await.unwrap();
+    let drafted = |app: &App| {
+        let store = app.store.clone();
+        async move { store.records::<Post>(Some(&stade())).await.unwrap() }
+    };
+    assert!(drafted(&app).await.is_empty(), "nothing before the embargo");
+    // … then a draft with the title and the link, for the chosen channel.
+    app.set_clock("2026-12-03T15:01");
+    runner.run_due().await.unwrap();
+    let posts = drafted(&app).await;
+    assert_eq!(posts.len(), 1);
+    let post = &posts[0];
+    assert_eq!(post.slug(), "pm-fediverse-start");
+    assert_eq!(
+        post.message,
+        format!(
+            "Landkreis Stade startet im Fediverse\n\n{}/stade/presse/{}/{}",
+            app.state.site.public_url(),
+            number.year,
+            number.number
+        )
+    );
+    assert_eq!(post.channels[0].channel.as_str(), "mastodon");
+    assert_eq!(post.release.as_ref().unwrap().as_str(), "fediverse-start");
+    assert_eq!(
+        server.books().created,
+        0,
+        "a draft, not a post: a person schedules it"
+    );
+    runner.run_due().await.unwrap();
+    assert_eq!(drafted(&app).await.len(), 1, "drafted once");
+}
+
 kreiskom_testkit::on_both_backends!(
+    a_released_press_release_drafts_its_post,
     a_post_goes_out_once_at_its_time_with_its_link,
     a_refused_token_makes_the_post_partly_published_and_flags_the_channel,
     only_the_press_office_schedules_and_a_post_can_be_called_off,
