@@ -3,6 +3,7 @@
 //! its handler next to the connector it speaks through (release mail over
 //! SMTP today; social channels and fediverse inboxes join the same way).
 
+pub mod bluesky;
 pub mod links;
 pub mod mastodon;
 pub mod outbox;

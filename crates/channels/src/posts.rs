@@ -16,7 +16,14 @@ use kreiskom_media::Media;
 use kreiskom_secrets::SecretKey;
 use kreiskom_store::{credential_context, Delivery, Receipt, Store};
 
+use crate::bluesky::{self, Bluesky};
 use crate::mastodon::{Mastodon, Status, Visibility};
+
+/// A channel's connection, by its platform.
+enum Connector {
+    Mastodon(Mastodon),
+    Bluesky(Bluesky),
+}
 use crate::outbox::{Handler, Plan};
 use crate::SendError;
 
@@ -45,7 +52,7 @@ struct Picture {
 /// What one channel gets.
 struct Outgoing {
     /// The connection, or why there is none (no token, a bad server).
-    client: Result<Mastodon, String>,
+    client: Result<Connector, String>,
     text: String,
 }
 
@@ -199,12 +206,8 @@ impl PostHandler {
     }
 
     /// The channel's client with its opened token.
-    async fn client(&self, tenant: &TenantSlug, channel: &Channel) -> Result<Mastodon, String> {
+    async fn client(&self, tenant: &TenantSlug, channel: &Channel) -> Result<Connector, String> {
         let name = channel.title();
-        let server = channel
-            .server
-            .as_deref()
-            .ok_or_else(|| format!("Für {name} ist kein Server eingetragen."))?;
         let key = self.key.as_ref().ok_or(
             "Auf diesem Knoten ist kein secret_key eingerichtet; Zugänge lassen sich nicht öffnen.",
         )?;
@@ -218,7 +221,25 @@ impl PostHandler {
             .open(&credential_context(tenant, channel.slug()), &sealed)
             .map_err(|e| format!("Der Zugang für {name} lässt sich nicht öffnen: {e}"))?;
         let token = String::from_utf8(token).map_err(|_| "Zugang unlesbar".to_owned())?;
-        Mastodon::new(server, &token)
+        match channel.platform {
+            Platform::Mastodon => {
+                let server = channel
+                    .server
+                    .as_deref()
+                    .ok_or_else(|| format!("Für {name} ist kein Server eingetragen."))?;
+                Mastodon::new(server, &token).map(Connector::Mastodon)
+            }
+            Platform::Bluesky => Bluesky::new(
+                channel.server.as_deref(),
+                channel.handle.as_deref().unwrap_or_default(),
+                &token,
+            )
+            .map(Connector::Bluesky),
+            other => Err(format!(
+                "kreiskom kann auf {} noch nicht veröffentlichen.",
+                other.name()
+            )),
+        }
     }
 }
 
@@ -403,14 +424,13 @@ impl Handler for PostFollowUpHandler {
             .client
             .as_ref()
             .map_err(|e| SendError::Permanent(e.clone()))?;
-        let result = if post.withdrawal {
-            client.delete(id).await.map(|()| Receipt {
+        let result = match (client, post.withdrawal) {
+            (Connector::Mastodon(m), true) => m.delete(id).await.map(|()| Receipt {
                 id: Some(id.clone()),
                 url: None,
-            })
-        } else {
-            match upload(client, post).await {
-                Ok(media_ids) => client
+            }),
+            (Connector::Mastodon(m), false) => match upload(m, post).await {
+                Ok(media_ids) => m
                     .edit(id, &status(post, out, media_ids))
                     .await
                     .map(|p| Receipt {
@@ -418,38 +438,79 @@ impl Handler for PostFollowUpHandler {
                         url: p.url,
                     }),
                 Err(e) => Err(e),
-            }
+            },
+            (Connector::Bluesky(b), true) => match b.session().await {
+                Ok(session) => b.delete(&session, id).await.map(|()| Receipt {
+                    id: Some(id.clone()),
+                    url: None,
+                }),
+                Err(e) => Err(e),
+            },
+            (Connector::Bluesky(_), false) => Err(SendError::Permanent(
+                "Bluesky erlaubt kein Bearbeiten; dort bleibt der Beitrag, wie er ist (Zurückziehen löscht ihn)."
+                    .into(),
+            )),
         };
         self.0.note(post, d, result).await
     }
 }
 
 async fn publish(
-    client: &Mastodon,
+    client: &Connector,
     post: &PreparedPost,
     out: &Outgoing,
     d: &Delivery,
 ) -> Result<Receipt, SendError> {
-    if d.attempts > 1 {
-        let since = d
-            .created_at
-            .parse::<jiff::Timestamp>()
-            .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-        if let Some(found) = client.find_posted(&out.text, since).await? {
-            return Ok(Receipt {
-                id: Some(found.id),
-                url: found.url,
-            });
+    let planned = d
+        .created_at
+        .parse::<jiff::Timestamp>()
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    match client {
+        Connector::Mastodon(m) => {
+            if d.attempts > 1 {
+                if let Some(found) = m.find_posted(&out.text, planned).await? {
+                    return Ok(Receipt {
+                        id: Some(found.id),
+                        url: found.url,
+                    });
+                }
+            }
+            let media_ids = upload(m, post).await?;
+            // The delivery's own token is its idempotency key: a repeat of
+            // this very request returns the first post.
+            let posted = m.post(&status(post, out, media_ids), &d.token).await?;
+            Ok(Receipt {
+                id: Some(posted.id),
+                url: posted.url,
+            })
+        }
+        Connector::Bluesky(b) => {
+            // Every try of this delivery writes to the same record key, so
+            // a retry can see whether the first one arrived.
+            let rkey = bluesky::record_key(planned.as_microsecond(), &d.token);
+            let session = b.session().await?;
+            if d.attempts > 1 && b.exists(&session, &rkey).await? {
+                return Ok(Receipt {
+                    id: Some(rkey.clone()),
+                    url: Some(b.post_url(&rkey)),
+                });
+            }
+            let mut blobs = Vec::with_capacity(post.pictures.len());
+            for p in &post.pictures {
+                blobs.push(
+                    b.upload(&session, p.content_type, p.bytes.to_vec(), &p.alt)
+                        .await?,
+                );
+            }
+            let posted = b
+                .post(&session, &rkey, &out.text, &post.language, &blobs)
+                .await?;
+            Ok(Receipt {
+                id: Some(posted.rkey),
+                url: Some(posted.url),
+            })
         }
     }
-    let media_ids = upload(client, post).await?;
-    // The delivery's own token is its idempotency key: a repeat of this
-    // very request returns the first post.
-    let posted = client.post(&status(post, out, media_ids), &d.token).await?;
-    Ok(Receipt {
-        id: Some(posted.id),
-        url: posted.url,
-    })
 }
 
 async fn upload(client: &Mastodon, post: &PreparedPost) -> Result<Vec<String>, SendError> {

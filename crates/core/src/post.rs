@@ -147,7 +147,7 @@ impl Record for Post {
 /// platform cannot be chosen for a scheduled post, so nothing waits for a
 /// connector that does not exist.
 pub fn can_publish(platform: Platform) -> bool {
-    matches!(platform, Platform::Mastodon)
+    matches!(platform, Platform::Mastodon | Platform::Bluesky)
 }
 
 /// Why the post cannot be scheduled, each message naming its channel;
@@ -186,6 +186,11 @@ pub fn check_post(
                 channel.platform.name()
             ));
             continue;
+        }
+        if channel.platform == Platform::Bluesky && channel.handle.is_none() {
+            problems.push(format!(
+                "{name}: Beim Kanal fehlt der Name des Kontos (z. B. landkreis.bsky.social)."
+            ));
         }
         if channel.platform == Platform::Mastodon && channel.server.is_none() {
             problems.push(format!(

@@ -2,7 +2,28 @@
 //! PostgreSQL is a server from Debian's `postgresql` package, started once
 //! per test process on a free loopback port and stopped when it exits.
 
+pub mod bluesky;
 pub mod mastodon;
+
+/// Serves `app` on a loopback port from a thread and runtime of its own,
+/// so sync and async tests (and other processes) reach it alike; returns
+/// its `http://127.0.0.1:port`.
+pub(crate) fn serve_on_own_thread(app: axum::Router) -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    format!("http://{}", rx.recv().expect("the test server started"))
+}
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -63,22 +63,8 @@ impl MastodonServer {
             .route("/api/v1/accounts/verify_credentials", get(verify))
             .route("/api/v1/accounts/{id}/statuses", get(listed))
             .with_state(books.clone());
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
-        let addr = rx.recv().expect("the Mastodon test server started");
         Self {
-            url: format!("http://{addr}"),
+            url: crate::serve_on_own_thread(app),
             books,
         }
     }

@@ -508,7 +508,117 @@ async fn a_released_press_release_drafts_its_post(url: &str) {
     assert_eq!(drafted(&app).await.len(), 1, "drafted once");
 }
 
+async fn one_post_reaches_mastodon_and_bluesky_each_as_it_allows(url: &str) {
+    use kreiskom_testkit::bluesky::BlueskyServer;
+    let mastodon = MastodonServer::start(TOKEN);
+    let bluesky = BlueskyServer::start("landkreis-stade.bsky.social", "app-pass-1234");
+    let app = stade_with(url, &[("mastodon", &mastodon)]).await;
+    create::<Channel>(
+        &app,
+        json!({
+            "slug": "bluesky", "platform": "bluesky",
+            "handle": "@landkreis-stade.bsky.social", "server": bluesky.url
+        }),
+    )
+    .await;
+    let press = app.signed_in(PRESS).await;
+    for (channel, secret) in [("mastodon", TOKEN), ("bluesky", "app-pass-1234")] {
+        let saved = app
+            .post_as(
+                &format!("/admin/stade/kanaele/{channel}/zugang"),
+                &press,
+                &[("zugang", secret)],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    }
+    let text = "Grüße zum Advent 🎄 Termine: https://www.landkreis-stade.de/advent";
+    post(&app, "advent", text, &["mastodon", "bluesky"]).await;
+    let planned = app
+        .post_as(
+            "/admin/stade/beitraege/advent/planen",
+            &press,
+            &[("zeitpunkt", "2026-12-03T12:00")],
+        )
+        .await;
+    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.text);
+    let runner = app.runner(None);
+    runner.run_due().await.unwrap();
+    let signed = format!("{text}\n\n– Kai Seefried");
+    assert_eq!(mastodon.texts(), std::slice::from_ref(&signed));
+    let (rkey, record) = {
+        let books = bluesky.books();
+        let (k, v) = books.posts.iter().next().expect("a Bluesky post");
+        (k.clone(), v.clone())
+    };
+    assert_eq!(record["text"], signed.as_str());
+    assert_eq!(
+        record["facets"][0]["features"][0]["uri"],
+        "https://www.landkreis-stade.de/advent"
+    );
+    let page = app.get_as("/admin/stade/beitraege/advent", &press).await;
+    assert!(visible(&page.text).contains("Stand: Veröffentlicht"));
+    assert!(
+        page.text.contains(&format!(
+            "https://bsky.app/profile/landkreis-stade.bsky.social/post/{rkey}"
+        )),
+        "{}",
+        page.text
+    );
+
+    // Mastodon takes the correction; Bluesky cannot edit and says so.
+    let stored = app
+        .store
+        .get::<Post>(Some(&stade()), "advent")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut corrected = stored.record.clone();
+    corrected.message = "Grüße zum Advent 🎄".into();
+    let permit = Actor::operator("test").operator_permit(Kind::Post).unwrap();
+    app.store
+        .update(
+            &permit,
+            Some(&stade()),
+            "advent",
+            corrected,
+            Some(stored.version),
+        )
+        .await
+        .unwrap();
+    app.post_as("/admin/stade/beitraege/advent/korrektur", &press, &[])
+        .await;
+    runner.run_due().await.unwrap();
+    assert_eq!(mastodon.texts(), ["Grüße zum Advent 🎄\n\n– Kai Seefried"]);
+    assert_eq!(bluesky.books().posts[&rkey]["text"], signed.as_str());
+    let shown = visible(
+        &app.get_as("/admin/stade/beitraege/advent", &press)
+            .await
+            .text,
+    );
+    assert!(shown.contains("teilweise ausgeführt"), "{shown}");
+    assert!(shown.contains("Bluesky erlaubt kein Bearbeiten"), "{shown}");
+
+    // A withdrawal deletes on both.
+    app.post_as(
+        "/admin/stade/beitraege/advent/zurueckziehen",
+        &press,
+        &[("bestaetigt", "1")],
+    )
+    .await;
+    runner.run_due().await.unwrap();
+    assert!(mastodon.texts().is_empty());
+    assert!(bluesky.books().posts.is_empty());
+    let shown = visible(
+        &app.get_as("/admin/stade/beitraege/advent", &press)
+            .await
+            .text,
+    );
+    assert!(shown.contains("Stand: Zurückgezogen"), "{shown}");
+}
+
 kreiskom_testkit::on_both_backends!(
+    one_post_reaches_mastodon_and_bluesky_each_as_it_allows,
     a_released_press_release_drafts_its_post,
     a_post_goes_out_once_at_its_time_with_its_link,
     a_refused_token_makes_the_post_partly_published_and_flags_the_channel,
