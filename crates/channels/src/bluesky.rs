@@ -8,8 +8,10 @@
 //! delivery, so a retry can ask whether that very post exists before it
 //! tries again. Bluesky posts cannot be edited.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::time::Duration;
+use std::hash::{Hash, Hasher};
+use std::time::{Duration, Instant};
 
 use kreiskom_core::social::{links, server_base};
 use serde::Deserialize;
@@ -30,7 +32,17 @@ pub struct Bluesky {
     handle: String,
     password: String,
     http: reqwest::Client,
+    sessions: Sessions,
 }
+
+/// How long a session is used before a new one is opened; a PDS's access
+/// token lives about two hours.
+const SESSION_KEPT: Duration = Duration::from_secs(90 * 60);
+
+/// Open sessions by account, shared by every connection a handler makes:
+/// a PDS allows only some 30 new sessions per account in five minutes.
+#[derive(Clone, Default)]
+pub struct Sessions(std::sync::Arc<std::sync::Mutex<HashMap<u64, (Session, Instant)>>>);
 
 impl fmt::Debug for Bluesky {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -43,9 +55,12 @@ impl fmt::Debug for Bluesky {
 }
 
 /// A signed-in session: the account's DID and its access token.
+#[derive(Clone)]
 pub struct Session {
     did: String,
     access: String,
+    /// Taken from [`Sessions`], so a refusal may mean it ran out.
+    kept: bool,
 }
 
 /// A picture uploaded as a blob, to embed in a post.
@@ -65,6 +80,16 @@ impl Bluesky {
     /// `server` is the account's PDS ("bsky.social" when `None`), `handle`
     /// "landkreis-stade.bsky.social" (a leading "@" is dropped).
     pub fn new(server: Option<&str>, handle: &str, password: &str) -> Result<Self, String> {
+        Self::with_sessions(server, handle, password, Sessions::default())
+    }
+
+    /// A connection that keeps its sessions in `sessions`.
+    pub fn with_sessions(
+        server: Option<&str>,
+        handle: &str,
+        password: &str,
+        sessions: Sessions,
+    ) -> Result<Self, String> {
         let base = server_base(server.unwrap_or("bsky.social"))
             .map_err(|e| format!("Der Bluesky-Server {e}"))?;
         let handle = handle.trim().trim_start_matches('@');
@@ -83,7 +108,46 @@ impl Bluesky {
             handle: handle.to_owned(),
             password: password.to_owned(),
             http,
+            sessions,
         })
+    }
+
+    /// The account, and the password it is opened with, as a cache key.
+    fn account(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&self.base, &self.handle, &self.password).hash(&mut h);
+        h.finish()
+    }
+
+    /// A session that was kept, or a new one.
+    pub async fn session(&self) -> Result<Session, SendError> {
+        let account = self.account();
+        if let Some((session, opened)) = self.sessions.0.lock().expect("sessions").get(&account) {
+            if opened.elapsed() < SESSION_KEPT {
+                return Ok(session.clone());
+            }
+        }
+        let session = self.open_session().await?;
+        self.sessions
+            .0
+            .lock()
+            .expect("sessions")
+            .insert(account, (session.clone(), Instant::now()));
+        Ok(Session {
+            kept: false,
+            ..session
+        })
+    }
+
+    /// Drops a kept session the PDS refused; the next call opens a new one.
+    /// Says whether `session` was a kept one, worth one more try.
+    pub fn forget(&self, session: &Session) -> bool {
+        self.sessions
+            .0
+            .lock()
+            .expect("sessions")
+            .remove(&self.account());
+        session.kept
     }
 
     fn url(&self, method: &str) -> String {
@@ -95,7 +159,7 @@ impl Bluesky {
         format!("https://bsky.app/profile/{}/post/{rkey}", self.handle)
     }
 
-    pub async fn session(&self) -> Result<Session, SendError> {
+    async fn open_session(&self) -> Result<Session, SendError> {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Created {
@@ -114,6 +178,7 @@ impl Bluesky {
         Ok(Session {
             did: created.did,
             access: created.access_jwt,
+            kept: true,
         })
     }
 

@@ -38,15 +38,12 @@ pub fn runner(parts: Parts) -> Runner {
         media,
         secret_key,
     } = parts;
+    let posts = PostHandler::new(store.clone(), media, secret_key);
     Runner::new(store.clone(), clock)
         .handle(ReleaseMailHandler::new(store.clone(), site.clone(), mailer).with_print(print))
         .handle(ReleasePostHandler::new(store.clone(), site))
-        .handle(PostHandler::new(
-            store.clone(),
-            media.clone(),
-            secret_key.clone(),
-        ))
-        .handle(PostFollowUpHandler::new(store, media, secret_key))
+        .handle(posts.clone())
+        .handle(PostFollowUpHandler::new(posts))
 }
 
 /// How handing one delivery to its connector failed.

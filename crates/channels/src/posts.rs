@@ -27,17 +27,25 @@ enum Connector {
 use crate::outbox::{Handler, Plan};
 use crate::SendError;
 
+#[derive(Clone)]
 pub struct PostHandler {
     store: Store,
     /// Where the post's pictures are; without it, posts with pictures fail.
     media: Option<Media>,
     /// Opens the channels' tokens; without it, nothing can be posted.
     key: Option<SecretKey>,
+    /// Bluesky sessions, kept across jobs.
+    sessions: bluesky::Sessions,
 }
 
 impl PostHandler {
     pub fn new(store: Store, media: Option<Media>, key: Option<SecretKey>) -> Self {
-        Self { store, media, key }
+        Self {
+            store,
+            media,
+            key,
+            sessions: bluesky::Sessions::default(),
+        }
     }
 }
 
@@ -229,10 +237,11 @@ impl PostHandler {
                     .ok_or_else(|| format!("Für {name} ist kein Server eingetragen."))?;
                 Mastodon::new(server, &token).map(Connector::Mastodon)
             }
-            Platform::Bluesky => Bluesky::new(
+            Platform::Bluesky => Bluesky::with_sessions(
                 channel.server.as_deref(),
                 channel.handle.as_deref().unwrap_or_default(),
                 &token,
+                self.sessions.clone(),
             )
             .map(Connector::Bluesky),
             other => Err(format!(
@@ -335,8 +344,9 @@ impl PostHandler {
 pub struct PostFollowUpHandler(PostHandler);
 
 impl PostFollowUpHandler {
-    pub fn new(store: Store, media: Option<Media>, key: Option<SecretKey>) -> Self {
-        Self(PostHandler::new(store, media, key))
+    /// Shares the publishing handler's connections and sessions.
+    pub fn new(posts: PostHandler) -> Self {
+        Self(posts)
     }
 
     /// Each channel the post went out on, with the post's id there.
@@ -439,13 +449,14 @@ impl Handler for PostFollowUpHandler {
                     }),
                 Err(e) => Err(e),
             },
-            (Connector::Bluesky(b), true) => match b.session().await {
-                Ok(session) => b.delete(&session, id).await.map(|()| Receipt {
-                    id: Some(id.clone()),
-                    url: None,
-                }),
-                Err(e) => Err(e),
-            },
+            (Connector::Bluesky(b), true) => {
+                with_session(b, |session| async move { b.delete(&session, id).await })
+                    .await
+                    .map(|()| Receipt {
+                        id: Some(id.clone()),
+                        url: None,
+                    })
+            }
             (Connector::Bluesky(_), false) => Err(SendError::Permanent(
                 "Bluesky erlaubt kein Bearbeiten; dort bleibt der Beitrag, wie er ist (Zurückziehen löscht ihn)."
                     .into(),
@@ -488,28 +499,44 @@ async fn publish(
             // Every try of this delivery writes to the same record key, so
             // a retry can see whether the first one arrived.
             let rkey = bluesky::record_key(planned.as_microsecond(), &d.token);
-            let session = b.session().await?;
-            if d.attempts > 1 && b.exists(&session, &rkey).await? {
-                return Ok(Receipt {
-                    id: Some(rkey.clone()),
-                    url: Some(b.post_url(&rkey)),
-                });
-            }
-            let mut blobs = Vec::with_capacity(post.pictures.len());
-            for p in &post.pictures {
-                blobs.push(
-                    b.upload(&session, p.content_type, p.bytes.to_vec(), &p.alt)
-                        .await?,
-                );
-            }
-            let posted = b
-                .post(&session, &rkey, &out.text, &post.language, &blobs)
-                .await?;
+            let rkey = &rkey;
+            let posted = with_session(b, |session| async move {
+                if d.attempts > 1 && b.exists(&session, rkey).await? {
+                    return Ok(bluesky::Posted {
+                        rkey: rkey.clone(),
+                        url: b.post_url(rkey),
+                    });
+                }
+                let mut blobs = Vec::with_capacity(post.pictures.len());
+                for p in &post.pictures {
+                    blobs.push(
+                        b.upload(&session, p.content_type, p.bytes.to_vec(), &p.alt)
+                            .await?,
+                    );
+                }
+                b.post(&session, rkey, &out.text, &post.language, &blobs)
+                    .await
+            })
+            .await?;
             Ok(Receipt {
                 id: Some(posted.rkey),
                 url: Some(posted.url),
             })
         }
+    }
+}
+
+/// Runs `call` in a Bluesky session; when a kept session is refused (it
+/// ran out), once more in a new one.
+async fn with_session<T, F, Fut>(b: &Bluesky, call: F) -> Result<T, SendError>
+where
+    F: Fn(bluesky::Session) -> Fut,
+    Fut: std::future::Future<Output = Result<T, SendError>>,
+{
+    let session = b.session().await?;
+    match call(session.clone()).await {
+        Err(SendError::AccessRevoked(_)) if b.forget(&session) => call(b.session().await?).await,
+        result => result,
     }
 }
 

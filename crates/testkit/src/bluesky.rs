@@ -17,7 +17,6 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 pub const DID: &str = "did:plc:landkreisstade";
-const ACCESS: &str = "access-jwt-1";
 
 #[derive(Default)]
 pub struct Books {
@@ -28,6 +27,8 @@ pub struct Books {
     pub sessions: usize,
     /// Calls of `createRecord`, repeats and refusals included.
     pub create_calls: usize,
+    /// Access tokens still valid.
+    valid: Vec<String>,
     handle: String,
     password: String,
 }
@@ -62,22 +63,37 @@ impl BlueskyServer {
     pub fn books(&self) -> std::sync::MutexGuard<'_, Books> {
         self.books.lock().unwrap()
     }
+
+    /// Every session's access token runs out, as after two hours.
+    pub fn expire_sessions(&self) {
+        self.books().valid.clear();
+    }
 }
 
 fn error(status: StatusCode, name: &str, message: &str) -> Response {
     (status, Json(json!({ "error": name, "message": message }))).into_response()
 }
 
-/// XRPC's refusal of a call without the session's access token.
-fn unauthorised(headers: &HeaderMap) -> Option<Response> {
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
-    (auth != Some(&format!("Bearer {ACCESS}"))).then(|| {
-        error(
+/// XRPC's refusal of a call without a valid access token.
+fn unauthorised(s: &Shared, headers: &HeaderMap) -> Option<Response> {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let books = s.lock().unwrap();
+    match auth {
+        Some(token) if books.valid.iter().any(|v| v == token) => None,
+        Some(token) if token.starts_with("access-jwt-") => Some(error(
+            StatusCode::BAD_REQUEST,
+            "ExpiredToken",
+            "Token has expired",
+        )),
+        _ => Some(error(
             StatusCode::UNAUTHORIZED,
             "AuthenticationRequired",
             "Authentication Required",
-        )
-    })
+        )),
+    }
 }
 
 async fn session(State(s): State<Shared>, Json(body): Json<Value>) -> Response {
@@ -92,14 +108,16 @@ async fn session(State(s): State<Shared>, Json(body): Json<Value>) -> Response {
         );
     }
     books.sessions += 1;
+    let access = format!("access-jwt-{}", books.sessions);
+    books.valid.push(access.clone());
     Json(json!({
-        "did": DID, "handle": books.handle, "accessJwt": ACCESS, "refreshJwt": "refresh-jwt-1"
+        "did": DID, "handle": books.handle, "accessJwt": access, "refreshJwt": "refresh-jwt-1"
     }))
     .into_response()
 }
 
 async fn upload(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
-    if let Some(refused) = unauthorised(&headers) {
+    if let Some(refused) = unauthorised(&s, &headers) {
         return refused;
     }
     let kind = headers
@@ -183,7 +201,7 @@ fn check_post(record: &Value, books: &Books) -> Option<Response> {
 }
 
 async fn create(State(s): State<Shared>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
-    if let Some(refused) = unauthorised(&headers) {
+    if let Some(refused) = unauthorised(&s, &headers) {
         return refused;
     }
     let mut books = s.lock().unwrap();
@@ -226,7 +244,7 @@ async fn record(
     headers: HeaderMap,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
-    if let Some(refused) = unauthorised(&headers) {
+    if let Some(refused) = unauthorised(&s, &headers) {
         return refused;
     }
     let books = s.lock().unwrap();
@@ -244,7 +262,7 @@ async fn record(
 }
 
 async fn delete(State(s): State<Shared>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
-    if let Some(refused) = unauthorised(&headers) {
+    if let Some(refused) = unauthorised(&s, &headers) {
         return refused;
     }
     let mut books = s.lock().unwrap();

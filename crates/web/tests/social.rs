@@ -599,7 +599,9 @@ async fn one_post_reaches_mastodon_and_bluesky_each_as_it_allows(url: &str) {
     assert!(shown.contains("teilweise ausgeführt"), "{shown}");
     assert!(shown.contains("Bluesky erlaubt kein Bearbeiten"), "{shown}");
 
-    // A withdrawal deletes on both.
+    // A withdrawal deletes on both, Bluesky in a new session once the
+    // kept one has run out.
+    bluesky.expire_sessions();
     app.post_as(
         "/admin/stade/beitraege/advent/zurueckziehen",
         &press,
@@ -609,6 +611,16 @@ async fn one_post_reaches_mastodon_and_bluesky_each_as_it_allows(url: &str) {
     runner.run_due().await.unwrap();
     assert!(mastodon.texts().is_empty());
     assert!(bluesky.books().posts.is_empty());
+    assert_eq!(
+        bluesky.books().sessions,
+        2,
+        "one session kept for publishing and correcting, a new one when it ran out"
+    );
+    let dashboard = visible(&app.get_as("/admin/stade/", &press).await.text);
+    assert!(
+        !dashboard.contains("Zugang abgelehnt"),
+        "a session that ran out is no refused access: {dashboard}"
+    );
     let shown = visible(
         &app.get_as("/admin/stade/beitraege/advent", &press)
             .await
