@@ -1120,6 +1120,11 @@ async fn delete<R: Record>(
 ) -> Reply {
     may_edit::<R>(&t)?;
     fetch::<R>(&s, &t, &slug).await?;
+    if R::KIND == Kind::Post {
+        if let Some(refusal) = crate::social::before_delete(&s, &t, &slug).await? {
+            return delete_page::<R>(&s, &t, &slug, StatusCode::CONFLICT, Some(refusal)).await;
+        }
+    }
     let write = SharedWrite::<R> {
         existing: Some(&slug),
         new: None,

@@ -145,6 +145,34 @@ pub(crate) async fn post_panel(
     }))
 }
 
+/// Before a post is deleted: one that is out on a channel stays until it
+/// is withdrawn there (else it would live on where nobody can reach it
+/// from here); one still scheduled is called off.
+pub(crate) async fn before_delete(
+    s: &AppState,
+    t: &InTenant,
+    slug: &str,
+) -> Result<Option<String>, Error> {
+    let published = job_of(s, &t.tenant, slug)
+        .await?
+        .is_some_and(|j| j.deliveries > 0);
+    let withdrawn = s
+        .store
+        .jobs_about::<PostFollowUp>(&t.tenant, slug)
+        .await?
+        .iter()
+        .any(|(p, j, _)| {
+            p.action == FollowUpAction::Withdrawal && j.state == JobState::Done && j.failed == 0
+        });
+    if published && !withdrawn {
+        return Ok(Some(
+            "Nicht gelöscht: Der Beitrag ist auf Kanälen erschienen. Ziehen Sie ihn zuerst zurück; dann lässt er sich löschen.".to_owned(),
+        ));
+    }
+    s.store.cancel_job(&t.tenant, &job(slug)).await?;
+    Ok(None)
+}
+
 /// One channel's line in a post's panel; `done` says what a success did.
 fn delivery_row(d: &kreiskom_store::Delivery, done: &str) -> Value {
     let state = match d.state {

@@ -257,6 +257,11 @@ async fn a_post_goes_out_once_at_its_time_with_its_link(url: &str) {
         !shown.contains("Korrektur senden"),
         "this version went out: {shown}"
     );
+    let kept = app
+        .post_as("/admin/stade/beitraege/fediverse/loeschen", &press, &[])
+        .await;
+    assert_eq!(kept.status, StatusCode::CONFLICT, "out on a channel");
+    assert!(visible(&kept.text).contains("Ziehen Sie ihn zuerst zurück"));
     let withdrawn = app
         .post_as(
             "/admin/stade/beitraege/fediverse/zurueckziehen",
@@ -278,6 +283,14 @@ async fn a_post_goes_out_once_at_its_time_with_its_link(url: &str) {
         "{shown}"
     );
     assert!(!shown.contains("Korrektur senden"), "{shown}");
+    let deleted = app
+        .post_as("/admin/stade/beitraege/fediverse/loeschen", &press, &[])
+        .await;
+    assert_eq!(
+        deleted.status,
+        StatusCode::SEE_OTHER,
+        "withdrawn, it can go"
+    );
 }
 
 async fn a_refused_token_makes_the_post_partly_published_and_flags_the_channel(url: &str) {
