@@ -272,7 +272,7 @@ pub fn field_label(name: &str) -> &str {
         "channel" => "Kanal",
         "channels" => "Kanäle",
         "content_warning" => "Inhaltswarnung (Text bleibt eingeklappt)",
-        "server" => "Server (bei Mastodon, z. B. social.bund.de)",
+        "server" => "Server (bei Mastodon, z. B. social.bund.de; bei Bluesky nur ein eigener PDS)",
         "text_language" => "Sprache des Textes (Sprachcode, z. B. de)",
         "video_title" => "Videotitel (nur YouTube)",
         "unlisted" => "Nicht in öffentlichen Zeitleisten zeigen (Mastodon: „nicht gelistet“)",

@@ -211,8 +211,11 @@ pub(crate) async fn channel_panel(
         .into_iter()
         .find(|c| c.channel == slug);
     let people = kreiskom_publish::people::People::load(&s.store).await?;
+    let channel = fetch::<Channel>(s, t, slug).await.map_err(|e| e.0)?.record;
     Ok(json!({
         "kind": "channel",
+        "platform": channel.platform.name(),
+        "connected": kreiskom_core::post::can_publish(channel.platform),
         "access": info.map(|i| json!({
             "set_by": people.name_of(Some(&i.set_by)),
             "set_at": kreiskom_publish::german::timestamp(&i.set_at),

@@ -92,6 +92,16 @@ async fn a_post_goes_out_once_at_its_time_with_its_link(url: &str) {
         .unwrap()
         .unwrap();
     assert!(!sealed.contains(TOKEN) && sealed.starts_with("v1."));
+    let facebook = visible(
+        &app.get_as("/admin/stade/kanaele/facebook", &press)
+            .await
+            .text,
+    );
+    assert!(
+        facebook.contains("kreiskom kann auf Facebook noch nicht veröffentlichen")
+            && !facebook.contains("Zugang speichern"),
+        "no access asked for where nothing can be posted: {facebook}"
+    );
     let dashboard = visible(&app.get_as("/admin/stade/", &press).await.text);
     assert!(
         dashboard.contains("Kanal Mastodon @landkreis Zugang läuft am 10.12.2026 ab"),
