@@ -17,7 +17,7 @@ use kreiskom_core::social::{links, server_base};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::SendError;
+use crate::{read_json, SendError};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const POST: &str = "app.bsky.feed.post";
@@ -174,7 +174,7 @@ impl Bluesky {
             .send()
             .await
             .map_err(unreachable)?;
-        let created: Created = read(answer(response).await?)?;
+        let created: Created = read_json(&answer(response).await?)?;
         Ok(Session {
             did: created.did,
             access: created.access_jwt,
@@ -204,7 +204,7 @@ impl Bluesky {
             .send()
             .await
             .map_err(unreachable)?;
-        let body: Value = read(answer(response).await?)?;
+        let body: Value = read_json(&answer(response).await?)?;
         Ok(Blob {
             blob: body["blob"].clone(),
             alt: alt.to_owned(),
@@ -313,11 +313,6 @@ pub fn record_key(micros: i64, token: &str) -> String {
         .rev()
         .map(|i| ALPHABET[((value >> (i * 5)) & 31) as usize] as char)
         .collect()
-}
-
-fn read<T: serde::de::DeserializeOwned>(body: Vec<u8>) -> Result<T, SendError> {
-    serde_json::from_slice(&body)
-        .map_err(|e| SendError::Transient(format!("Antwort des Servers unlesbar: {e}")))
 }
 
 fn unreachable(e: reqwest::Error) -> SendError {

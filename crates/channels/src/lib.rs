@@ -46,6 +46,12 @@ pub fn runner(parts: Parts) -> Runner {
         .handle(PostFollowUpHandler::new(posts))
 }
 
+/// A platform's JSON answer; one that does not read is worth a retry.
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, SendError> {
+    serde_json::from_slice(body)
+        .map_err(|e| SendError::Transient(format!("Antwort des Servers unlesbar: {e}")))
+}
+
 /// How handing one delivery to its connector failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {

@@ -13,7 +13,7 @@ use kreiskom_core::social::ServerLimits;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::SendError;
+use crate::{read_json, SendError};
 
 /// How long one request to a Mastodon server may take.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -129,9 +129,7 @@ impl Mastodon {
             .send()
             .await
             .map_err(unreachable)?;
-        let body = answer(response).await?;
-        let instance: Instance = serde_json::from_slice(&body)
-            .map_err(|e| SendError::Transient(format!("Antwort des Servers unlesbar: {e}")))?;
+        let instance: Instance = read_json(&answer(response).await?)?;
         let s = instance.configuration.statuses;
         let default = ServerLimits::default();
         Ok(ServerLimits {
@@ -168,9 +166,7 @@ impl Mastodon {
             .send()
             .await
             .map_err(unreachable)?;
-        let body = answer(response).await?;
-        let media: MediaAttachment = serde_json::from_slice(&body)
-            .map_err(|e| SendError::Transient(format!("Antwort des Servers unlesbar: {e}")))?;
+        let media: MediaAttachment = read_json(&answer(response).await?)?;
         Ok(media.id)
     }
 
@@ -221,8 +217,7 @@ impl Mastodon {
             .send()
             .await
             .map_err(unreachable)?;
-        let account: Account = serde_json::from_slice(&answer(response).await?)
-            .map_err(|e| SendError::Transient(format!("Antwort des Servers unlesbar: {e}")))?;
+        let account: Account = read_json(&answer(response).await?)?;
         let response = self
             .http
             .get(self.url(&format!("/api/v1/accounts/{}/statuses", account.id)))
@@ -231,8 +226,7 @@ impl Mastodon {
             .send()
             .await
             .map_err(unreachable)?;
-        let listed: Vec<Listed> = serde_json::from_slice(&answer(response).await?)
-            .map_err(|e| SendError::Transient(format!("Antwort des Servers unlesbar: {e}")))?;
+        let listed: Vec<Listed> = read_json(&answer(response).await?)?;
         let wanted = plain_words(text);
         // A little slack for clocks that disagree.
         let since = since - jiff::SignedDuration::from_mins(5);
@@ -333,8 +327,7 @@ fn html_text(html: &str) -> String {
 }
 
 fn posted(body: Vec<u8>) -> Result<Posted, SendError> {
-    serde_json::from_slice(&body)
-        .map_err(|e| SendError::Transient(format!("Antwort des Servers unlesbar: {e}")))
+    read_json(&body)
 }
 
 fn unreachable(e: reqwest::Error) -> SendError {
