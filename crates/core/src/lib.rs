@@ -2,6 +2,7 @@
 //! keeps about them. Pure: no I/O, so every rule here is unit-tested.
 
 pub mod access;
+pub mod country;
 pub mod dataset;
 pub mod date;
 pub mod doubt;
@@ -9,6 +10,7 @@ pub mod freshness;
 pub mod kinds;
 pub mod legal;
 pub mod media;
+pub mod network;
 pub mod outbox;
 pub mod page;
 pub mod partnership;
@@ -22,7 +24,9 @@ pub mod slug;
 pub mod social;
 pub mod tenant;
 pub mod time;
+pub mod twinning;
 pub mod validation;
+pub mod wikidata;
 
 pub use access::{Actor, Grant, Permit, Role, TenantScope};
 pub use dataset::{Dataset, DatasetError, TenantData, DATASET_FORMAT};

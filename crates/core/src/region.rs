@@ -169,6 +169,10 @@ pub struct Region {
     pub country: CountryCode,
     /// The first name is the one shown to German readers.
     pub names: Vec<RegionName>,
+    /// Other spellings the region is known by (a historic name, the
+    /// spelling of an imported list), so that an import finds it again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seat: Option<RegionSlug>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,6 +185,10 @@ pub struct Region {
     pub coordinates: Option<Coordinates>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub successors: Vec<Succession>,
+    /// The region's item in Wikidata (`Q1140596`), to compare its
+    /// twinnings with Wikidata's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wikidata: Option<String>,
     /// Markdown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -245,6 +253,10 @@ impl Record for Region {
         }
         let langs: Vec<&str> = self.names.iter().map(|n| n.lang.as_str()).collect();
         e.unique("names", &langs);
+        for (i, alias) in self.aliases.iter().enumerate() {
+            e.line(&format!("aliases.{i}"), alias, 200);
+        }
+        e.unique("aliases", &self.aliases);
         crate::Image::check_all(&self.images, &mut e);
         for (i, f) in self.facts.iter().enumerate() {
             if !f.value.is_finite() || f.value < 0.0 {
@@ -284,6 +296,16 @@ impl Record for Region {
             }
         }
         e.url("website", &self.website);
+        if self
+            .wikidata
+            .as_deref()
+            .is_some_and(|q| !crate::wikidata::is_item(q))
+        {
+            e.add(
+                "wikidata",
+                "muss eine Wikidata-Kennung sein: Q und eine Zahl, z. B. Q1140596",
+            );
+        }
         if let Some(rules) = &self.accessibility {
             rules.check(&mut e);
         }

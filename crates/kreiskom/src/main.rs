@@ -2,6 +2,7 @@
 
 mod config;
 mod print;
+mod twinnings;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -99,8 +100,9 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Liest eine Exportdatei in eine leere Datenbank ein (alles oder nichts)
-    Import { file: PathBuf },
+    /// Liest eine Exportdatei in eine leere Datenbank ein (alles oder nichts), oder mit
+    /// `import twinnings` eine Liste von Partnerschaften in das Register
+    Import(ImportArgs),
     /// Schreibt eine vollständige, stimmige Sicherung der Datenbank, auch im laufenden Betrieb
     /// (SQLite: Kopie der Datei; PostgreSQL: pg_dump)
     Backup { file: PathBuf },
@@ -133,6 +135,27 @@ enum Command {
     /// Druckerei: Visitenkarten, Namensschilder, Pressemitteilungen und Vordrucke als PDF
     #[command(subcommand)]
     Print(print::PrintCommand),
+}
+
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct ImportArgs {
+    /// Exportdatei von `kreiskom export`
+    #[arg(required = true)]
+    file: Option<PathBuf>,
+    #[command(subcommand)]
+    list: Option<ImportCommand>,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Eine Liste von Partnerschaften (CSV) in das Register: Orte werden über Schreibweisen,
+    /// Akzente und Sprachen hinweg den vorhandenen Gebietskörperschaften zugeordnet; unsichere
+    /// Zuordnungen warten auf eine Entscheidung; ein zweiter Lauf ändert nichts
+    Twinnings(twinnings::TwinningsArgs),
+    /// Vergleicht die Partnerschaften mit Wikidata (P190 mit Beginn P580 und Ende P582) und
+    /// legt an, was nur Wikidata kennt, wo beide Seiten im Register stehen
+    Wikidata(twinnings::WikidataArgs),
 }
 
 #[derive(Subcommand)]
@@ -168,6 +191,8 @@ enum UserCommand {
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Json,
+    /// Die Partnerschaften als QuickStatements für Wikidata (P190, P580, P582)
+    Wikidata,
 }
 
 /// Big allocations go straight back to the system when freed. glibc would
@@ -220,11 +245,18 @@ async fn run(cli: Cli) -> Result<(), String> {
             no_worker,
         } => serve(config, store, demo, listen, !no_worker).await,
         Command::Worker { once, every } => worker(config, store, once, every).await,
-        Command::Export {
-            format: Format::Json,
-            output,
-        } => export(&store, output).await,
-        Command::Import { file } => import(&store, &file).await,
+        Command::Export { format, output } => export(&store, format, output).await,
+        Command::Import(ImportArgs {
+            list: Some(ImportCommand::Twinnings(args)),
+            ..
+        }) => twinnings::run(&store, &operator(), args).await,
+        Command::Import(ImportArgs {
+            list: Some(ImportCommand::Wikidata(args)),
+            ..
+        }) => twinnings::wikidata(&store, &operator(), args).await,
+        Command::Import(ImportArgs { file, .. }) => {
+            import(&store, &file.expect("clap requires the file")).await
+        }
         Command::Backup { file } => backup(&store, &config.database_url, &file).await,
         Command::Restore { .. } => unreachable!("handled before the store opens"),
         Command::CheckLinks { tenant } => check_links(&config, &store, tenant).await,
@@ -618,31 +650,50 @@ async fn check_links(config: &Config, store: &Store, only: Option<String>) -> Re
     Ok(())
 }
 
-async fn export(store: &Store, output: Option<PathBuf>) -> Result<(), String> {
-    let dataset = store.export().await.map_err(|e| e.to_string())?;
-    let text = dataset.to_canonical_json();
+async fn export(store: &Store, format: Format, output: Option<PathBuf>) -> Result<(), String> {
+    let (text, what, extension) = match format {
+        Format::Json => {
+            let dataset = store.export().await.map_err(|e| e.to_string())?;
+            let what = german_count(dataset.record_count(), "Datensatz", "Datensätze");
+            (dataset.to_canonical_json(), what, "json")
+        }
+        Format::Wikidata => {
+            let regions: Vec<kreiskom_core::Region> =
+                store.records(None).await.map_err(|e| e.to_string())?;
+            let partnerships: Vec<kreiskom_core::Partnership> =
+                store.records(None).await.map_err(|e| e.to_string())?;
+            let (stated, left_out) =
+                kreiskom_core::wikidata::from_registry(&regions, &partnerships);
+            let twinnings: Vec<_> = stated.into_iter().map(|(_, t)| t).collect();
+            let mut what = german_count(twinnings.len(), "Partnerschaft", "Partnerschaften");
+            if !left_out.is_empty() {
+                what.push_str(&format!(
+                    " (ohne {}, bei denen einer Seite die Wikidata-Kennung fehlt)",
+                    german_count(left_out.len(), "Partnerschaft", "Partnerschaften")
+                ));
+            }
+            (
+                kreiskom_core::wikidata::quickstatements(&twinnings),
+                what,
+                "tsv",
+            )
+        }
+    };
     match output {
         Some(path) => {
             // Write next to the target and rename, so a crash never leaves half a file.
-            let tmp = path.with_extension("json.tmp");
+            let tmp = path.with_extension(format!("{extension}.tmp"));
             std::fs::write(&tmp, &text)
                 .map_err(|e| format!("{} kann nicht geschrieben werden: {e}", tmp.display()))?;
             std::fs::rename(&tmp, &path)
                 .map_err(|e| format!("{} kann nicht geschrieben werden: {e}", path.display()))?;
-            eprintln!(
-                "{} nach {} exportiert.",
-                german_count(dataset.record_count(), "Datensatz", "Datensätze"),
-                path.display()
-            );
+            eprintln!("{what} nach {} exportiert.", path.display());
         }
         None => {
             std::io::stdout()
                 .write_all(text.as_bytes())
                 .map_err(|e| format!("Ausgabe fehlgeschlagen: {e}"))?;
-            eprintln!(
-                "{} exportiert.",
-                german_count(dataset.record_count(), "Datensatz", "Datensätze")
-            );
+            eprintln!("{what} exportiert.");
         }
     }
     Ok(())

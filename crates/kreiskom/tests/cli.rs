@@ -554,6 +554,174 @@ fn print_writes_the_print_offices_pdfs(db: &str) {
     assert!(!dir.path().join("x.pdf").exists(), "nothing half-written");
 }
 
+/// A coordinator's list against the demo registry: known places found by
+/// another spelling, an unsure one asked as a table, the answer taken.
+#[test]
+fn import_twinnings_asks_what_is_unsure_and_takes_the_answer() {
+    let db = kreiskom_testkit::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let demo = kreiskom(dir.path(), &db.url, &["import", DEMO]);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    std::fs::write(
+        dir.path().join("liste.csv"),
+        "ort1,land1,ort2,land2,seit\n\
+         Goslar,Deutschland,Trebnitz,Polen,1991\n\
+         Iasi,Rumänien,Löhne,Deutschland,\n\
+         Lohne,Deutschland,Iași,Romania,\n\
+         Tokio,Japa,Goslar,Germany,\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["import", "twinnings", "liste.csv"];
+        args.extend_from_slice(extra);
+        let out = kreiskom(dir.path(), &db.url, &args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        (text(&out.stdout), text(&out.stderr))
+    };
+    let (first, progress) = run(&["--questions", "fragen.csv"]);
+    assert!(progress.contains("Import: 4 Zeilen gelesen"), "{progress}");
+    assert!(
+        progress.contains("Import: mit dem Register abgeglichen"),
+        "{progress}"
+    );
+    // Goslar is the demo's town, Trebnitz Trzebnica's German name, Iasi
+    // Iași; Löhne is new.
+    assert!(
+        first.contains("Neu angelegt: 1 Gebietskörperschaft, 2 Partnerschaften."),
+        "{first}"
+    );
+    assert!(
+        first.contains("1 Ort ist nicht sicher zugeordnet; 1 Zeile wartet auf eine Entscheidung:"),
+        "{first}"
+    );
+    assert!(
+        first.contains("„Lohne“ (Deutschland), Zeile 4: vielleicht Löhne (loehne)"),
+        "{first}"
+    );
+    assert!(
+        first.contains("Zeile 5: Land „Japa“ von „Tokio“ ist unbekannt"),
+        "{first}"
+    );
+    let questions = std::fs::read_to_string(dir.path().join("fragen.csv")).unwrap();
+    assert_eq!(
+        questions,
+        "ort,land,zeilen,vorschlaege,entscheidung\nLohne,DE,4,Löhne (loehne),\n"
+    );
+    std::fs::write(
+        dir.path().join("fragen.csv"),
+        questions.replace("(loehne),", "(loehne),neu"),
+    )
+    .unwrap();
+    let (decided, _) = run(&["--decisions", "fragen.csv"]);
+    assert!(
+        decided.contains("Neu angelegt: 1 Gebietskörperschaft, 1 Partnerschaft."),
+        "{decided}"
+    );
+    assert!(!decided.contains("nicht sicher"), "{decided}");
+    let (again, _) = run(&[]);
+    assert!(again.contains("Nichts geändert."), "{again}");
+    assert!(
+        again.contains("Schon im Register oder doppelt in der Liste: 3 Zeilen."),
+        "{again}"
+    );
+    let export = kreiskom(dir.path(), &db.url, &["export"]);
+    let data: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    let partnership = data["partnerships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["regions"] == serde_json::json!(["stadt-goslar", "trzebnica"]))
+        .expect("Goslar–Trzebnica imported");
+    assert_eq!(partnership["timeline"][0]["date"], "1991");
+}
+
+/// The registry against Wikidata: written as QuickStatements, the query to
+/// ask, the answer compared, and what only Wikidata knows taken in.
+#[test]
+fn wikidata_export_query_and_comparison() {
+    let db = kreiskom_testkit::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    // The demo with Wikidata items for three regions (test values).
+    let mut demo: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(DEMO).unwrap()).unwrap();
+    for region in demo["regions"].as_array_mut().unwrap() {
+        let q = match region["slug"].as_str().unwrap() {
+            "nordhausen" => "Q101",
+            "unterallgaeu" => "Q102",
+            "powiat-gostynski" => "Q103",
+            "harz" => "Q104",
+            _ => continue,
+        };
+        region["wikidata"] = q.into();
+    }
+    std::fs::write(dir.path().join("demo.json"), demo.to_string()).unwrap();
+    let import = kreiskom(dir.path(), &db.url, &["import", "demo.json"]);
+    assert!(import.status.success(), "{}", text(&import.stderr));
+
+    let export = kreiskom(dir.path(), &db.url, &["export", "--format", "wikidata"]);
+    assert!(export.status.success(), "{}", text(&export.stderr));
+    let statements = text(&export.stdout);
+    assert!(
+        statements.contains("Q101\tP190\tQ102\tP580\t+2019-00-00T00:00:00Z/9\n"),
+        "Nordhausen–Unterallgäu from its charter: {statements}"
+    );
+    assert!(statements.contains("Q102\tP190\tQ101\t"), "on both items");
+    assert!(
+        statements.contains("Q103\tP190\tQ102\n"),
+        "undated: no P580"
+    );
+    assert!(
+        text(&export.stderr).contains("3 Partnerschaften (ohne 28 Partnerschaften, bei denen einer Seite die Wikidata-Kennung fehlt) exportiert."),
+        "{}",
+        text(&export.stderr)
+    );
+
+    let query = kreiskom(dir.path(), &db.url, &["import", "wikidata", "--query"]);
+    assert!(text(&query.stdout).contains("VALUES ?item { wd:Q101 wd:Q102 wd:Q103 wd:Q104 }"));
+
+    let entity = |q: &str| serde_json::json!({"type": "uri", "value": format!("http://www.wikidata.org/entity/{q}")});
+    let year =
+        |y: &str| serde_json::json!({"type": "literal", "value": format!("{y}-01-01T00:00:00Z")});
+    let answer = serde_json::json!({"results": {"bindings": [
+        {"item": entity("Q101"), "partner": entity("Q102"), "start": year("1991")},
+        {"item": entity("Q102"), "partner": entity("Q103")},
+        {"item": entity("Q104"), "partner": entity("Q103"), "start": year("2015")},
+        {"item": entity("Q104"), "partner": entity("Q999")}
+    ]}});
+    std::fs::write(dir.path().join("antwort.json"), answer.to_string()).unwrap();
+    let compare = |extra: &[&str]| {
+        let mut args = vec!["import", "wikidata", "antwort.json"];
+        args.extend_from_slice(extra);
+        let out = kreiskom(dir.path(), &db.url, &args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let dry = compare(&["--dry-run"]);
+    for line in [
+        "Vergleich mit Wikidata (4 Partnerschaften aus antwort.json): 1 gleich.",
+        "Nur im Register, fehlt bei Wikidata: 1 Partnerschaft",
+        "  nordhausen-gostyn: Landkreis Nordhausen (Q101) – Landkreis Gostyn (Q103)\n",
+        "Abweichend: 1 Partnerschaft",
+        "  nordhausen-unterallgaeu: im Register seit 2019, bei Wikidata seit 1991",
+        "Nur bei Wikidata: 2 Partnerschaften",
+        "  Landkreis Harz (Q104) – Landkreis Gostyn (Q103), seit 2015: anzulegen als harz-powiat-gostynski",
+        "  Landkreis Harz (Q104) – Q999: nicht im Register (keine Gebietskörperschaft mit dieser Kennung)",
+    ] {
+        assert!(dry.contains(line), "{line}\n{dry}");
+    }
+    assert!(
+        compare(&["--dry-run"]).contains("anzulegen als harz-powiat-gostynski"),
+        "a dry run takes nothing"
+    );
+    assert!(compare(&[]).contains("angelegt als harz-powiat-gostynski"));
+    let after = compare(&[]);
+    assert!(after.contains("): 2 gleich."), "{after}");
+    assert!(
+        after.contains("Nur bei Wikidata: 1 Partnerschaft"),
+        "{after}"
+    );
+}
+
 #[test]
 fn sqlite_print_writes_the_print_offices_pdfs() {
     print_writes_the_print_offices_pdfs(&kreiskom_testkit::sqlite().url);

@@ -26,6 +26,7 @@ pub use german::{
 };
 pub use labels::{field_label, label};
 pub use search::{SearchHit, SearchResults};
+pub use views::partners_of_partners;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 use kreiskom_core::{
     Activity, Channel, Collection, Kind, Language, Organisation, Partnership, Person, Region,
-    RegionKind, Service, Tenant, TenantSlug, Unit,
+    RegionKind, RegionSlug, Service, Tenant, TenantSlug, Unit,
 };
 use kreiskom_store::Store;
 use serde::Serialize;
@@ -414,7 +414,7 @@ struct FactView {
 }
 
 /// One line of an overview: a partnership seen from the tenant's side.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Summary {
     url: String,
     partner: String,
@@ -554,7 +554,105 @@ pub struct PartnershipsView {
     /// Some partnership reads "besteht": the page explains the word once.
     undated: bool,
     map: Option<MapView>,
+    /// Partners of the district's partners, best first.
+    network: Vec<NeighbourView>,
     contact: Option<UnitView>,
+}
+
+/// A region two steps from the district, with the way there.
+#[derive(Serialize)]
+struct NeighbourView {
+    name: String,
+    country: String,
+    /// "Landkreis Nordhausen – Landkreis Unterallgäu – Landkreis Gostyn",
+    /// one line per shared partner.
+    paths: Vec<String>,
+    /// The district's own partnership with it, if there is one.
+    partnership: Option<Summary>,
+}
+
+/// How many neighbours the partnerships page lists.
+const NEIGHBOURS: usize = 10;
+
+/// The partners of a region's partners, best first, from two reads: the
+/// region's partnerships and its partners'. For the partnerships page and
+/// the API.
+pub async fn partners_of_partners(
+    store: &Store,
+    region: &RegionSlug,
+    today: Date,
+) -> Result<Vec<kreiskom_core::network::Neighbour>> {
+    let regions = Regions::new(store);
+    let home = region.as_str();
+    let own = regions
+        .partnerships_of(&[home])
+        .await?
+        .remove(home)
+        .unwrap_or_default();
+    let partner_slugs: Vec<String> = own
+        .iter()
+        .filter_map(|p| sides(p, &[home.to_owned()]).map(|(_, partner)| partner.to_owned()))
+        .collect();
+    let wanted: Vec<&str> = partner_slugs.iter().map(String::as_str).collect();
+    let mut all = own;
+    let mut seen: std::collections::HashSet<String> =
+        all.iter().map(|p| p.slug.to_string()).collect();
+    for p in regions
+        .partnerships_of(&wanted)
+        .await?
+        .into_values()
+        .flatten()
+    {
+        if seen.insert(p.slug.to_string()) {
+            all.push(p);
+        }
+    }
+    Ok(kreiskom_core::network::partners_of_partners(
+        region, &all, today,
+    ))
+}
+
+async fn network(
+    store: &Store,
+    regions: &mut Regions<'_>,
+    t: &Tenant,
+    partners: &[Summary],
+    today: Date,
+) -> Result<Vec<NeighbourView>> {
+    let home = t.region.as_str();
+    let mut neighbours = partners_of_partners(store, &t.region, today).await?;
+    neighbours.truncate(NEIGHBOURS);
+    let named: Vec<String> = neighbours
+        .iter()
+        .flat_map(|n| std::iter::once(&n.region).chain(&n.via))
+        .map(RegionSlug::to_string)
+        .collect();
+    regions
+        .load(named.iter().map(String::as_str).chain([home]))
+        .await?;
+    let home_name = regions.name(home);
+    Ok(neighbours
+        .into_iter()
+        .map(|n| {
+            let name = regions.name(n.region.as_str());
+            NeighbourView {
+                country: regions
+                    .get(n.region.as_str())
+                    .map(|r| lbl("country", &r.country))
+                    .unwrap_or_default(),
+                paths: n
+                    .via
+                    .iter()
+                    .map(|v| format!("{home_name} – {} – {name}", regions.name(v.as_str())))
+                    .collect(),
+                partnership: n.partnership.as_ref().and_then(|slug| {
+                    let url = format!("/{}/partnerschaften/{slug}", t.slug);
+                    partners.iter().find(|s| s.url == url).cloned()
+                }),
+                name,
+            }
+        })
+        .collect())
 }
 
 /// Every partnership with a page of the tenant's: the district's own and
@@ -695,6 +793,7 @@ pub async fn partnerships(store: &Store, tenant: &str, today: Date) -> Result<Pa
         }
     }
     let map = overview_map(&regions, &t, &of, &towns, tenant);
+    let network = network(store, &mut regions, &t, &partners, today).await?;
     let contact = match &t.partnership_contact {
         Some(u) => Some(unit_view(store, &slug, u.as_str()).await?),
         None => None,
@@ -710,6 +809,7 @@ pub async fn partnerships(store: &Store, tenant: &str, today: Date) -> Result<Pa
         towns: groups,
         undated,
         map,
+        network,
         contact,
     })
 }

@@ -31,34 +31,11 @@ fn csv_path() -> String {
     })
 }
 
-fn country(name: &str) -> &str {
-    match name.rsplit(", ").next().unwrap_or(name) {
-        "Germany" => "Deutschland",
-        "France" => "Frankreich",
-        "Poland" => "Polen",
-        "Italy" => "Italien",
-        "Czech Republic" => "Tschechien",
-        "Austria" => "Österreich",
-        "Netherlands" => "Niederlande",
-        "Hungary" => "Ungarn",
-        "Romania" => "Rumänien",
-        "United States" => "Vereinigte Staaten",
-        "United Kingdom" | "England" | "Scotland" | "Wales" => "Vereinigtes Königreich",
-        "Spain" => "Spanien",
-        "Russia" => "Russland",
-        "Ukraine" => "Ukraine",
-        "Belgium" => "Belgien",
-        "Sweden" => "Schweden",
-        "Denmark" => "Dänemark",
-        "Finland" => "Finnland",
-        "Norway" => "Norwegen",
-        "Slovakia" => "Slowakei",
-        "Switzerland" => "Schweiz",
-        "Turkey" => "Türkei",
-        "Japan" => "Japan",
-        "China" => "China",
-        other => other,
-    }
+/// The list's country in German, as the documents name it.
+fn country(name: &str) -> String {
+    kreiskom_core::country::from_name(name)
+        .and_then(|c| kreiskom_core::country::german_name(c.as_str()))
+        .map_or_else(|| name.to_owned(), str::to_owned)
 }
 
 /// A small deterministic generator: the same documents every run.

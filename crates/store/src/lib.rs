@@ -14,6 +14,7 @@ mod outbox;
 mod press;
 mod records;
 mod snapshot;
+mod twinnings;
 
 use std::str::FromStr;
 
@@ -29,6 +30,7 @@ pub use outbox::{
     Delivery, DeliveryState, Job, JobState, Outcome, Receipt, ScheduledJob, TroubledJob,
 };
 pub use records::{Referrer, Stored};
+pub use twinnings::ImportStep;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

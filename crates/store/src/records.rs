@@ -903,3 +903,78 @@ pub(crate) async fn insert<R: Record>(
         updated_at: stamp,
     })
 }
+
+/// Writes many new records of one kind at once: a few hundred rows per
+/// statement instead of one statement each, which is what makes a list
+/// of 26,000 twinnings an import of well under a second. `progress` is
+/// called with the number written after each statement.
+pub(crate) async fn insert_many(
+    tx: &mut Transaction<'static, Any>,
+    tenant: &str,
+    rows: &[NewRecord],
+    mut progress: impl FnMut(usize),
+) -> Result<()> {
+    // Four values a record and nine a reference keep each statement far
+    // below both databases' limits on bound values.
+    const RECORDS: usize = 500;
+    const REFERENCES: usize = 500;
+    let stamp = now();
+    let mut done = 0;
+    for chunk in rows.chunks(RECORDS) {
+        let Some(first) = chunk.first() else { break };
+        let mut sql = format!(
+            "INSERT INTO {} (tenant, slug, data, version, created_at, updated_at) VALUES ",
+            first.kind.plural()
+        );
+        for i in 0..chunk.len() {
+            let p = 3 + i * 2;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("($1, ${p}, ${}, 1, $2, $2)", p + 1));
+        }
+        let mut query = sqlx::query(&sql).bind(tenant).bind(&stamp);
+        for row in chunk {
+            debug_assert_eq!(row.kind, first.kind, "one kind per call");
+            query = query.bind(&row.slug).bind(&row.data);
+        }
+        query.execute(&mut **tx).await?;
+        done += chunk.len();
+        progress(done);
+    }
+    let references: Vec<(&NewRecord, &(Reference, String))> = rows
+        .iter()
+        .flat_map(|row| row.references.iter().map(move |r| (row, r)))
+        .collect();
+    for chunk in references.chunks(REFERENCES) {
+        let mut sql = String::from(
+            "INSERT INTO record_references (from_kind, from_tenant, from_slug, field, to_kind, to_tenant, to_slug, created_at, updated_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let p = 3 + i * 6;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${p}, $1, ${}, ${}, ${}, ${}, ${}, $2, $2)",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5
+            ));
+        }
+        let mut query = sqlx::query(&sql).bind(tenant).bind(&stamp);
+        for (row, (r, target_tenant)) in chunk {
+            query = query
+                .bind(kind_name(row.kind))
+                .bind(&row.slug)
+                .bind(&r.field)
+                .bind(kind_name(r.kind))
+                .bind(target_tenant)
+                .bind(&r.slug);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}

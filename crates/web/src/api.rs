@@ -72,6 +72,11 @@ pub(crate) fn routes(r: Routes) -> Routes {
             "/api/v1/partnerships/{slug}/status",
             Access::Public,
             partnership_status,
+        )
+        .get(
+            "/api/v1/regions/{slug}/partners-of-partners",
+            Access::Public,
+            partners_of_partners,
         );
     for entry in entries() {
         r = (entry.route)(r);
@@ -442,6 +447,25 @@ struct AtDate {
 }
 
 /// The status derived from the timeline, today or at `?date=2010-06-01`.
+/// The partners of a region's partners, best first, each with the
+/// partners it shares with the region (the way there).
+async fn partners_of_partners(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<serde_json::Value>, Error> {
+    let region = state
+        .store
+        .fetch::<kreiskom_core::Region>(None, &slug)
+        .await?
+        .record;
+    let neighbours =
+        kreiskom_publish::partners_of_partners(&state.store, &region.slug, state.today()).await?;
+    Ok(Json(serde_json::json!({
+        "region": region.slug,
+        "neighbours": neighbours,
+    })))
+}
+
 async fn partnership_status(
     State(state): State<AppState>,
     Path(slug): Path<String>,

@@ -128,6 +128,26 @@ pub fn document() -> Value {
         }}),
     );
     paths.insert(
+        "/api/v1/regions/{slug}/partners-of-partners".into(),
+        json!({"get": {
+            "tags": ["regions"], "summary": "Partner der Partner einer Gebietskörperschaft, die besten zuerst: noch ohne eigene Partnerschaft, dann nach der Zahl gemeinsamer Partner", "operationId": "partners_of_partners",
+            "parameters": [{"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+                "200": {"description": "Nachbarn im Partnerschaftsnetz", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["region", "neighbours"],
+                    "properties": {
+                        "region": {"type": "string"},
+                        "neighbours": {"type": "array", "items": {"type": "object", "required": ["region", "via", "partnership"], "properties": {
+                            "region": {"type": "string", "description": "Kennung der Gebietskörperschaft"},
+                            "via": {"type": "array", "items": {"type": "string"}, "description": "Die gemeinsamen Partner, je einer ein Weg"},
+                            "partnership": {"type": ["string", "null"], "description": "Die eigene Partnerschaft mit ihr, falls es sie schon gibt"}
+                        }}}
+                    }}}}},
+                "404": {"description": "Nicht gefunden", "content": {"application/json": {"schema": error}}}
+            }
+        }}),
+    );
+    paths.insert(
         "/api/v1/tenants/{tenant}/search".into(),
         json!({"get": {
             "tags": ["search"], "summary": "Volltextsuche über die öffentlichen Inhalte eines Landkreises (Wortstämme, ohne Akzente), beste Treffer zuerst", "operationId": "search",

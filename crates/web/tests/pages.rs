@@ -197,6 +197,55 @@ async fn both_partners_see_a_partnership_between_two_tenants(url: &str) {
     assert!(page.contains("Partnerschaftsurkunde unterzeichnet"));
 }
 
+/// Nordhausen found Gostyń through its partner Unterallgäu: its page and
+/// the API show that way in; a new partner's partner becomes a suggestion.
+async fn partners_of_partners_show_the_way_in(url: &str) {
+    let app = app(url, true, day(2026, 11, 23)).await;
+    let html = app.get("/nordhausen/partnerschaften").await.text;
+    let network = html
+        .split("Partner unserer Partner</h2>")
+        .nth(1)
+        .expect("the network section")
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert!(
+        network.contains("ist der Landkreis Nordhausen über gemeinsame Partner verbunden"),
+        "{network}"
+    );
+    assert!(
+        network.contains("Landkreis Nordhausen – Landkreis Unterallgäu – Landkreis Gostyn"),
+        "{network}"
+    );
+    assert!(network.contains("schon Partner: <span class=\"status status--geplant\">geplant seit Dezember 2022</span>"), "{network}");
+    assert!(
+        !network.contains("Landkreis Nordhausen – Landkreis Gostyn – Landkreis Unterallgäu"),
+        "Unterallgäu is the older partner, not reached through Gostyń"
+    );
+    // Harz's partners have no other partners in the demo: no section.
+    assert!(!app
+        .get("/harz/partnerschaften")
+        .await
+        .text
+        .contains("Partner unserer Partner"));
+
+    let api = app
+        .get("/api/v1/regions/nordhausen/partners-of-partners")
+        .await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert_eq!(
+        api.json(),
+        serde_json::json!({"region": "nordhausen", "neighbours": [
+            {"region": "powiat-gostynski", "via": ["unterallgaeu"], "partnership": "nordhausen-gostyn"}
+        ]})
+    );
+    let unknown = app
+        .get("/api/v1/regions/atlantis/partners-of-partners")
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(unknown.json()["fields"].is_array(), "{}", unknown.text);
+}
+
 async fn communication_and_contact_pages(url: &str) {
     let app = app(url, true, day(2026, 11, 23)).await;
     let stade = app.get("/stade/kommunikation").await.text;
@@ -270,6 +319,7 @@ kreiskom_testkit::on_both_backends!(
     a_partnership_of_another_district_is_not_found,
     every_page_forbids_scripts_and_other_hosts,
     both_partners_see_a_partnership_between_two_tenants,
+    partners_of_partners_show_the_way_in,
     communication_and_contact_pages,
     doubts_are_shown_to_editors_only,
     empty_installation_says_how_to_add_data,

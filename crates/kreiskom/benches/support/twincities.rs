@@ -21,35 +21,9 @@ pub fn default_csv() -> String {
     })
 }
 
-fn country_code(name: &str) -> &'static str {
-    let name = name.rsplit(", ").next().unwrap_or(name);
-    match name {
-        "Germany" => "DE",
-        "France" => "FR",
-        "Poland" => "PL",
-        "Italy" => "IT",
-        "Czech Republic" => "CZ",
-        "Austria" => "AT",
-        "Netherlands" => "NL",
-        "Hungary" => "HU",
-        "Romania" => "RO",
-        "United States" => "US",
-        "United Kingdom" | "England" | "Scotland" | "Wales" | "Northern Ireland" => "GB",
-        "Spain" => "ES",
-        "Russia" => "RU",
-        "Ukraine" => "UA",
-        "China" => "CN",
-        "Japan" => "JP",
-        "Belgium" => "BE",
-        "Sweden" => "SE",
-        "Denmark" => "DK",
-        "Finland" => "FI",
-        "Norway" => "NO",
-        "Slovakia" => "SK",
-        "Switzerland" => "CH",
-        "Turkey" => "TR",
-        _ => "XX",
-    }
+/// The list's country as an ISO code; "XX" where the list's name is unknown.
+fn country_code(name: &str) -> String {
+    kreiskom_core::country::from_name(name).map_or_else(|| "XX".to_owned(), |c| c.to_string())
 }
 
 pub fn dataset(csv_path: &str) -> Dataset {
@@ -67,18 +41,20 @@ pub fn dataset(csv_path: &str) -> Dataset {
         regions.entry(slug.clone()).or_insert_with(|| Region {
             slug: RegionSlug::parse(&slug).expect("slugify gives valid slugs"),
             kind: RegionKind::Town,
-            country: CountryCode::parse(code).expect("two capitals"),
+            country: CountryCode::parse(&code).expect("two capitals"),
             names: vec![RegionName {
                 lang: "de".into(),
                 name: city.to_owned(),
                 gender: None,
             }],
+            aliases: vec![],
             seat: None,
             parent: (code == "DE").then(|| RegionSlug::parse("deutschland").unwrap()),
             facts: vec![],
             website: None,
             coordinates: None,
             successors: vec![],
+            wikidata: None,
             description: None,
             images: vec![],
             accessibility: None,
@@ -104,12 +80,14 @@ pub fn dataset(csv_path: &str) -> Dataset {
             name: "Deutschland".into(),
             gender: None,
         }],
+        aliases: vec![],
         seat: None,
         parent: None,
         facts: vec![],
         website: None,
         coordinates: None,
         successors: vec![],
+        wikidata: None,
         description: None,
         images: vec![],
         accessibility: None,
