@@ -66,6 +66,8 @@ BENCH_BINARY="$PWD/target/debug/kreiskom" bench/print --short
 # The search benchmark on 5,000 documents, in the test build (--workspace
 # keeps the dependencies' features, so nothing is built twice).
 cargo test --workspace --locked -q --bench search
+cargo test --workspace --locked -q --bench network
+BENCH_BINARY="$PWD/target/debug/kreiskom" BENCH_EXAMPLES="$PWD/target/debug/examples" bench/twinnings --short
 
 echo "==> browser tests (headless Chromium)"
 E2E_KREISKOM_BINARY="$PWD/target/debug/kreiskom" node --test e2e/*.test.mjs

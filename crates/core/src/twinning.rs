@@ -92,6 +92,9 @@ impl Columns {
 /// taken are returned beside the rows; a file without the needed columns
 /// is refused as a whole.
 pub fn read_csv(text: &str) -> Result<(Vec<TwinningRow>, Vec<RowProblem>), String> {
+    // The csv reader counts lines by "\n" only after the first "\r\n";
+    // spreadsheets and browsers send "\r\n".
+    let text = text.replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -916,6 +919,12 @@ mod tests {
         );
         let missing = read_csv("stadt,land\nGoslar,DE\n").unwrap_err();
         assert_eq!(missing, "Spalte für Ort 1 fehlt (erwartet z. B. „city1“)");
+        // As a spreadsheet or a browser sends it: the same line numbers.
+        let (_, problems) = read_csv(
+            "city1,country1,city2,country2\r\nGoslar,DE,Berat,AL\r\nTokio,Japa,Goslar,DE\r\n",
+        )
+        .unwrap();
+        assert_eq!(problems[0].line, 3);
     }
 
     #[test]

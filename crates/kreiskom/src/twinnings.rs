@@ -52,17 +52,24 @@ pub async fn run(
         count(lines, "Zeile", "Zeilen")
     ));
     let plan = store
-        .import_twinnings(actor, &rows, &decisions, args.dry_run, |step| match step {
-            ImportStep::Matched => progress.line("Import: mit dem Register abgeglichen"),
-            ImportStep::Written { done, total } => progress.step(
-                &format!(
-                    "Import: {} von {} geschrieben",
-                    kreiskom_publish::german_number(done as f64),
-                    count(total, "Datensatz", "Datensätzen")
+        .import_twinnings(
+            actor,
+            None,
+            &rows,
+            &decisions,
+            args.dry_run,
+            |step| match step {
+                ImportStep::Matched => progress.line("Import: mit dem Register abgeglichen"),
+                ImportStep::Written { done, total } => progress.step(
+                    &format!(
+                        "Import: {} von {} geschrieben",
+                        kreiskom_publish::german_number(done as f64),
+                        count(total, "Datensatz", "Datensätzen")
+                    ),
+                    done == total,
                 ),
-                done == total,
-            ),
-        })
+            },
+        )
         .await
         .map_err(|e| e.to_string())?;
     progress.done();

@@ -1408,7 +1408,10 @@ const NAV_GROUPS: &[NavGroupSpec] = &[
             Kind::Organisation,
             Kind::Collection,
         ],
-        &[("hinweise", "Hinweise zu den Daten")],
+        &[
+            ("hinweise", "Hinweise zu den Daten"),
+            ("partnerschaften/liste", "Liste einlesen"),
+        ],
     ),
     (
         "Web",
@@ -1479,6 +1482,9 @@ impl Frame {
                 for (path, page_label) in *pages {
                     let usable = match *path {
                         "hinweise" => has(Kind::Partnership) || has(Kind::Region),
+                        "partnerschaften/liste" => [Kind::Partnership, Kind::Region]
+                            .iter()
+                            .all(|k| viewer.editable.iter().any(|p| p == k.path())),
                         "aktualitaet" => has(Kind::Page) || has(Kind::FindingCheck),
                         "druckerei" => has(Kind::PrintOrder),
                         "konten/" => viewer.administers,

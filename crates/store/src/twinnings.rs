@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use kreiskom_core::twinning::{self, Decisions, Plan, TwinningRow};
-use kreiskom_core::{Actor, Kind, Partnership, Record, Region};
+use kreiskom_core::{Actor, Kind, Partnership, Record, Region, TenantSlug};
 use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{self, Action, Change};
@@ -23,18 +23,27 @@ impl Store {
     /// Matches `rows` against the registry and, unless `dry_run`, writes
     /// what the plan says: all of it or, on any error, nothing. The plan
     /// is made inside the writing transaction, so no change between
-    /// reading and writing can slip in. Only the operator imports.
+    /// reading and writing can slip in. The operator imports, and whoever
+    /// may edit regions and partnerships for `on_behalf` (the audit log
+    /// keeps the import under that tenant).
+    #[allow(clippy::too_many_arguments)]
     pub async fn import_twinnings(
         &self,
         actor: &Actor,
+        on_behalf: Option<&TenantSlug>,
         rows: &[TwinningRow],
         decisions: &Decisions,
         dry_run: bool,
         mut progress: impl FnMut(ImportStep),
     ) -> Result<Plan> {
-        if !actor.is_operator() {
+        let allowed = actor.is_operator()
+            || on_behalf.is_some_and(|t| {
+                actor.may_edit(t, Kind::Region) && actor.may_edit(t, Kind::Partnership)
+            });
+        if !allowed {
             return Err(StoreError::Forbidden);
         }
+        let tenant = on_behalf.map_or("", |t| t.as_str());
         let mut tx = self.write().await?;
         let (known, versions) = registry::<Region>(&mut tx).await?;
         let (partnerships, _) = registry::<Partnership>(&mut tx).await?;
@@ -78,7 +87,7 @@ impl Store {
                 &mut tx,
                 Change {
                     actor: actor.name(),
-                    tenant: "",
+                    tenant,
                     kind: Kind::Region.plural(),
                     slug: region.slug(),
                     action: Action::Update,
@@ -108,7 +117,7 @@ impl Store {
             &mut tx,
             Change {
                 actor: actor.name(),
-                tenant: "",
+                tenant,
                 kind: "dataset",
                 slug: "",
                 action: Action::Import,

@@ -27,7 +27,7 @@ async fn import(
     decisions: &Decisions,
 ) -> kreiskom_core::twinning::Plan {
     store
-        .import_twinnings(&operator(), rows, decisions, false, |_| {})
+        .import_twinnings(&operator(), None, rows, decisions, false, |_| {})
         .await
         .unwrap()
 }
@@ -44,7 +44,7 @@ async fn the_whole_twin_town_list_goes_in_once(url: &str) {
     let rows = twin_town_list();
     let mut steps = Vec::new();
     let first = store
-        .import_twinnings(&operator(), &rows, &Decisions::new(), false, |s| {
+        .import_twinnings(&operator(), None, &rows, &Decisions::new(), false, |s| {
             steps.push(s)
         })
         .await
@@ -171,30 +171,58 @@ async fn decisions_settle_the_waiting_rows_and_stay_settled(url: &str) {
     }
 }
 
-async fn only_the_operator_imports_and_a_dry_run_writes_nothing(url: &str) {
+async fn coordinators_and_the_operator_import_and_a_dry_run_writes_nothing(url: &str) {
     let store = Store::connect(url).await.unwrap();
     let (rows, _) = read_csv(TRICKY).unwrap();
-    let coordinator = Actor::account(
-        "partnerschaften@example.org",
-        vec![kreiskom_core::Grant {
-            tenant: kreiskom_core::TenantSlug::parse("harz").unwrap(),
-            role: kreiskom_core::Role::PartnershipCoordinator,
-        }],
-    );
-    let refused = store
-        .import_twinnings(&coordinator, &rows, &Decisions::new(), false, |_| {})
-        .await;
-    assert!(matches!(refused, Err(StoreError::Forbidden)), "{refused:?}");
+    let harz = kreiskom_core::TenantSlug::parse("harz").unwrap();
+    let account = |role| {
+        Actor::account(
+            "someone@example.org",
+            vec![kreiskom_core::Grant {
+                tenant: harz.clone(),
+                role,
+            }],
+        )
+    };
+    let press = account(kreiskom_core::Role::PressOfficer);
+    let coordinator = account(kreiskom_core::Role::PartnershipCoordinator);
+    for (actor, on_behalf) in [(&press, Some(&harz)), (&coordinator, None)] {
+        let refused = store
+            .import_twinnings(actor, on_behalf, &rows, &Decisions::new(), false, |_| {})
+            .await;
+        assert!(matches!(refused, Err(StoreError::Forbidden)), "{refused:?}");
+    }
     let dry = store
-        .import_twinnings(&operator(), &rows, &Decisions::new(), true, |_| {})
+        .import_twinnings(
+            &coordinator,
+            Some(&harz),
+            &rows,
+            &Decisions::new(),
+            true,
+            |_| {},
+        )
         .await
         .unwrap();
     assert_eq!(dry.partnerships.len(), 2);
     assert!(store.is_empty().await.unwrap());
+    let done = store
+        .import_twinnings(
+            &coordinator,
+            Some(&harz),
+            &rows,
+            &Decisions::new(),
+            false,
+            |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.partnerships.len(), 2);
+    let (log, _) = store.audit_of_tenant(&harz, 0, 10).await.unwrap();
+    assert_eq!(log[0].actor, "someone@example.org", "kept under the tenant");
 }
 
 kreiskom_testkit::on_both_backends!(
     the_whole_twin_town_list_goes_in_once,
     decisions_settle_the_waiting_rows_and_stay_settled,
-    only_the_operator_imports_and_a_dry_run_writes_nothing,
+    coordinators_and_the_operator_import_and_a_dry_run_writes_nothing,
 );

@@ -24,6 +24,7 @@ mod routes;
 pub mod search;
 mod social;
 mod throttle;
+mod twinnings;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -161,6 +162,7 @@ fn table() -> routes::Routes {
     let r = freshness::routes(r);
     let r = print::routes(r);
     let r = social::routes(r);
+    let r = twinnings::routes(r);
     let r = revisions::routes(r);
     let r = search::routes(r);
     assets::routes(r)
