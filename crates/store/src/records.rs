@@ -910,33 +910,32 @@ pub(crate) async fn insert<R: Record>(
 /// called with the number written after each statement.
 pub(crate) async fn insert_many(
     tx: &mut Transaction<'static, Any>,
+    backend: crate::Backend,
     tenant: &str,
     rows: &[NewRecord],
     mut progress: impl FnMut(usize),
 ) -> Result<()> {
-    // Four values a record and nine a reference keep each statement far
+    // Five values a record and nine a reference keep each statement far
     // below both databases' limits on bound values.
-    const RECORDS: usize = 500;
-    const REFERENCES: usize = 500;
+    const ROWS: usize = 500;
     let stamp = now();
     let mut done = 0;
-    for chunk in rows.chunks(RECORDS) {
+    for chunk in rows.chunks(ROWS) {
         let Some(first) = chunk.first() else { break };
-        let mut sql = format!(
+        let head = format!(
             "INSERT INTO {} (tenant, slug, data, version, created_at, updated_at) VALUES ",
             first.kind.plural()
         );
-        for i in 0..chunk.len() {
-            let p = 3 + i * 2;
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!("($1, ${p}, ${}, 1, $2, $2)", p + 1));
-        }
-        let mut query = sqlx::query(&sql).bind(tenant).bind(&stamp);
+        let sql = values(backend, &head, chunk.len(), "(#, #, #, 1, #, #)");
+        let mut query = sqlx::query(&sql);
         for row in chunk {
             debug_assert_eq!(row.kind, first.kind, "one kind per call");
-            query = query.bind(&row.slug).bind(&row.data);
+            query = query
+                .bind(tenant)
+                .bind(&row.slug)
+                .bind(&row.data)
+                .bind(&stamp)
+                .bind(&stamp);
         }
         query.execute(&mut **tx).await?;
         done += chunk.len();
@@ -946,35 +945,56 @@ pub(crate) async fn insert_many(
         .iter()
         .flat_map(|row| row.references.iter().map(move |r| (row, r)))
         .collect();
-    for chunk in references.chunks(REFERENCES) {
-        let mut sql = String::from(
+    for chunk in references.chunks(ROWS) {
+        let sql = values(
+            backend,
             "INSERT INTO record_references (from_kind, from_tenant, from_slug, field, to_kind, to_tenant, to_slug, created_at, updated_at) VALUES ",
+            chunk.len(),
+            "(#, #, #, #, #, #, #, #, #)",
         );
-        for i in 0..chunk.len() {
-            let p = 3 + i * 6;
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "(${p}, $1, ${}, ${}, ${}, ${}, ${}, $2, $2)",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5
-            ));
-        }
-        let mut query = sqlx::query(&sql).bind(tenant).bind(&stamp);
+        let mut query = sqlx::query(&sql);
         for (row, (r, target_tenant)) in chunk {
             query = query
                 .bind(kind_name(row.kind))
+                .bind(tenant)
                 .bind(&row.slug)
                 .bind(&r.field)
                 .bind(kind_name(r.kind))
                 .bind(target_tenant)
-                .bind(&r.slug);
+                .bind(&r.slug)
+                .bind(&stamp)
+                .bind(&stamp);
         }
         query.execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// `head` and `rows` times `row`, each `#` a placeholder bound in order:
+/// `$1, $2, …` for PostgreSQL, `?` for SQLite, where numbered ones make
+/// binding quadratic (sqlx looks each one up by its name).
+fn values(backend: crate::Backend, head: &str, rows: usize, row: &str) -> String {
+    let mut sql = String::with_capacity(head.len() + rows * (row.len() * 2 + 2));
+    sql.push_str(head);
+    let mut n = 0;
+    for i in 0..rows {
+        if i > 0 {
+            sql.push(',');
+        }
+        for c in row.chars() {
+            if c != '#' {
+                sql.push(c);
+                continue;
+            }
+            n += 1;
+            match backend {
+                crate::Backend::Sqlite => sql.push('?'),
+                crate::Backend::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                }
+            }
+        }
+    }
+    sql
 }

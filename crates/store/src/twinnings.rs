@@ -54,7 +54,7 @@ impl Store {
         }
         let total = plan.regions.len() + plan.partnerships.len() + plan.aliased.len();
         let regions: Vec<NewRecord> = plan.regions.iter().map(|r| NewRecord::of("", r)).collect();
-        insert_many(&mut tx, "", &regions, |done| {
+        insert_many(&mut tx, self.backend, "", &regions, |done| {
             progress(ImportStep::Written { done, total })
         })
         .await?;
@@ -63,7 +63,7 @@ impl Store {
             .iter()
             .map(|p| NewRecord::of("", p))
             .collect();
-        insert_many(&mut tx, "", &partnerships, |done| {
+        insert_many(&mut tx, self.backend, "", &partnerships, |done| {
             progress(ImportStep::Written {
                 done: regions.len() + done,
                 total,
