@@ -25,7 +25,7 @@ fn csv_path() -> String {
     std::env::var("TWINCITIES_CSV").unwrap_or_else(|_| {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/data/twincities/twin_cities_raw.csv"
+            "/../../testdata/twincities/twin_cities_raw.csv"
         )
         .to_owned()
     })

@@ -9,7 +9,7 @@ use kreiskom_store::{ImportStep, Store, StoreError};
 fn twin_town_list() -> Vec<TwinningRow> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/twincities/twin_cities_raw.csv"
+        "/../../testdata/twincities/twin_cities_raw.csv"
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let (rows, problems) = read_csv(&text).unwrap();

@@ -15,7 +15,7 @@ pub fn default_csv() -> String {
     std::env::var("TWINCITIES_CSV").unwrap_or_else(|_| {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/data/twincities/twin_cities_raw.csv"
+            "/../../testdata/twincities/twin_cities_raw.csv"
         )
         .to_owned()
     })
