@@ -125,11 +125,7 @@ async fn preview(
     t: InTenant,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Reply {
-    let sent = match accepted(&t, multipart).await? {
-        Ok(sent) => sent,
-        Err(e) => return refused(&s, &t, &e).await,
-    };
-    run(&s, &t, &sent, true).await
+    submitted(&s, &t, multipart, true).await
 }
 
 async fn take(
@@ -137,11 +133,19 @@ async fn take(
     t: InTenant,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Reply {
-    let sent = match accepted(&t, multipart).await? {
-        Ok(sent) => sent,
-        Err(e) => return refused(&s, &t, &e).await,
-    };
-    run(&s, &t, &sent, false).await
+    submitted(&s, &t, multipart, false).await
+}
+
+async fn submitted(
+    s: &AppState,
+    t: &InTenant,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    dry_run: bool,
+) -> Reply {
+    match accepted(t, multipart).await? {
+        Ok(sent) => run(s, t, &sent, dry_run).await,
+        Err(e) => refused(s, t, &e).await,
+    }
 }
 
 async fn refused(s: &AppState, t: &InTenant, message: &str) -> Reply {
