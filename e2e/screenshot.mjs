@@ -1,11 +1,14 @@
 // Takes full-page screenshots of the given paths on the demo:
 //   node e2e/screenshot.mjs out-dir /harz/partnerschaften /goslar/
+// E2E_URL=http://127.0.0.1:8080 shoots a server that runs already.
 import { mkdirSync } from 'node:fs';
 import { startServer, launchBrowser, signIn } from './browser.mjs';
 
 const [outDir, ...paths] = process.argv.slice(2);
 mkdirSync(outDir, { recursive: true });
-const server = await startServer();
+const server = process.env.E2E_URL
+  ? { url: process.env.E2E_URL, logins: {}, stop: async () => {} }
+  : await startServer();
 const browser = await launchBrowser();
 try {
   // E2E_WIDTH=390 shoots at a phone's width.

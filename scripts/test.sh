@@ -68,6 +68,7 @@ BENCH_BINARY="$PWD/target/debug/kreiskom" bench/print --short
 cargo test --workspace --locked -q --bench search
 cargo test --workspace --locked -q --bench network
 BENCH_BINARY="$PWD/target/debug/kreiskom" BENCH_EXAMPLES="$PWD/target/debug/examples" bench/twinnings --short
+BENCH_BINARY="$PWD/target/debug/kreiskom" bench/network-map --short
 
 echo "==> browser tests (headless Chromium)"
 E2E_KREISKOM_BINARY="$PWD/target/debug/kreiskom" node --test e2e/*.test.mjs

@@ -8,6 +8,7 @@
 //! shown (distances east–west shrink with `cos(latitude)`), which keeps a
 //! map of Europe recognisable and every step checkable by hand.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::LazyLock;
 
@@ -28,6 +29,24 @@ pub enum Role {
 }
 
 impl Role {
+    /// Drawing order: the district's partners lie on top.
+    fn layer(self) -> u8 {
+        match self {
+            Self::Home => 0,
+            Self::Twin => 1,
+            Self::Partner => 2,
+        }
+    }
+
+    /// Which role a cluster shows: the district's before its partners'.
+    fn layer_rank(self) -> u8 {
+        match self {
+            Self::Home => 0,
+            Self::Partner => 1,
+            Self::Twin => 2,
+        }
+    }
+
     fn class(self) -> &'static str {
         match self {
             Self::Home => "map-home",
@@ -77,17 +96,26 @@ impl View {
             south = south.min(p.lat);
             north = north.max(p.lat);
         }
-        const MIN_SPAN: f64 = 4.0;
+        Some(Self::fit(west, east, south, north, 4.0))
+    }
+
+    /// The area from `west` to `east` and `south` to `north` with a
+    /// margin, at least `min_span` degrees high, between a portrait and a
+    /// wide shape.
+    pub fn fit(west: f64, east: f64, south: f64, north: f64, min_span: f64) -> Self {
+        let (mut west, mut east, mut south, mut north) = (west, east, south, north);
         let grow = |lo: &mut f64, hi: &mut f64, min: f64| {
-            let margin = ((*hi - *lo) * 0.12).max((min - (*hi - *lo)) / 2.0).max(0.5);
+            let margin = ((*hi - *lo) * 0.12)
+                .max((min - (*hi - *lo)) / 2.0)
+                .max(min / 8.0);
             *lo -= margin;
             *hi += margin;
         };
-        grow(&mut south, &mut north, MIN_SPAN);
+        grow(&mut south, &mut north, min_span);
         south = south.max(-85.0);
         north = north.min(85.0);
         let shrink = ((south + north) / 2.0).to_radians().cos();
-        grow(&mut west, &mut east, MIN_SPAN / shrink);
+        grow(&mut west, &mut east, min_span / shrink);
         // Keep the shape landscape, between 5:4 and 2:1, as pages are.
         let aspect = |w: f64, e: f64, s: f64, n: f64| (n - s) / ((e - w) * shrink);
         let a = aspect(west, east, south, north);
@@ -104,14 +132,19 @@ impl View {
         }
         // Whole units, as the viewBox states it.
         let height = (WIDTH * aspect(west, east, south, north)).round();
-        Some(Self {
+        Self {
             west,
             east,
             south,
             north,
             shrink,
             height,
-        })
+        }
+    }
+
+    /// Whether a coordinate lies in the area shown.
+    pub fn contains(&self, lat: f64, lon: f64) -> bool {
+        (self.south..=self.north).contains(&lat) && (self.west..=self.east).contains(&lon)
     }
 
     /// Where a coordinate lands in the drawing.
@@ -347,11 +380,8 @@ pub fn far(home: &Place, place: &Place) -> bool {
     km > 3000.0
 }
 
-/// The map as an `<svg>` element: `title` names it for screen readers
-/// (who also get the page's table of the same places); `lines` join places
-/// by their index in `places`. None without places.
-pub fn render(title: &str, places: &[Place], lines: &[(usize, usize)]) -> Option<String> {
-    let view = View::around(places)?;
+/// The opening of the drawing: its title, the sea and the countries.
+fn outlines(title: &str, view: &View) -> String {
     let mut svg = String::with_capacity(64 * 1024);
     let _ = write!(
         svg,
@@ -398,64 +428,242 @@ pub fn render(title: &str, places: &[Place], lines: &[(usize, usize)]) -> Option
             }
         }
     }
+    svg
+}
+
+/// The map as an `<svg>` element: `title` names it for screen readers
+/// (who also get the page's table of the same places); `lines` join places
+/// by their index in `places`. None without places.
+pub fn render(title: &str, places: &[Place], lines: &[(usize, usize)]) -> Option<String> {
+    let view = View::around(places)?;
+    let mut svg = outlines(title, &view);
     for &(a, b) in lines {
         let (Some(a), Some(b)) = (places.get(a), places.get(b)) else {
             continue;
         };
-        let (x1, y1) = view.project(a.lat, a.lon);
-        let (x2, y2) = view.project(b.lat, b.lon);
-        let _ = write!(
-            svg,
-            r#"<line class="map-line" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}"/>"#
+        line(
+            &mut svg,
+            "map-line",
+            view.project(a.lat, a.lon),
+            view.project(b.lat, b.lon),
+            1,
         );
     }
     // Home places first, the district's partners last: they lie on top of
     // the lines' ends and of a town that shares their seat.
     let mut labels = Labels::default();
     let mut order: Vec<&Place> = places.iter().collect();
-    order.sort_by_key(|p| match p.role {
-        Role::Home => 0,
-        Role::Twin => 1,
-        Role::Partner => 2,
-    });
+    order.sort_by_key(|p| p.role.layer());
     for p in order {
-        let (x, y) = view.project(p.lat, p.lon);
-        let r = match p.role {
-            Role::Twin => 4.5,
-            _ => 6.5,
-        };
-        let country = numeric(&p.country).unwrap_or("");
-        let point = format!(
-            r#"<circle class="map-point {class}" cx="{x:.1}" cy="{y:.1}" r="{r}" data-lat="{lat}" data-lon="{lon}" data-country="{country}"><title>{name}</title></circle>"#,
-            class = p.role.class(),
-            lat = p.lat,
-            lon = p.lon,
-            name = escape(&p.name),
-        );
-        let label = if p.labelled {
-            labels.place(x, y, &p.name).map_or(String::new(), |(lx, ly, anchor)| {
-                format!(
-                    r#"<text class="map-label" x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">{}</text>"#,
-                    escape(&p.name)
-                )
-            })
-        } else {
-            String::new()
-        };
-        match &p.url {
-            Some(url) => {
-                let _ = write!(
-                    svg,
-                    r#"<a href="{}" aria-label="{}">{point}{label}</a>"#,
-                    escape(url),
-                    escape(&p.name)
-                );
-            }
-            None => svg.push_str(&format!("{point}{label}")),
-        }
+        point(&mut svg, &view, p, &mut labels);
     }
     svg.push_str("</svg>");
     Some(svg)
+}
+
+/// A line between two points of the drawing; one standing for several
+/// partnerships is drawn wider.
+fn line(svg: &mut String, class: &str, (x1, y1): (f64, f64), (x2, y2): (f64, f64), count: usize) {
+    let _ = write!(
+        svg,
+        r#"<line class="{class}" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}""#
+    );
+    if count > 1 {
+        let width = 0.8 + (count as f64).log2() * 0.5;
+        let _ = write!(svg, r#" stroke-width="{width:.1}""#);
+    }
+    svg.push_str("/>");
+}
+
+fn point(svg: &mut String, view: &View, p: &Place, labels: &mut Labels) {
+    let (x, y) = view.project(p.lat, p.lon);
+    let r = match p.role {
+        Role::Twin => 4.5,
+        _ => 6.5,
+    };
+    let country = numeric(&p.country).unwrap_or("");
+    let point = format!(
+        r#"<circle class="map-point {class}" cx="{x:.1}" cy="{y:.1}" r="{r}" data-lat="{lat}" data-lon="{lon}" data-country="{country}"><title>{name}</title></circle>"#,
+        class = p.role.class(),
+        lat = p.lat,
+        lon = p.lon,
+        name = escape(&p.name),
+    );
+    let label = if p.labelled {
+        labels.place(x, y, &p.name).map_or(String::new(), |(lx, ly, anchor)| {
+            format!(
+                r#"<text class="map-label" x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">{}</text>"#,
+                escape(&p.name)
+            )
+        })
+    } else {
+        String::new()
+    };
+    match &p.url {
+        Some(url) => {
+            let _ = write!(
+                svg,
+                r#"<a href="{}" aria-label="{}">{point}{label}</a>"#,
+                escape(url),
+                escape(&p.name)
+            );
+        }
+        None => svg.push_str(&format!("{point}{label}")),
+    }
+}
+
+/// How close points may come before they are drawn as one cluster, in
+/// SVG units: about two points' width on a page.
+pub const CROWD: f64 = 24.0;
+
+/// The places inside `view` in groups of those that crowd, each group by
+/// index into `places`: a group of one is drawn as its point, a larger one
+/// as a cluster. A place joins the nearest group whose first place lies
+/// within [`CROWD`], else starts one; the same data gives the same map.
+pub fn cluster(view: &View, places: &[Place]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut seeds: Vec<(f64, f64)> = Vec::new();
+    // Seeds by cell of side CROWD: only the nine cells around are asked.
+    let mut cells: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    let cell = |x: f64, y: f64| ((x / CROWD).floor() as i64, (y / CROWD).floor() as i64);
+    for (i, p) in places.iter().enumerate() {
+        if !view.contains(p.lat, p.lon) {
+            continue;
+        }
+        let (x, y) = view.project(p.lat, p.lon);
+        let (cx, cy) = cell(x, y);
+        let mut best: Option<(f64, usize)> = None;
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                for &g in cells.get(&(cx + dx, cy + dy)).into_iter().flatten() {
+                    let (sx, sy) = seeds[g];
+                    let d = (sx - x).hypot(sy - y);
+                    if d <= CROWD && best.is_none_or(|(bd, _)| d < bd) {
+                        best = Some((d, g));
+                    }
+                }
+            }
+        }
+        match best {
+            Some((_, g)) => groups[g].push(i),
+            None => {
+                cells.entry((cx, cy)).or_default().push(groups.len());
+                seeds.push((x, y));
+                groups.push(vec![i]);
+            }
+        }
+    }
+    groups
+}
+
+/// A network of many places: `groups` from [`cluster`], `lines` joining
+/// places by index (merged where they join the same two groups), and
+/// `zoom` the address that shows a cluster's area closer (None where its
+/// places lie too close to part).
+pub fn render_network(
+    title: &str,
+    view: &View,
+    places: &[Place],
+    groups: &[Vec<usize>],
+    lines: &[(usize, usize)],
+    zoom: impl Fn(&[usize]) -> Option<String>,
+) -> String {
+    let mut svg = outlines(title, view);
+    let mut group_of = vec![usize::MAX; places.len()];
+    let mut centre = Vec::with_capacity(groups.len());
+    for (g, members) in groups.iter().enumerate() {
+        let (mut x, mut y) = (0.0, 0.0);
+        for &i in members {
+            group_of[i] = g;
+            let (px, py) = view.project(places[i].lat, places[i].lon);
+            x += px;
+            y += py;
+        }
+        let n = members.len() as f64;
+        centre.push((x / n, y / n));
+    }
+    let mut joined: std::collections::BTreeMap<(usize, usize), usize> = Default::default();
+    let mut outward: std::collections::BTreeMap<(usize, usize), usize> = Default::default();
+    for &(a, b) in lines {
+        let (Some(&ga), Some(&gb)) = (group_of.get(a), group_of.get(b)) else {
+            continue;
+        };
+        match (ga == usize::MAX, gb == usize::MAX) {
+            (false, false) if ga != gb => *joined.entry((ga.min(gb), ga.max(gb))).or_default() += 1,
+            // A partner outside the area: the line leaves the drawing
+            // towards it.
+            (false, true) => *outward.entry((ga, b)).or_default() += 1,
+            (true, false) => *outward.entry((gb, a)).or_default() += 1,
+            _ => {}
+        }
+    }
+    for (&(a, b), &count) in &joined {
+        line(&mut svg, "map-link", centre[a], centre[b], count);
+    }
+    for (&(g, far), &count) in &outward {
+        let to = view.project(places[far].lat, places[far].lon);
+        line(&mut svg, "map-link", centre[g], to, count);
+    }
+    let mut labels = Labels::default();
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_key(|&g| (groups[g].len() > 1, role_of(places, &groups[g]).layer()));
+    for g in order {
+        let members = &groups[g];
+        if let [one] = members[..] {
+            point(&mut svg, view, &places[one], &mut labels);
+            continue;
+        }
+        let (x, y) = centre[g];
+        let n = members.len();
+        let r = 8.0 + (n as f64).log2() * 1.6;
+        let names = cluster_name(places, members);
+        let circle = format!(
+            r#"<circle class="map-cluster {class}" cx="{x:.1}" cy="{y:.1}" r="{r:.1}"><title>{names}</title></circle><text class="map-count" x="{x:.1}" y="{ty:.1}" text-anchor="middle">{n}</text>"#,
+            class = role_of(places, members).class(),
+            ty = y + 4.0,
+            names = escape(&names),
+        );
+        match zoom(members) {
+            Some(url) => {
+                let _ = write!(
+                    svg,
+                    r#"<a href="{}" aria-label="{}">{circle}</a>"#,
+                    escape(&url),
+                    escape(&format!("{names}: Ausschnitt vergrößern"))
+                );
+            }
+            None => svg.push_str(&circle),
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// "12 Orte: Goslar, Halberstadt, Wernigerode und 9 weitere".
+pub fn cluster_name(places: &[Place], members: &[usize]) -> String {
+    // The district's own places first, then by name.
+    let mut named: Vec<&Place> = members.iter().map(|&i| &places[i]).collect();
+    named.sort_by(|a, b| (a.role != Role::Home, &a.name).cmp(&(b.role != Role::Home, &b.name)));
+    let shown: Vec<&str> = named.iter().take(3).map(|p| p.name.as_str()).collect();
+    let rest = members.len().saturating_sub(shown.len());
+    let list = if rest == 1 {
+        format!("{} und ein weiterer", shown.join(", "))
+    } else if rest > 1 {
+        format!("{} und {rest} weitere", shown.join(", "))
+    } else {
+        shown.join(", ")
+    };
+    format!("{} Orte: {list}", members.len())
+}
+
+/// The most prominent role among places: a cluster holding the district
+/// shows it.
+fn role_of(places: &[Place], members: &[usize]) -> Role {
+    members
+        .iter()
+        .map(|&i| places[i].role)
+        .min_by_key(|r| r.layer_rank())
+        .unwrap_or(Role::Twin)
 }
 
 #[cfg(test)]
@@ -519,5 +727,52 @@ mod tests {
         assert!(svg.contains("Partner &amp; Freunde"));
         assert_eq!(svg.matches("<circle").count(), 2);
         assert!(render("leer", &[], &[]).is_none());
+    }
+
+    #[test]
+    fn crowded_places_become_one_cluster_with_merged_lines() {
+        let places = [
+            place("Goslar", 51.9, 10.43, "DE", Role::Home),
+            place("Bad Harzburg", 51.88, 10.56, "DE", Role::Twin),
+            place("Vienenburg", 51.95, 10.57, "DE", Role::Twin),
+            place("Trebnitz", 51.31, 17.06, "PL", Role::Partner),
+            place("Tokio", 35.68, 139.69, "JP", Role::Twin),
+        ];
+        let view = View::fit(5.0, 20.0, 48.0, 55.0, 1.0);
+        let groups = cluster(&view, &places);
+        // Tokio lies outside; the three Harz towns share a cell.
+        assert_eq!(groups, vec![vec![0, 1, 2], vec![3]]);
+        assert_eq!(
+            cluster_name(&places, &groups[0]),
+            "3 Orte: Goslar, Bad Harzburg, Vienenburg"
+        );
+        let svg = render_network(
+            "Netz",
+            &view,
+            &places,
+            &groups,
+            &[(0, 3), (1, 3), (2, 4)],
+            |m| Some(format!("/netzwerk?n={}&x=1", m.len())),
+        );
+        // Two partnerships between the same two marks: one wider line; the
+        // one to Tokio leaves the drawing towards it.
+        assert_eq!(svg.matches("<line").count(), 2);
+        assert!(svg.contains(r#"stroke-width="1.3""#), "{svg}");
+        assert_eq!(svg.matches("map-cluster").count(), 1);
+        assert!(svg.contains(r#"<a href="/netzwerk?n=3&amp;x=1" aria-label="3 Orte: Goslar, Bad Harzburg, Vienenburg: Ausschnitt vergrößern">"#));
+        assert!(svg.contains(">3</text>"));
+        assert_eq!(svg.matches("<circle").count(), 2);
+    }
+
+    #[test]
+    fn a_closer_view_parts_a_cluster() {
+        let places = [
+            place("Goslar", 51.9, 10.43, "DE", Role::Home),
+            place("Bad Harzburg", 51.88, 10.56, "DE", Role::Twin),
+        ];
+        let wide = View::fit(5.0, 20.0, 48.0, 55.0, 1.0);
+        assert_eq!(cluster(&wide, &places).len(), 1);
+        let close = View::fit(10.43, 10.56, 51.88, 51.9, 0.2);
+        assert_eq!(cluster(&close, &places).len(), 2);
     }
 }

@@ -2,12 +2,15 @@
 //! district may override by placing a file of the same name in its
 //! templates directory. `serve` renders from this crate in memory.
 
+pub use network::NetworkQuery;
+
 pub mod admin;
 pub mod form;
 pub mod freshness;
 pub mod german;
 mod labels;
 mod languages;
+mod network;
 pub mod people;
 pub mod press;
 pub mod revisions;
@@ -260,6 +263,12 @@ impl Site {
     pub async fn index(&self) -> Result<String> {
         let tenants = views::tenants(&self.store).await?;
         self.render("site/index.html", minijinja::context! { tenants })
+    }
+
+    /// `/netzwerk`: the map of every partnership on the installation.
+    pub async fn network(&self, query: &NetworkQuery, today: Date) -> Result<String> {
+        let view = network::network(&self.store, query, today).await?;
+        self.render("site/network.html", view)
     }
 
     pub async fn home(&self, tenant: &str, now: jiff::Timestamp) -> Result<String> {

@@ -1,6 +1,6 @@
 //! The public site per tenant (German URLs from DESIGN.md).
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use kreiskom_publish::PublishError;
 
@@ -17,6 +17,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/robots.txt", P, |State(s): State<AppState>| async move {
             shareable("text/plain; charset=utf-8", s.site.robots().await)
         })
+        .get("/netzwerk", P, network)
         .get("/{tenant}", P, |Path(t): Path<String>| async move {
             Redirect::permanent(&format!("/{t}/"))
         })
@@ -52,6 +53,13 @@ pub(crate) fn shareable(content_type: &'static str, result: Result<String, Publi
 
 async fn index(State(s): State<AppState>) -> Page {
     page(s.site.index().await)
+}
+
+async fn network(
+    State(s): State<AppState>,
+    Query(q): Query<kreiskom_publish::NetworkQuery>,
+) -> Page {
+    page(s.site.network(&q, s.today()).await)
 }
 
 async fn home(State(s): State<AppState>, Path(t): Path<String>) -> Page {
