@@ -83,6 +83,10 @@ pub struct PartnershipEvent {
     /// these numbers; events without one follow, by date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<u32>,
+    /// The district that entered the event, where two share the record:
+    /// the store sets it from who writes, nobody types it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<crate::TenantSlug>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -323,6 +327,25 @@ fn by_date(a: &PartnershipEvent, b: &PartnershipEvent) -> std::cmp::Ordering {
 impl Record for Partnership {
     const KIND: Kind = Kind::Partnership;
 
+    /// An event as stored keeps who entered it, whatever the edit sends;
+    /// a new or changed one is the writer's. The operator's imports keep
+    /// what their data says.
+    fn stamp(&mut self, stored: Option<&Self>, tenant: Option<&crate::TenantSlug>) {
+        let unmarked = |e: &PartnershipEvent| PartnershipEvent {
+            recorded_by: None,
+            ..e.clone()
+        };
+        let before = stored.map_or(&[][..], |s| &s.timeline[..]);
+        for event in &mut self.timeline {
+            let plain = unmarked(event);
+            match (before.iter().find(|b| unmarked(b) == plain), tenant) {
+                (Some(b), _) => event.recorded_by = b.recorded_by.clone(),
+                (None, Some(t)) => event.recorded_by = Some(t.clone()),
+                (None, None) => {}
+            }
+        }
+    }
+
     fn slug(&self) -> &str {
         self.slug.as_str()
     }
@@ -420,6 +443,7 @@ mod tests {
                     party: None,
                     note: None,
                     order: None,
+                    recorded_by: None,
                 })
                 .collect(),
             description: None,
@@ -494,6 +518,7 @@ mod tests {
             party: None,
             note: None,
             order: None,
+            recorded_by: None,
         });
         assert_eq!(signed.status_at(date(2023, 6, 1)).status, Status::Active);
         assert_eq!(signed.status_at(date(2023, 5, 31)).status, Status::Planned);

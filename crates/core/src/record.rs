@@ -76,6 +76,9 @@ pub trait Record:
     /// Fields only the store's own steps set (a release's workflow): a new
     /// record starts them afresh, an edit keeps the stored ones.
     fn keep_managed(&mut self, _stored: Option<&Self>) {}
+    /// Marks what the writing district added (a shared partnership's
+    /// events); `tenant` is whom the write is for, None for the operator.
+    fn stamp(&mut self, _stored: Option<&Self>, _tenant: Option<&crate::TenantSlug>) {}
     /// Why the stored record may not be edited or deleted now, if so.
     fn locked(&self) -> Option<String> {
         None

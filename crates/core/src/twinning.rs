@@ -605,6 +605,7 @@ pub fn plan(
                     party: None,
                     note: None,
                     order: None,
+                    recorded_by: None,
                 })
                 .into_iter()
                 .collect(),

@@ -40,6 +40,7 @@ impl Twinning {
                 party: None,
                 note: Some("laut Wikidata".to_owned()),
                 order: None,
+                recorded_by: None,
             })
         };
         Partnership {

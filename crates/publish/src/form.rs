@@ -19,8 +19,8 @@ use crate::labels::{field_label, label};
 /// one on the record page, not edited as free text.
 /// Kept by the store, never typed: doubt marks (resolved on the record
 /// page), a release's workflow (changed only by its steps) and a picture's
-/// stored sizes (written by the upload).
-const SKIPPED: &[&str] = &["doubts", "workflow", "variants"];
+/// stored sizes (written by the upload), who entered an event.
+const SKIPPED: &[&str] = &["doubts", "workflow", "variants", "recorded_by"];
 
 /// The schema of a record with its definitions, ready to walk.
 pub struct RecordSchema {
@@ -143,7 +143,8 @@ impl RecordSchema {
             let Value::Object(m) = v else { return };
             if let Some(Value::Object(props)) = m.get("properties") {
                 for (key, child) in props {
-                    if top && key == "slug" {
+                    // Nobody picks what the form does not show.
+                    if (top && key == "slug") || SKIPPED.contains(&key.as_str()) {
                         continue;
                     }
                     let items = child.get("items").unwrap_or(child);

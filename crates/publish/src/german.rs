@@ -103,6 +103,8 @@ pub struct Cases {
     pub in_dat: String,
     /// "zum Landkreis Harz", "zur Stadt Goslar", "zu Trebnitz".
     pub zu_dat: String,
+    /// "vom Landkreis Harz", "von der Stadt Goslar", "von Trebnitz".
+    pub von_dat: String,
 }
 
 /// The cases of `name`; `gender` from the record where it gives one.
@@ -127,16 +129,17 @@ pub fn cases(name: &str, gender: Option<Gender>) -> Cases {
             acc: name.to_owned(),
             in_dat: format!("in {name}"),
             zu_dat: format!("zu {name}"),
+            von_dat: format!("von {name}"),
         };
     };
     let genitive = match head {
         Some((word, _, gen)) => format!("{gen}{}", &name[word.len()..]),
         None => name.to_owned(),
     };
-    let (nom, gen, dat, acc, in_dat, zu_dat) = match gender {
-        Gender::Masculine => ("der", "des", "dem", "den", "im", "zum"),
-        Gender::Feminine => ("die", "der", "der", "die", "in der", "zur"),
-        Gender::Neuter => ("das", "des", "dem", "das", "im", "zum"),
+    let (nom, gen, dat, acc, in_dat, zu_dat, von_dat) = match gender {
+        Gender::Masculine => ("der", "des", "dem", "den", "im", "zum", "vom"),
+        Gender::Feminine => ("die", "der", "der", "die", "in der", "zur", "von der"),
+        Gender::Neuter => ("das", "des", "dem", "das", "im", "zum", "vom"),
     };
     Cases {
         nom: format!("{nom} {name}"),
@@ -145,6 +148,7 @@ pub fn cases(name: &str, gender: Option<Gender>) -> Cases {
         acc: format!("{acc} {name}"),
         in_dat: format!("{in_dat} {name}"),
         zu_dat: format!("{zu_dat} {name}"),
+        von_dat: format!("{von_dat} {name}"),
     }
 }
 
@@ -208,6 +212,7 @@ mod tests {
         assert_eq!(harz.dat, "dem Landkreis Harz");
         assert_eq!(harz.acc, "den Landkreis Harz");
         assert_eq!(harz.in_dat, "im Landkreis Harz");
+        assert_eq!(harz.von_dat, "vom Landkreis Harz");
         assert_eq!(harz.zu_dat, "zum Landkreis Harz");
         assert_eq!(
             cases("Kreis Bistrița-Năsăud", None).gen,

@@ -320,6 +320,7 @@ pub fn field_label(name: &str) -> &str {
         "office_url" => "Website der Stelle",
         "online_url" => "Online-Dienst (Adresse)",
         "order" => "Reihenfolge",
+        "recorded_by" => "Erfasst von",
         "organisations" => "Organisationen",
         "outdated" => "Veraltet",
         "owner" => "Eigentümer (Organisation)",

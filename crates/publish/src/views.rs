@@ -820,6 +820,9 @@ struct EventView {
     label: String,
     party: Option<String>,
     note: Option<String>,
+    /// "vom Landkreis Harz": the district that entered it, on a record
+    /// two share.
+    recorded: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -1058,10 +1061,24 @@ pub async fn partnership(
         partner,
     } = load_partnership(store, tenant, slug).await?;
 
+    let recorders: HashMap<String, String> = if p.timeline.iter().any(|e| e.recorded_by.is_some()) {
+        store
+            .records::<Tenant>(None)
+            .await?
+            .into_iter()
+            .map(|t| (t.slug.to_string(), german::cases(&t.name, None).von_dat))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let timeline = p
         .sorted_timeline()
         .into_iter()
         .map(|e| EventView {
+            recorded: e
+                .recorded_by
+                .as_ref()
+                .and_then(|t| recorders.get(t.as_str()).cloned()),
             date: e
                 .date
                 .as_ref()
@@ -1222,6 +1239,7 @@ pub async fn partnership_in(
                 label: languages::lbl(lang, "event", e.kind),
                 party: e.party.as_ref().map(|r| named(r.as_str())),
                 note: translation.note(i).map(str::to_owned),
+                recorded: None,
             }
         })
         .collect();

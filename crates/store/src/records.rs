@@ -179,6 +179,7 @@ impl Store {
         }
         let mut record = record;
         record.keep_managed(None);
+        record.stamp(None, permit.tenant());
         invalid_if_any(record.check())?;
         let mut tx = self.write().await?;
         if let Some(t) = tenant {
@@ -254,6 +255,7 @@ impl Store {
             }
         }
         record.keep_managed(Some(&stored));
+        record.stamp(Some(&stored), permit.tenant());
         let mut errors = record.check();
         if record.slug() != slug {
             errors.insert(

@@ -197,6 +197,106 @@ async fn both_partners_see_a_partnership_between_two_tenants(url: &str) {
     assert!(page.contains("Partnerschaftsurkunde unterzeichnet"));
 }
 
+/// Two districts on the installation edit their one partnership record:
+/// each event keeps who entered it, whatever a later edit sends, and both
+/// pages say so.
+async fn each_district_records_its_own_events_on_the_shared_record(url: &str) {
+    use kreiskom_core::{Actor, EventKind, Grant, Kind, Partnership, PartnershipEvent, TenantSlug};
+    let app = app(url, true, day(2026, 11, 23)).await;
+    let slug = "nordhausen-unterallgaeu";
+    let coordinator = |t: &str| {
+        let tenant = TenantSlug::parse(t).unwrap();
+        (
+            Actor::account(
+                format!("koordination@{t}.example"),
+                vec![Grant {
+                    tenant: tenant.clone(),
+                    role: Role::PartnershipCoordinator,
+                }],
+            ),
+            tenant,
+        )
+    };
+    let event = |note: &str| PartnershipEvent {
+        date: Some(kreiskom_core::PartialDate::parse("2026-10").unwrap()),
+        kind: EventKind::CouncilResolution,
+        party: None,
+        note: Some(note.into()),
+        order: None,
+        recorded_by: None,
+    };
+    let edit = |actor: (Actor, TenantSlug), add: PartnershipEvent| {
+        let store = app.store.clone();
+        async move {
+            let permit = store
+                .permit(&actor.0, &actor.1, Kind::Partnership)
+                .await
+                .unwrap()
+                .expect("a coordinator may edit partnerships");
+            let mut p = store.fetch::<Partnership>(None, slug).await.unwrap().record;
+            // What a form sends: no marks, or forged ones.
+            for e in &mut p.timeline {
+                e.recorded_by = Some(TenantSlug::parse("goslar").unwrap());
+            }
+            p.timeline.push(add);
+            store.update(&permit, None, slug, p, None).await.unwrap();
+        }
+    };
+    edit(
+        coordinator("nordhausen"),
+        event("Kreistag Nordhausen bestätigt"),
+    )
+    .await;
+    edit(
+        coordinator("unterallgaeu"),
+        event("Kreistag Unterallgäu bestätigt"),
+    )
+    .await;
+    let p = app
+        .store
+        .fetch::<Partnership>(None, slug)
+        .await
+        .unwrap()
+        .record;
+    let by = |note: &str| {
+        p.timeline
+            .iter()
+            .find(|e| e.note.as_deref() == Some(note))
+            .and_then(|e| e.recorded_by.as_ref().map(|t| t.to_string()))
+    };
+    assert_eq!(
+        by("Kreistag Nordhausen bestätigt").as_deref(),
+        Some("nordhausen")
+    );
+    assert_eq!(
+        by("Kreistag Unterallgäu bestätigt").as_deref(),
+        Some("unterallgaeu")
+    );
+    assert_eq!(
+        p.timeline
+            .iter()
+            .filter(|e| e.recorded_by.is_none())
+            .count(),
+        p.timeline.len() - 2,
+        "the demo's own events stay unmarked"
+    );
+    for tenant in ["nordhausen", "unterallgaeu"] {
+        let page = common::visible(
+            &app.get(&format!("/{tenant}/partnerschaften/{slug}"))
+                .await
+                .text,
+        );
+        assert!(
+            page.contains("· erfasst vom Landkreis Nordhausen Kreistag Nordhausen bestätigt"),
+            "{page}"
+        );
+        assert!(
+            page.contains("· erfasst vom Landkreis Unterallgäu Kreistag Unterallgäu bestätigt"),
+            "{page}"
+        );
+    }
+}
+
 /// Nordhausen found Gostyń through its partner Unterallgäu: its page and
 /// the API show that way in; a new partner's partner becomes a suggestion.
 async fn partners_of_partners_show_the_way_in(url: &str) {
@@ -320,6 +420,7 @@ kreiskom_testkit::on_both_backends!(
     every_page_forbids_scripts_and_other_hosts,
     both_partners_see_a_partnership_between_two_tenants,
     partners_of_partners_show_the_way_in,
+    each_district_records_its_own_events_on_the_shared_record,
     communication_and_contact_pages,
     doubts_are_shown_to_editors_only,
     empty_installation_says_how_to_add_data,
