@@ -69,6 +69,7 @@ cargo test --workspace --locked -q --bench search
 cargo test --workspace --locked -q --bench network
 BENCH_BINARY="$PWD/target/debug/kreiskom" BENCH_EXAMPLES="$PWD/target/debug/examples" bench/twinnings --short
 BENCH_BINARY="$PWD/target/debug/kreiskom" bench/network-map --short
+BENCH_BINARY="$PWD/target/debug/kreiskom" bench/picker --short
 
 echo "==> browser tests (headless Chromium)"
 E2E_KREISKOM_BINARY="$PWD/target/debug/kreiskom" node --test e2e/*.test.mjs

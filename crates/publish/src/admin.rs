@@ -2,7 +2,7 @@
 //! as a form with its doubt marks and history, the audit log and the
 //! dashboard. Access checks are the caller's; these functions only gather.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use kreiskom_core::{
     Activity, Channel, Collection, Doubt, FieldError, Kind, KindVisitor, Organisation, Partnership,
@@ -685,6 +685,8 @@ impl RecordView {
 /// what the user submitted when it could not be saved).
 pub struct RecordPage<'a> {
     pub tenant: &'a TenantSlug,
+    /// Where the form's choices of linked records come from.
+    pub offers: &'a Offers,
     pub value: &'a Value,
     pub version: i64,
     pub doubts: &'a [Doubt],
@@ -747,7 +749,10 @@ pub async fn record<R: Record>(store: &Store, page: RecordPage<'_>) -> Result<Re
             &page.errors,
             !page.is_new,
             !page.can_edit,
-            &links(store, page.tenant, &form::linked_kinds::<R>()).await?,
+            &page
+                .offers
+                .links(store, page.tenant, &form::linked_kinds::<R>())
+                .await?,
         ),
         errors: page.errors.iter().map(ErrorItem::new).collect(),
         message: page.message,
@@ -773,8 +778,59 @@ pub async fn record<R: Record>(store: &Store, page: RecordPage<'_>) -> Result<Re
     })
 }
 
-/// The records of `kinds` a form offers to link to, by their titles.
-pub async fn links(store: &Store, tenant: &TenantSlug, kinds: &[Kind]) -> Result<form::Links> {
+/// What forms offer to link to, kept per tenant and kind until the next
+/// change (every write raises the generation): a picker asks on each
+/// keystroke, and a registry holding the world's twin towns has 17,000
+/// regions, which take 200 ms to read and name.
+#[derive(Default)]
+pub struct Offers {
+    kept: std::sync::Mutex<HashMap<(TenantSlug, Kind), (i64, Offered)>>,
+}
+
+/// Slugs and titles of the records of a kind, sorted by title.
+pub type Offered = std::sync::Arc<Vec<(String, String)>>;
+
+impl Offers {
+    /// The records of `kinds` a form offers to link to, by their titles.
+    pub async fn links(
+        &self,
+        store: &Store,
+        tenant: &TenantSlug,
+        kinds: &[Kind],
+    ) -> Result<form::Links> {
+        let mut out = form::Links::default();
+        for kind in kinds {
+            let offered = self.offered(store, tenant, *kind).await?;
+            out.0.insert(*kind, offered.as_ref().clone());
+        }
+        Ok(out)
+    }
+
+    /// The records of one kind a form offers, from memory while nothing
+    /// changed.
+    pub async fn offered(&self, store: &Store, tenant: &TenantSlug, kind: Kind) -> Result<Offered> {
+        // Read before loading: a write during the load leaves the older
+        // number behind, and the next request loads again.
+        let generation = store.generation();
+        let key = (tenant.clone(), kind);
+        if let Some((kept, offered)) = self.kept.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            if kept == generation {
+                return Ok(offered);
+            }
+        }
+        let offered = Offered::new(load_offered(store, tenant, kind).await?);
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.insert(key, (generation, offered.clone()));
+        }
+        Ok(offered)
+    }
+}
+
+async fn load_offered(
+    store: &Store,
+    tenant: &TenantSlug,
+    kind: Kind,
+) -> Result<Vec<(String, String)>> {
     type Loading<'a> = std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<Vec<(String, String)>>> + Send + 'a>,
     >;
@@ -803,25 +859,22 @@ pub async fn links(store: &Store, tenant: &TenantSlug, kinds: &[Kind]) -> Result
             }));
         }
     }
-    let mut out = form::Links::default();
-    for kind in kinds {
-        let mut load = Load {
-            store,
-            tenant,
-            loading: None,
-        };
-        kind.visit(&mut load);
-        if let Some(loading) = load.loading {
-            let mut offered = loading.await?;
-            // A district's records link to its own partnerships.
-            if *kind == Kind::Partnership {
-                let scope = store.tenant_scope(tenant).await?;
-                offered.retain(|(slug, _)| scope.contains(Kind::Partnership, slug));
-            }
-            out.0.insert(*kind, offered);
-        }
+    let mut load = Load {
+        store,
+        tenant,
+        loading: None,
+    };
+    kind.visit(&mut load);
+    let Some(loading) = load.loading else {
+        return Ok(Vec::new());
+    };
+    let mut offered = loading.await?;
+    // A district's records link to its own partnerships.
+    if kind == Kind::Partnership {
+        let scope = store.tenant_scope(tenant).await?;
+        offered.retain(|(slug, _)| scope.contains(Kind::Partnership, slug));
     }
-    Ok(out)
+    Ok(offered)
 }
 
 #[derive(Debug, Serialize)]

@@ -84,6 +84,8 @@ pub struct Site {
     /// Scheme and host the public site is reached at, for absolute links
     /// (feed, calendar, sitemap, e-mail), without a trailing slash.
     public_url: String,
+    /// What the workspace's forms offer to link to.
+    offers: std::sync::Arc<admin::Offers>,
 }
 
 /// Where `serve` is reached when nothing else is configured.
@@ -217,6 +219,7 @@ impl Site {
             env: std::sync::Arc::new(env),
             store,
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            offers: Default::default(),
         }
     }
 
@@ -226,7 +229,13 @@ impl Site {
             env: self.env.clone(),
             store,
             public_url: self.public_url.clone(),
+            offers: Default::default(),
         }
+    }
+
+    /// What the workspace's forms offer to link to, kept until a change.
+    pub fn offers(&self) -> &admin::Offers {
+        &self.offers
     }
 
     pub fn with_public_url(mut self, url: &str) -> Self {

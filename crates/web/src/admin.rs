@@ -402,12 +402,9 @@ async fn pick(
         return Err(PageError(Error::Forbidden));
     }
     let typed = kreiskom_core::slugify(q.first().map_or("", |(_, v)| v.as_str()));
-    let links = views::links(&s.store, &t.tenant, &[kind]).await?;
-    let choices: Vec<form::Choice> = links
-        .0
-        .get(&kind)
-        .into_iter()
-        .flatten()
+    let offered = s.site.offers().offered(&s.store, &t.tenant, kind).await?;
+    let choices: Vec<form::Choice> = offered
+        .iter()
         .filter(|(slug, title)| {
             slug.contains(&typed) || kreiskom_core::slugify(title).contains(&typed)
         })
@@ -606,6 +603,7 @@ async fn record_page<R: Record>(s: &AppState, t: &InTenant, shown: Shown<'_>) ->
         &s.store,
         RecordPage {
             tenant: &t.tenant,
+            offers: s.site.offers(),
             value: shown.value,
             version: shown.version,
             doubts: shown.doubts,

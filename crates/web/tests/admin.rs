@@ -1169,6 +1169,27 @@ async fn pickers_suggest_records_while_typing(url: &str) {
         .await;
     let count = all.text.matches("<option").count();
     assert!((1..=50).contains(&count), "{count}");
+    // The offer is kept between keystrokes, yet a region added since is
+    // offered at the next one.
+    let region: kreiskom_core::Region = serde_json::from_value(json!({
+        "slug": "trebnitzer-land", "kind": "municipality", "country": "PL",
+        "names": [{"lang": "de", "name": "Trebnitzer Land"}]
+    }))
+    .unwrap();
+    let permit = kreiskom_core::Actor::operator("test")
+        .permit(&t("goslar"), Kind::Region)
+        .unwrap();
+    app.store.create(&permit, None, region).await.unwrap();
+    let again = app
+        .get_as("/admin/goslar/auswahl/gebiete?regions.0=trebn", &s)
+        .await;
+    assert!(
+        again
+            .text
+            .contains(r#"<option value="trebnitzer-land">Trebnitzer Land</option>"#),
+        "{}",
+        again.text
+    );
     // What the role may not read is not offered; unknown kinds are no page.
     assert_eq!(
         app.get_as("/admin/goslar/auswahl/medienkontakte?journalist=e", &s)
