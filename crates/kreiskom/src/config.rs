@@ -39,6 +39,31 @@ pub struct Config {
     /// The public search.
     #[serde(default)]
     pub search: Search,
+    /// The figures pages.
+    #[serde(default)]
+    pub figures: Figures,
+}
+
+/// What the figures pages count.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figures {
+    /// Public page views, counted on the server without cookies or
+    /// addresses; `false` counts none.
+    #[serde(default = "default_count_views")]
+    pub count_views: bool,
+}
+
+fn default_count_views() -> bool {
+    true
+}
+
+impl Default for Figures {
+    fn default() -> Self {
+        Self {
+            count_views: default_count_views(),
+        }
+    }
 }
 
 /// The search index: a folder of this node's own (each node of several
@@ -216,6 +241,7 @@ impl Default for Config {
             smtp: None,
             media: Media::default(),
             freshness: Freshness::default(),
+            figures: Figures::default(),
             search: Search::default(),
         }
     }

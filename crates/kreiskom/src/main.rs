@@ -795,6 +795,21 @@ async fn serve(
             None
         }
     };
+    if !config.figures.count_views {
+        state.views = None;
+    }
+    let views = state.views.clone();
+    if let Some(counter) = views.clone() {
+        let store = store.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(VIEWS_WRITTEN_EVERY).await;
+                if let Err(e) = counter.flush(&store).await {
+                    tracing::warn!(error = %e, "could not write the counted page views; kept for the next try");
+                }
+            }
+        });
+    }
     let worker = match with_worker {
         true => {
             let runner = outbox_runner(
@@ -835,9 +850,17 @@ async fn serve(
         runner.stop();
         let _ = task.await;
     }
+    if let Some(counter) = views {
+        if let Err(e) = counter.flush(&store).await {
+            eprintln!("Die zuletzt gezählten Seitenaufrufe konnten nicht gespeichert werden: {e}");
+        }
+    }
     store.close().await;
     Ok(())
 }
+
+/// How often counted page views are written to the database.
+const VIEWS_WRITTEN_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// `kreiskom search reindex`.
 async fn reindex(config: &Config, store: &Store) -> Result<(), String> {

@@ -8,6 +8,7 @@
 //! shown (distances east–west shrink with `cos(latitude)`), which keeps a
 //! map of Europe recognisable and every step checkable by hand.
 
+use kreiskom_chart::escape;
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::LazyLock;
@@ -315,21 +316,6 @@ pub fn numeric(alpha2: &str) -> Option<&'static str> {
         ("VN", "704"),
     ];
     CODES.iter().find(|(a, _)| *a == alpha2).map(|(_, n)| *n)
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Labels placed so that none covers another: right of the point, else

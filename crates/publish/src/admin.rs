@@ -1496,7 +1496,11 @@ const NAV_GROUPS: &[NavGroupSpec] = &[
     (
         "Verwaltung",
         &[Kind::Tenant],
-        &[("konten/", "Konten"), ("protokoll", "Protokoll")],
+        &[
+            ("konten/", "Konten"),
+            ("protokoll", "Protokoll"),
+            ("zahlen", "Zahlen"),
+        ],
     ),
 ];
 

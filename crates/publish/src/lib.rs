@@ -5,6 +5,7 @@
 pub use network::NetworkQuery;
 
 pub mod admin;
+pub mod figures;
 pub mod form;
 pub mod freshness;
 pub mod german;

@@ -8,6 +8,7 @@ pub mod backup;
 mod credentials;
 mod dataset;
 mod error;
+mod figures;
 mod generation;
 mod links;
 mod outbox;
@@ -25,6 +26,7 @@ pub use accounts::{normalize_email, Account, LinkPurpose, LoginFailure, Member, 
 pub use audit::{Action, AuditEntry, AuditFilter};
 pub use credentials::{credential_context, CredentialInfo};
 pub use error::StoreError;
+pub use figures::PageViews;
 pub use generation::TimedWindow;
 pub use outbox::{
     Delivery, DeliveryState, Job, JobState, Outcome, Receipt, ScheduledJob, TroubledJob,

@@ -10,6 +10,7 @@ pub mod auth;
 mod cache;
 mod error;
 pub mod export;
+mod figures;
 mod freshness;
 mod legal;
 mod media;
@@ -38,6 +39,7 @@ use kreiskom_store::Store;
 pub use auth::ApiToken;
 pub use cache::PageCache;
 pub use error::Error;
+pub use figures::ViewCounter;
 pub use routes::{Access, RouteInfo};
 
 pub use kreiskom_core::Clock;
@@ -108,6 +110,8 @@ pub struct AppState {
     pub secret_key: Option<kreiskom_secrets::SecretKey>,
     /// Typesets the print office's PDFs.
     pub printer: Arc<kreiskom_print::Printer>,
+    /// Public page views counted since the last write; `None` counts none.
+    pub views: Option<Arc<ViewCounter>>,
 }
 
 impl AppState {
@@ -127,6 +131,7 @@ impl AppState {
             mailer: None,
             secret_key: None,
             printer: Arc::new(kreiskom_print::Printer::new(None)),
+            views: Some(Arc::default()),
         }
     }
 
@@ -165,6 +170,7 @@ fn table() -> routes::Routes {
     let r = twinnings::routes(r);
     let r = revisions::routes(r);
     let r = search::routes(r);
+    let r = figures::routes(r);
     assets::routes(r)
 }
 
@@ -195,6 +201,15 @@ fn router(state: AppState, cached: bool) -> Router {
         router.layer(axum::middleware::from_fn_with_state(
             state.clone(),
             cache::pages,
+        ))
+    } else {
+        router
+    };
+    // Outside the cache, so that answers from memory are counted too.
+    let router = if cached {
+        router.layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            figures::count,
         ))
     } else {
         router
