@@ -45,7 +45,7 @@ pub use partnership::{
 pub use post::{Post, PostPublish, PostVariant};
 pub use press::{
     Appointment, Due, Image, InquiryStatus, Journalist, MailingList, PressInquiry, PressRelease,
-    ReleaseNumber, ReleaseState, Stage, Workflow, WorkflowError,
+    ReleaseNumber, ReleaseState, Stage, Timeliness, Workflow, WorkflowError,
 };
 pub use print::{
     din5008, FormField, FormFieldKind, FormFieldWidth, Participant, ParticipantList, PrintForm,

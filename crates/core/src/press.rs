@@ -602,6 +602,10 @@ pub struct PressInquiry {
     pub status: InquiryStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
+    /// When it was marked answered or closed: set on the write that did,
+    /// so that the figures can tell whether the deadline was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered: Option<LocalTime>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub doubts: Vec<Doubt>,
 }
@@ -667,12 +671,100 @@ impl Record for PressInquiry {
         let q: String = self.question.chars().take(60).collect();
         format!("{}: {q}", self.journalist)
     }
+
+    /// A district's write that marks the inquiry done notes when; later
+    /// edits keep that moment, reopening clears it. The operator's writes
+    /// (import) keep what the data says.
+    fn stamp(&mut self, stored: Option<&Self>, tenant: Option<&crate::TenantSlug>) {
+        if tenant.is_none() {
+            return;
+        }
+        self.answered = match (self.status.is_done(), stored) {
+            (false, _) => None,
+            (true, Some(s)) if s.status.is_done() && s.answered.is_some() => s.answered,
+            (true, _) => Some(LocalTime::at(Timestamp::now())),
+        };
+    }
+}
+
+/// Where an inquiry stands against its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Timeliness {
+    /// Answered by the deadline, or without one.
+    OnTime,
+    Late,
+    /// Done before the moment was recorded.
+    Unrecorded,
+    Open,
+    Overdue,
+}
+
+impl Timeliness {
+    pub fn label(self) -> &'static str {
+        match self {
+            Timeliness::OnTime => "fristgerecht beantwortet",
+            Timeliness::Late => "nach der Frist beantwortet",
+            Timeliness::Unrecorded => "beantwortet, Zeitpunkt nicht erfasst",
+            Timeliness::Open => "offen, Frist läuft noch",
+            Timeliness::Overdue => "offen, Frist verstrichen",
+        }
+    }
+}
+
+impl PressInquiry {
+    pub fn timeliness(&self, now: Timestamp) -> Timeliness {
+        let deadline = self.deadline.map(LocalTime::instant);
+        match (self.status.is_done(), self.answered) {
+            (true, Some(at)) if deadline.is_some_and(|d| at.instant() > d) => Timeliness::Late,
+            (true, Some(_)) => Timeliness::OnTime,
+            (true, None) => Timeliness::Unrecorded,
+            (false, _) if deadline.is_some_and(|d| d < now) => Timeliness::Overdue,
+            (false, _) => Timeliness::Open,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::access::Grant;
+
+    #[test]
+    fn marking_an_inquiry_done_notes_when_and_later_edits_keep_it() {
+        let tenant = t();
+        let mut inquiry: PressInquiry = serde_json::from_value(serde_json::json!({
+            "slug": "frage", "received": "2026-12-01T10:00", "journalist": "Erika",
+            "email": "erika@example.org", "question": "Wann?", "answer": "Morgen.",
+            "status": "answered", "answered": "2020-01-01T00:00"
+        }))
+        .unwrap();
+        inquiry.stamp(None, Some(&tenant));
+        let first = inquiry.answered.expect("stamped");
+        assert!(
+            first.instant() > Timestamp::from_second(1_700_000_000).unwrap(),
+            "not the forged date"
+        );
+        // An edit, even one that sends another moment, keeps the first.
+        let mut edit = inquiry.clone();
+        edit.answer = Some("Übermorgen.".into());
+        edit.answered = LocalTime::parse("2020-01-01T00:00").ok();
+        edit.stamp(Some(&inquiry), Some(&tenant));
+        assert_eq!(edit.answered, Some(first));
+        let mut reopened = inquiry.clone();
+        reopened.status = InquiryStatus::InProgress;
+        reopened.stamp(Some(&inquiry), Some(&tenant));
+        assert_eq!(reopened.answered, None);
+        // An import keeps what the data says.
+        let mut imported = inquiry.clone();
+        imported.answered = LocalTime::parse("2020-01-01T00:00").ok();
+        imported.stamp(None, None);
+        assert_eq!(imported.answered, LocalTime::parse("2020-01-01T00:00").ok());
+        assert_eq!(imported.timeliness(Timestamp::now()), Timeliness::OnTime);
+        imported.deadline = LocalTime::parse("2019-12-31T12:00").ok();
+        assert_eq!(imported.timeliness(Timestamp::now()), Timeliness::Late);
+        imported.status = InquiryStatus::Open;
+        assert_eq!(imported.timeliness(Timestamp::now()), Timeliness::Overdue);
+    }
 
     fn t() -> TenantSlug {
         TenantSlug::parse("spree-neisse").unwrap()

@@ -9,7 +9,9 @@ use jiff::civil::Date;
 use jiff::ToSpan;
 use kreiskom_chart::Bar;
 use kreiskom_core::date::MONTHS;
-use kreiskom_core::{berlin, Channel, PressRelease, Record, ReleaseState, TenantSlug};
+use kreiskom_core::{
+    berlin, Channel, PressInquiry, PressRelease, Record, ReleaseState, TenantSlug, Timeliness,
+};
 use kreiskom_store::Store;
 use serde::Serialize;
 
@@ -259,6 +261,36 @@ pub async fn figures(
         per_channel,
         "In diesem Zeitraum ging kein Beitrag hinaus.",
     ));
+
+    // Inquiries received in the period, by how they kept their deadline.
+    let now = today
+        .at(12, 0, 0, 0)
+        .to_zoned(berlin())
+        .map(|z| z.timestamp())
+        .ok();
+    let mut per_state: BTreeMap<Timeliness, u64> = BTreeMap::new();
+    for i in store.records::<PressInquiry>(Some(tenant)).await? {
+        let received = i.received.civil().date();
+        if received >= since && received <= today {
+            let now = now.unwrap_or_else(|| i.received.instant());
+            *per_state.entry(i.timeliness(now)).or_default() += 1;
+        }
+    }
+    let inquiry_rows: Vec<Row> = per_state
+        .into_iter()
+        .map(|(state, n)| row(state.label().to_owned(), n))
+        .collect();
+    let inquiries_title = "Presseanfragen und ihre Fristen".to_owned();
+    charts.push(Chart {
+        id: "anfragen",
+        svg: kreiskom_chart::rows("anfragen", &inquiries_title, &bars(&inquiry_rows)),
+        empty: inquiry_rows
+            .is_empty()
+            .then_some("In diesem Zeitraum kam keine Presseanfrage."),
+        title: inquiries_title,
+        head: ["Stand", "Anfragen"],
+        rows: inquiry_rows,
+    });
 
     let periods = PERIODS
         .iter()

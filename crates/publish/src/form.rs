@@ -20,7 +20,7 @@ use crate::labels::{field_label, label};
 /// Kept by the store, never typed: doubt marks (resolved on the record
 /// page), a release's workflow (changed only by its steps) and a picture's
 /// stored sizes (written by the upload), who entered an event.
-const SKIPPED: &[&str] = &["doubts", "workflow", "variants", "recorded_by"];
+const SKIPPED: &[&str] = &["doubts", "workflow", "variants", "recorded_by", "answered"];
 
 /// The schema of a record with its definitions, ready to walk.
 pub struct RecordSchema {

@@ -23,8 +23,12 @@ impl Store {
         if counted.is_empty() {
             return Ok(());
         }
+        // One order for every writer: two nodes (or two flushes) adding to
+        // the same rows in different orders would deadlock on PostgreSQL.
+        let mut sorted: Vec<&PageViews> = counted.iter().collect();
+        sorted.sort_by(|a, b| (a.day, &a.path, &a.referrer).cmp(&(b.day, &b.path, &b.referrer)));
         let mut tx = self.write().await?;
-        for c in counted {
+        for c in sorted {
             sqlx::query(
                 "INSERT INTO page_views (day, path, referrer, views) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (day, path, referrer) DO UPDATE SET views = page_views.views + excluded.views",

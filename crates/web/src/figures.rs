@@ -38,11 +38,20 @@ pub struct ViewCounter {
     counts: Mutex<HashMap<(Date, String, String), u64>>,
 }
 
+/// Distinct rows kept between writes before the referring hosts are
+/// dropped: the `Referer` is the visitor's to make up, the pages are not.
+const MAX_ROWS: usize = 50_000;
+
 impl ViewCounter {
     fn count(&self, day: Date, path: &str, referrer: String) {
-        if let Ok(mut counts) = self.counts.lock() {
-            *counts.entry((day, path.to_owned(), referrer)).or_default() += 1;
+        let Ok(mut counts) = self.counts.lock() else {
+            return;
+        };
+        let mut key = (day, path.to_owned(), referrer);
+        if counts.len() >= MAX_ROWS && !counts.contains_key(&key) {
+            key.2 = String::new();
         }
+        *counts.entry(key).or_default() += 1;
     }
 
     /// Adds what was counted to the store; on failure it is kept for the
@@ -213,6 +222,23 @@ async fn csv(
 mod tests {
     use super::*;
     use axum::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn made_up_referring_hosts_cannot_fill_memory() {
+        let counter = ViewCounter::default();
+        let day = Date::constant(2026, 12, 3);
+        for i in 0..MAX_ROWS + 500 {
+            counter.count(day, "/harz/", format!("host-{i}.example"));
+        }
+        let counts = counter.counts.lock().unwrap();
+        assert_eq!(counts.len(), MAX_ROWS + 1);
+        assert_eq!(counts[&(day, "/harz/".to_owned(), String::new())], 500);
+        assert_eq!(
+            counts.values().sum::<u64>(),
+            (MAX_ROWS + 500) as u64,
+            "every view counted"
+        );
+    }
 
     #[test]
     fn only_the_host_of_another_site_is_kept() {

@@ -226,6 +226,7 @@ async fn inquiry(
         assignee: None,
         status: Default::default(),
         answer: None,
+        answered: None,
         doubts: vec![],
     };
     errors.extend(record.check());

@@ -243,6 +243,45 @@ async fn the_figures_page_shows_views_and_releases_with_their_numbers(url: &str)
         .await
         .unwrap();
 
+    // Inquiries of the period by their deadlines; the moment of the answer
+    // is the write that gave it (this machine's clock, after the app's day).
+    let press = Actor::account("presse@harz.example", grant(Role::PressOfficer));
+    let permit = press
+        .permit(&harz(), kreiskom_core::Kind::PressInquiry)
+        .unwrap();
+    for (slug, received, deadline, status) in [
+        (
+            "rechtzeitig",
+            "2026-12-01T10:00",
+            "2030-01-01T12:00",
+            "answered",
+        ),
+        (
+            "zu-spaet",
+            "2026-12-01T10:00",
+            "2026-12-02T12:00",
+            "answered",
+        ),
+        ("offen", "2026-12-02T09:00", "2026-12-02T18:00", "open"),
+        (
+            "vor-dem-zeitraum",
+            "2026-10-01T09:00",
+            "2026-10-02T18:00",
+            "open",
+        ),
+    ] {
+        let inquiry: kreiskom_core::PressInquiry = serde_json::from_value(json!({
+            "slug": slug, "received": received, "deadline": deadline, "status": status,
+            "journalist": "Erika Beispiel", "email": "erika@example.org",
+            "question": "Wie viele?", "answer": "So viele."
+        }))
+        .unwrap();
+        app.store
+            .create(&permit, Some(&harz()), inquiry)
+            .await
+            .unwrap();
+    }
+
     let s = app.signed_in("presse@harz.example").await;
     let page = app.get_as("/admin/harz/zahlen", &s).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
@@ -262,6 +301,22 @@ async fn the_figures_page_shows_views_and_releases_with_their_numbers(url: &str)
         page.text
     );
     assert!(page.text.contains(r#"data-label="3.12." data-value="4""#));
+    for state in [
+        "fristgerecht beantwortet",
+        "nach der Frist beantwortet",
+        "offen, Frist verstrichen",
+    ] {
+        assert!(
+            page.text
+                .contains(&format!(r#"data-label="{state}" data-value="1""#)),
+            "{state}: {}",
+            page.text
+        );
+    }
+    assert!(
+        !page.text.contains("Frist läuft noch"),
+        "the October inquiry is outside"
+    );
     // No post went out: said in words, not as an empty chart.
     assert!(text.contains("In diesem Zeitraum ging kein Beitrag hinaus."));
 
