@@ -66,7 +66,7 @@ pub use slug::{
 pub use tenant::{
     Activity, ActivityKind, Address, Channel, Collection, CollectionItem, CollectionLocation,
     Contact, Figure, Funding, FundingSource, ItemKind, LocationKind, NumberingStart, Organisation,
-    OrganisationKind, Person, Platform, Qualifier, Service, Tenant, Unit,
+    OrganisationKind, Person, Platform, Qualifier, Service, Tenant, Unit, RESERVED_TENANT_SLUGS,
 };
 pub use time::{berlin, Clock, LocalTime};
 pub use validation::FieldError;

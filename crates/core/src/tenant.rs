@@ -17,6 +17,11 @@ use crate::validation::{Errors, FieldError};
 const NAME: usize = 300;
 const TEXT: usize = 20_000;
 
+/// The first path segments the site itself answers (`/admin`,
+/// `/netzwerk`): a district by such a slug could not be reached. A test
+/// keeps the list in step with the routes.
+pub const RESERVED_TENANT_SLUGS: &[&str] = &["admin", "api", "assets", "media", "netzwerk"];
+
 /// A district administration using kreiskom.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -99,6 +104,15 @@ impl Record for Tenant {
 
     fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::default();
+        if RESERVED_TENANT_SLUGS.contains(&self.slug.as_str()) {
+            e.add(
+                "slug",
+                format!(
+                    "„{0}“ ist schon eine Adresse der Website (/{0}); bitte eine andere Kennung wählen",
+                    self.slug
+                ),
+            );
+        }
         e.text("name", &self.name, NAME);
         e.optional_text("partnership_intro", &self.partnership_intro, TEXT);
         let years: Vec<i16> = self.press_numbering.iter().map(|n| n.year).collect();
@@ -753,6 +767,21 @@ mod tests {
         assert!(contrast_with_white("#ffd400").unwrap() < 2.0);
         assert!(contrast_with_white("blau").is_none());
         assert!(contrast_with_white("#12345").is_none());
+    }
+
+    #[test]
+    fn a_district_cannot_take_an_address_of_the_site() {
+        let tenant = |slug: &str| -> Tenant {
+            serde_json::from_value(
+                serde_json::json!({"slug": slug, "name": "Landkreis Netz", "region": "harz"}),
+            )
+            .unwrap()
+        };
+        let errors = tenant("netzwerk").validate();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "slug");
+        assert!(errors[0].message.contains("/netzwerk"));
+        assert!(tenant("netzwerk-harz").validate().is_empty());
     }
 
     #[test]

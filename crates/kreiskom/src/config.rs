@@ -52,16 +52,25 @@ pub struct Figures {
     /// addresses; `false` counts none.
     #[serde(default = "default_count_views")]
     pub count_views: bool,
+    /// Days the daily counts are kept; older ones are dropped once a day.
+    #[serde(default = "default_keep_days")]
+    pub keep_days: u32,
 }
 
 fn default_count_views() -> bool {
     true
 }
 
+/// Two years: the figures pages show one at most, and a year's comparison.
+fn default_keep_days() -> u32 {
+    730
+}
+
 impl Default for Figures {
     fn default() -> Self {
         Self {
             count_views: default_count_views(),
+            keep_days: default_keep_days(),
         }
     }
 }

@@ -801,11 +801,25 @@ async fn serve(
     let views = state.views.clone();
     if let Some(counter) = views.clone() {
         let store = store.clone();
+        let keep_days = i64::from(config.figures.keep_days);
         tokio::spawn(async move {
+            let mut cleaned: Option<jiff::civil::Date> = None;
             loop {
                 tokio::time::sleep(VIEWS_WRITTEN_EVERY).await;
                 if let Err(e) = counter.flush(&store).await {
                     tracing::warn!(error = %e, "could not write the counted page views; kept for the next try");
+                }
+                let today = jiff::Timestamp::now()
+                    .to_zoned(kreiskom_core::berlin())
+                    .date();
+                if cleaned != Some(today) {
+                    let before = today
+                        .checked_sub(jiff::Span::new().days(keep_days))
+                        .unwrap_or(today);
+                    match store.forget_page_views(before).await {
+                        Ok(_) => cleaned = Some(today),
+                        Err(e) => tracing::warn!(error = %e, "could not drop old page view counts"),
+                    }
                 }
             }
         });

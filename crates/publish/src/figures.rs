@@ -161,7 +161,7 @@ pub async fn figures(
         *per_day.entry(v.day).or_default() += v.views;
         *per_page.entry(v.path.clone()).or_default() += v.views;
         let host = if v.referrer.is_empty() {
-            "ohne Verweis oder von der eigenen Website".to_owned()
+            "direkt oder von der eigenen Website".to_owned()
         } else {
             v.referrer.clone()
         };

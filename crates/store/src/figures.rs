@@ -44,6 +44,17 @@ impl Store {
         Ok(())
     }
 
+    /// Drops the counts of the days before `before`; returns how many rows.
+    pub async fn forget_page_views(&self, before: Date) -> Result<u64> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("DELETE FROM page_views WHERE day < $1")
+            .bind(before.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
     /// The views of addresses under `/{prefix}` (a tenant's pages) from
     /// `since` on.
     pub async fn page_views(&self, prefix: &str, since: Date) -> Result<Vec<PageViews>> {

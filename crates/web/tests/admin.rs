@@ -1236,3 +1236,29 @@ kreiskom_testkit::on_both_backends!(
     lists_filter_and_paginate,
     api_writes_check_roles_too,
 );
+
+/// A district named like one of the site's own first path segments could
+/// not be reached; core refuses those slugs, and this keeps its list whole.
+#[test]
+fn every_address_of_the_site_is_a_slug_no_district_may_take() {
+    let mut own: Vec<String> = route_table()
+        .iter()
+        .filter_map(|r| {
+            r.path
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .map(str::to_owned)
+        })
+        .filter(|first| !first.is_empty() && !first.starts_with('{') && !first.contains('.'))
+        .collect();
+    own.sort();
+    own.dedup();
+    assert!(own.contains(&"netzwerk".to_owned()), "{own:?}");
+    for first in &own {
+        assert!(
+            kreiskom_core::RESERVED_TENANT_SLUGS.contains(&first.as_str()),
+            "/{first} is missing from RESERVED_TENANT_SLUGS"
+        );
+    }
+}

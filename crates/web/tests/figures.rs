@@ -103,6 +103,20 @@ async fn pages_feeds_and_calendars_are_counted_and_nothing_else(url: &str) {
         "{hosts:?}"
     );
     assert!(views.iter().all(|v| v.day == day(2026, 12, 3)));
+    // Counts older than what is kept are dropped, the others stay.
+    let old = kreiskom_store::PageViews {
+        day: day(2024, 1, 31),
+        path: "/harz/".into(),
+        referrer: String::new(),
+        views: 7,
+    };
+    app.store.add_page_views(&[old]).await.unwrap();
+    assert_eq!(
+        app.store.forget_page_views(day(2024, 12, 3)).await.unwrap(),
+        1
+    );
+    let kept = app.store.page_views("harz", day(2000, 1, 1)).await.unwrap();
+    assert_eq!(kept.iter().map(|v| v.views).sum::<u64>(), 5);
     // Another district's figures hold none of these.
     assert!(app
         .store
