@@ -91,9 +91,10 @@ pub(crate) async fn count(State(s): State<AppState>, request: Request, next: Nex
     };
     let path = request.uri().path().to_owned();
     let counted = request.method() == Method::GET
-        && !["/admin", "/api", "/assets", "/media"]
-            .iter()
-            .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+        && !["/admin", "/api", "/assets", "/media"].iter().any(|p| {
+            path.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        });
     let referrer = if counted {
         referring_host(request.headers())
     } else {
